@@ -1,0 +1,56 @@
+# Two commands for a fresh Debian machine with Python 3.11:
+#   make run   - set up, upgrade the database, load demo data, serve with the scheduler
+#   make test  - set up what the tests need and run them all
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PICO := static/vendor/pico.min.css
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup setup-test lint translations-update clean
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	scripts/serve-dev
+
+test: setup-test
+	$(BIN)/pytest
+
+setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
+
+setup-test: setup $(VENV)/.test
+
+$(BIN)/python:
+	scripts/ensure-debian-packages venv:python3-venv
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(PICO): package.json
+	scripts/ensure-debian-packages npm:npm
+	npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/@picocss/pico/css/pico.min.css $@
+
+%.mo: %.po $(VENV)/.runtime
+	$(BIN)/pybabel compile -i $< -o $@
+
+# After changing interface texts: extract them and update the catalogues, then translate.
+translations-update: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs=".* node_modules tests" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor translations/*/LC_MESSAGES/*.mo

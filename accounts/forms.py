@@ -1,0 +1,69 @@
+"""Forms of the accounts pages. Field checks here; rules that need the database live in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from accounts.models import Role
+
+LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+
+
+def optional_id(value) -> int | None:
+    """Coerce a select's value to an id; the empty choice is None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+def role_choices():
+    return [
+        (Role.MANAGER.value, _l("Programme manager")),
+        (Role.MUNICIPALITY.value, _l("Municipality contact")),
+        (Role.TRAINEE.value, _l("Trainee")),
+        (Role.TRAINER.value, _l("Trainer")),
+    ]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+    remember = BooleanField(_l("Stay logged in on this device (30 days)"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(), Length(min=10, max=200)],
+        description=_l("At least 10 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords are not the same."))],
+    )
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+    municipality_id = SelectField(
+        _l("Municipality (for a municipality contact)"), coerce=optional_id, validators=[Optional()]
+    )
+    trainee_id = SelectField(
+        _l("Trainee (for a trainee)"), coerce=optional_id, validators=[Optional()]
+    )
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name of the token"), validators=[InputRequired(), Length(max=80)],
+        description=_l("For example: the name of the program that uses it."),
+    )

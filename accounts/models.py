@@ -1,0 +1,134 @@
+"""Users, their one-time links (invitation, password reset), API tokens and login attempts."""
+
+import enum
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from core.clock import utcnow
+from core.types import UTCDateTime
+from extensions import db
+
+
+class Role(enum.StrEnum):
+    MANAGER = "manager"
+    MUNICIPALITY = "municipality"
+    TRAINEE = "trainee"
+    TRAINER = "trainer"
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are unique regardless of case: store and look them up lowercased."""
+    return email.strip().lower()
+
+
+def hash_secret(secret: str) -> str:
+    """Tokens are long random strings, so one fast hash is enough (no salt needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('manager', 'municipality', 'trainee', 'trainer')", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
+    trainee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("trainees.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login session's identity: raising it ends every existing session.
+    auth_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    municipality = relationship("Municipality", lazy="joined")
+    trainee = relationship("Trainee", foreign_keys=[trainee_id], lazy="joined")
+
+    @validates("email")
+    def _normalise_email(self, _key, value: str) -> str:
+        return normalise_email(value)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.auth_epoch}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def end_all_sessions(self) -> None:
+        self.auth_epoch += 1
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class OneTimeLink(db.Model):
+    """A single-use link sent by e-mail: an invitation or a password reset."""
+
+    __tablename__ = "one_time_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))  # "invitation" or "reset"
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<OneTimeLink {self.id} {self.purpose} user={self.user_id}>"
+
+
+class ApiToken(db.Model):
+    """A personal API token. Only its hash is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The first characters, so the owner can tell tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix} user={self.user_id}>"
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept in the database so throttling holds across server processes."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_email_at", "email", "created_at"),
+        sa.Index("ix_login_failures_address_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.id} at {self.created_at:%Y-%m-%d %H:%M}>"

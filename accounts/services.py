@@ -1,0 +1,267 @@
+"""Account rules: logging in (with throttling), invitations, password resets, API tokens.
+
+Services flush and leave the commit to their caller (a view, a CLI command, a job).
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from accounts.models import (
+    ApiToken, LoginFailure, OneTimeLink, Role, User, hash_secret, normalise_email,
+)
+from core.clock import utcnow
+from core.errors import ValidationError
+from core.urls import external_url
+from extensions import db
+from reminders.mail import queue_message
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+
+
+class InvalidCredentials(Exception):
+    """Wrong e-mail address or password (deliberately not saying which)."""
+
+
+@dataclass
+class LoginThrottled(Exception):
+    """Too many failed attempts; `retry_after` says how long until the next try."""
+
+    retry_after: timedelta
+
+
+# --- Looking users up ---------------------------------------------------------------
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).filter_by(email=normalise_email(email)))
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id must match a current, active user *and* its auth epoch."""
+    user_id, _sep, epoch = session_id.partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.auth_epoch != int(epoch):
+        return None
+    return user
+
+
+# --- Logging in ---------------------------------------------------------------------
+
+
+def _recent_failures(column, value: str, since: datetime) -> list[datetime]:
+    return list(
+        db.session.scalars(
+            sa.select(LoginFailure.created_at)
+            .where(column == value, LoginFailure.created_at > since)
+            .order_by(LoginFailure.created_at)
+        )
+    )
+
+
+def check_throttle(email: str, address: str, now: datetime) -> None:
+    """Refuse when the account or the address had too many failures within the window."""
+    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
+    window = current_app.config["LOGIN_FAILURE_WINDOW"]
+    for column, value in ((LoginFailure.email, email), (LoginFailure.address, address)):
+        failures = _recent_failures(column, value, now - window)
+        if len(failures) >= limit:
+            # Free again once the oldest failure that still counts leaves the window.
+            raise LoginThrottled(retry_after=failures[-limit] + window - now)
+
+
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Return the user for these credentials, or raise InvalidCredentials / LoginThrottled."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    check_throttle(email, address, now)
+    user = find_user_by_email(email)
+    valid = (
+        user is not None
+        and user.is_active
+        and user.password_hash is not None
+        and check_password_hash(user.password_hash, password)
+    )
+    if not valid:
+        db.session.add(LoginFailure(email=email, address=address, created_at=now))
+        db.session.flush()
+        raise InvalidCredentials()
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    return user
+
+
+# --- Passwords and one-time links ---------------------------------------------------
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(
+            _("Choose a longer password."),
+            {"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)},
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(
+            _("Choose a shorter password."),
+            {"password": _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)},
+        )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; this ends the user's other sessions and voids open links."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.end_all_sessions()
+    db.session.execute(
+        sa.update(OneTimeLink)
+        .where(OneTimeLink.user_id == user.id, OneTimeLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def _new_link(user: User, purpose: str, valid_for: timedelta) -> tuple[OneTimeLink, str]:
+    token = secrets.token_urlsafe(32)
+    link = OneTimeLink(
+        user=user, purpose=purpose, token_hash=hash_secret(token),
+        expires_at=utcnow() + valid_for,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return link, token
+
+
+def _mail_link(user: User, link: OneTimeLink, token: str) -> None:
+    """Queue the e-mail with the link, in the recipient's own language."""
+    url = external_url("accounts.set_password", token=token)
+    template = f"mail/{link.purpose}"
+    with force_locale(user.language):
+        context = {"user": user, "url": url, "expires_at": link.expires_at}
+        subject = render_template(f"{template}_subject.txt", **context).strip()
+        queue_message(
+            kind=link.purpose, key=f"{link.purpose}:{link.id}", recipient=user.email,
+            subject=subject, body_text=render_template(f"{template}.txt", **context),
+            body_html=render_template(f"{template}.html", **context),
+        )
+
+
+def send_invitation(user: User) -> None:
+    link, token = _new_link(user, "invitation", current_app.config["INVITATION_VALID_FOR"])
+    _mail_link(user, link, token)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an active user; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link, token = _new_link(user, "reset", current_app.config["PASSWORD_RESET_VALID_FOR"])
+    _mail_link(user, link, token)
+
+
+def find_valid_link(token: str, now: datetime | None = None) -> OneTimeLink | None:
+    """The unused, unexpired link for this token whose user is still active."""
+    link = db.session.scalar(sa.select(OneTimeLink).filter_by(token_hash=hash_secret(token)))
+    now = now or utcnow()
+    if link is None or link.used_at is not None or link.expires_at <= now:
+        return None
+    return link if link.user.is_active else None
+
+
+def redeem_link(token: str, password: str) -> User:
+    """Set the password through a one-time link, using the link up."""
+    link = find_valid_link(token)
+    if link is None:
+        raise ValidationError(_("This link is no longer valid."), {"token": _("expired or used")})
+    set_password(link.user, password)  # also marks this link used
+    return link.user
+
+
+# --- Managing users -----------------------------------------------------------------
+
+
+def _check_role_link(role: str, municipality_id: int | None, trainee_id: int | None) -> None:
+    if role not in set(Role):
+        raise ValidationError(_("Choose a role."), {"role": _("Unknown role.")})
+    if role == Role.MUNICIPALITY and municipality_id is None:
+        raise ValidationError(
+            _("Choose the municipality."), {"municipality_id": _("Required for this role.")}
+        )
+    if role == Role.TRAINEE and trainee_id is None:
+        raise ValidationError(_("Choose the trainee."), {"trainee_id": _("Required for this role.")})
+
+
+def create_user(
+    *, email: str, name: str, role: str, municipality_id: int | None = None,
+    trainee_id: int | None = None, language: str = "nl", password: str | None = None,
+) -> User:
+    """Create a user; without a password, an invitation e-mail is queued."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Fill in a name."), {"name": _("Required.")})
+    if find_user_by_email(email) is not None:
+        raise ValidationError(
+            _("This e-mail address already has an account."), {"email": _("Already in use.")}
+        )
+    _check_role_link(role, municipality_id, trainee_id)
+    user = User(
+        email=email, name=name, role=role, language=language,
+        municipality_id=municipality_id if role == Role.MUNICIPALITY else None,
+        trainee_id=trainee_id if role == Role.TRAINEE else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if password is None:
+        send_invitation(user)
+    else:
+        set_password(user, password)
+    return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """(De)activate a user. Deactivating ends all their sessions and API access at once."""
+    user.is_active = active
+    if not active:
+        user.end_all_sessions()
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "coh_"
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored or shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the token a name."), {"name": _("Required.")})
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name[:80], token_hash=hash_secret(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    token.revoked_at = token.revoked_at or utcnow()
+
+
+def user_for_api_token(secret: str) -> User | None:
+    """The active user behind a valid, unrevoked token, or None."""
+    token = db.session.scalar(sa.select(ApiToken).filter_by(token_hash=hash_secret(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    # Touch at most once a minute, so API reads do not all become writes.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

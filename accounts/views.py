@@ -1,0 +1,203 @@
+"""Log in and out, set a password from a link, manage users and personal API tokens."""
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint, flash, redirect, render_template, request, session, url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import services
+from accounts.access import api_tokens_for, users_for
+from accounts.forms import (
+    ApiTokenForm, ForgotPasswordForm, LoginForm, PreferencesForm, SetPasswordForm,
+    UserForm,
+)
+from accounts.models import Role, User
+from accounts.permissions import role_required
+from cohort.models import Trainee
+from core.clock import utcnow
+from core.errors import ValidationError
+from core.scope import one_or_404
+from core.urls import is_safe_local_path
+from core.forms import form_errors_from
+from reminders.mail import send_queued_mail
+from extensions import db
+from placements.models import Municipality
+
+bp = Blueprint("accounts", __name__)
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log in with a fresh session: nothing from before login survives (no fixation)."""
+    session.clear()
+    login_user(user, remember=remember)
+    session["remember"] = remember
+    session["last_seen"] = utcnow().timestamp()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except services.LoginThrottled as throttled:
+            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
+            flash(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes), "error")
+            status = 429
+        except services.InvalidCredentials:
+            db.session.commit()  # keep the failure: it counts towards throttling
+            form.password.errors.append(_("E-mail address or password is not right."))
+            status = 400
+        else:
+            db.session.commit()
+            start_session(user, form.remember.data)
+            target = request.args.get("next")
+            return redirect(target if is_safe_local_path(target) else url_for("core.home"))
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        send_queued_mail()
+        # The same answer whether or not the address exists.
+        flash(_("If this address has an account, we have sent it an e-mail with a link."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/set/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    link = services.find_valid_link(token)
+    if link is None:
+        return render_template("accounts/link_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_link(token, form.password.data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            start_session(user, remember=False)
+            flash(_("Your password is set. Welcome!"), "success")
+            return redirect(url_for("core.home"))
+    return render_template("accounts/set_password.html", form=form, user=link.user)
+
+
+# --- User management (managers) ------------------------------------------------------
+
+
+def _fill_user_choices(form: UserForm) -> None:
+    municipalities = db.session.execute(
+        sa.select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    ).all()
+    trainees = db.session.execute(sa.select(Trainee.id, Trainee.name).order_by(Trainee.name)).all()
+    form.municipality_id.choices = [(None, "—")] + [tuple(row) for row in municipalities]
+    form.trainee_id.choices = [(None, "—")] + [tuple(row) for row in trainees]
+
+
+@bp.get("/users")
+@role_required(Role.MANAGER)
+def users():
+    listing = db.session.scalars(users_for(current_user).order_by(User.name)).all()
+    return render_template("accounts/users.html", users=listing)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def invite_user():
+    form = UserForm()
+    _fill_user_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(**{k: v for k, v in form.data.items() if k != "csrf_token"})
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            send_queued_mail()
+            flash(_("%(name)s has been invited by e-mail.", name=user.name), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/invite_user.html", form=form)
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(Role.MANAGER)
+def set_user_active(user_id: int):
+    user = one_or_404(users_for(current_user), user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate yourself."), "error")
+    else:
+        services.set_active(user, not user.is_active)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/users/<int:user_id>/invite")
+@role_required(Role.MANAGER)
+def resend_invitation(user_id: int):
+    user = one_or_404(users_for(current_user), user_id)
+    if user.is_active:
+        services.send_invitation(user)
+        db.session.commit()
+        send_queued_mail()
+        flash(_("A new invitation has been sent to %(name)s.", name=user.name), "success")
+    return redirect(url_for("accounts.users"))
+
+
+# --- Own account ---------------------------------------------------------------------
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PreferencesForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.language = form.language.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    form = ApiTokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        _token, new_secret = services.create_api_token(current_user, form.name.data)
+        db.session.commit()
+        form = ApiTokenForm(formdata=None)
+    tokens = db.session.scalars(api_tokens_for(current_user).order_by(sa.desc("created_at"))).all()
+    return render_template(
+        "accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    token = one_or_404(api_tokens_for(current_user), token_id)
+    services.revoke_api_token(token)
+    db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.api_tokens"))

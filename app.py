@@ -1,0 +1,81 @@
+"""The application factory. It reads like a table of contents; nothing imports this module."""
+
+from pathlib import Path
+
+from flask import Flask
+
+import settings
+from extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, with `config` overriding (tests use this).
+
+    It never starts the scheduler: that runs in its own process (`flask scheduler`).
+    """
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.update(settings.load_settings(Path(app.instance_path)))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from accounts.services import load_session_user
+    from core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
+    login_manager.init_app(app)
+    login_manager.user_loader(load_session_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+    # Import every model so metadata (and Alembic) sees all tables.
+    import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from accounts.views import bp as accounts_bp
+    from api.views import bp as api_bp
+    from core.views import bp as core_bp
+    from placements.views import bp as placements_bp
+    from reminders.views import bp as reminders_bp
+    from reports.views import bp as reports_bp
+    from sessions.views import bp as sessions_bp
+
+    for blueprint in (core_bp, accounts_bp, api_bp, placements_bp, reminders_bp, reports_bp, sessions_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from core.navigation import navigation
+    from core.security import add_security_headers
+    from core.sessions import end_idle_session
+
+    app.before_request(end_idle_session)
+    app.after_request(add_security_headers)
+    app.context_processor(navigation)
+
+
+def register_error_pages(app: Flask) -> None:
+    from core.errorpages import register_error_pages as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from accounts.cli import tokens_cli, users_cli
+    from demo import demo_command
+    from reminders.cli import scheduler_command
+
+    for command in (users_cli, tokens_cli, demo_command, scheduler_command):
+        app.cli.add_command(command)

@@ -1,0 +1,53 @@
+"""Friendly error pages for people, JSON error bodies for the API; never a stack trace."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from api.errors import api_error_response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Something is wrong with the request"),
+        403: _("You may not open this page"),
+        404: _("Page not found"),
+        405: _("This action is not possible here"),
+        413: _("The file is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def _explanations() -> dict[int, str]:
+    return {
+        400: _("Go back, reload the page and try again."),
+        403: _("This page is for other users. Go back to your home page."),
+        404: _("The page does not exist or you may not see it. Check the link."),
+        405: _("Go back and try again."),
+        413: _("Choose a smaller file (at most 5 MB)."),
+        429: _("Wait a few minutes and try again."),
+        500: _("We have noted the error. Try again later."),
+    }
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    if _wants_json():
+        return api_error_response(code, error)
+    if isinstance(error, CSRFError):
+        explanation = _("The form was open too long or was sent twice. Reload the page and try again.")
+    else:
+        explanation = _explanations().get(code, "")
+    title = _titles().get(code, error.name)
+    return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
+
+
+def register_error_pages(app: Flask) -> None:
+    # An unexpected exception reaches this handler as a 500, after Flask has logged it.
+    app.register_error_handler(HTTPException, render_error)

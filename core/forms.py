@@ -1,0 +1,19 @@
+"""Showing a service's ValidationError on the form it came from."""
+
+from flask import flash
+from flask_wtf import FlaskForm
+
+from core.errors import ValidationError
+
+
+def form_errors_from(form: FlaskForm, error: ValidationError) -> None:
+    """Put each field's problem next to that field; anything else becomes a flash message."""
+    unplaced = []
+    for name, problem in error.fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            unplaced.append(problem)
+        else:
+            field.errors = [*field.errors, problem]
+    if unplaced or not error.fields:
+        flash(error.message, "error")

@@ -1,0 +1,105 @@
+"""Configuration from environment variables (and a `.env` file), with safe defaults.
+
+Development generates a secret key once into `instance/`; production refuses to start
+without SECRET_KEY, DATABASE_URL-less SQLite is fine in both.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid; raised at start-up so a deployment fails fast."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def database_uri(instance_path: Path) -> str:
+    """DATABASE_URL, or a SQLite file under instance/. Plain postgres URLs use psycopg 3."""
+    url = _env("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance_path / 'cohort.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(environment: str, instance_path: Path) -> str:
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    if environment == "production":
+        raise SettingsError("SECRET_KEY must be set in production")
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(instance_path: Path) -> dict:
+    """Build the Flask config mapping from the environment."""
+    load_dotenv(Path.cwd() / ".env")
+    instance_path.mkdir(parents=True, exist_ok=True)
+    environment = _env("APP_ENV", "development")
+    if environment not in ("development", "production"):
+        raise SettingsError("APP_ENV must be 'development' or 'production'")
+    base_url = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    https = base_url.startswith("https://")
+    smtp_tls = _env("SMTP_TLS", "starttls").lower()
+    if smtp_tls not in ("starttls", "ssl", "none"):
+        raise SettingsError("SMTP_TLS must be 'starttls', 'ssl' or 'none'")
+    return {
+        "APP_ENV": environment,
+        "SECRET_KEY": secret_key(environment, instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_uri(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": base_url,
+        "TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
+        "ORGANISATION_NAME": _env("ORGANISATION_NAME", "Cohort"),
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": _env_int("SMTP_PORT", 465 if smtp_tls == "ssl" else 587),
+        "SMTP_USER": _env("SMTP_USER"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_TLS": smtp_tls,
+        "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 20),
+        "MAIL_FROM": _env("MAIL_FROM", "Cohort <no-reply@localhost>"),
+        # Accounts
+        "IDLE_TIMEOUT": timedelta(minutes=_env_int("IDLE_TIMEOUT_MINUTES", 30)),
+        "LOGIN_FAILURE_LIMIT": _env_int("LOGIN_FAILURE_LIMIT", 5),
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=_env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)),
+        "INVITATION_VALID_FOR": timedelta(days=7),
+        "PASSWORD_RESET_VALID_FOR": timedelta(hours=24),
+        # Cookies: Secure whenever the site is served over HTTPS.
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # Forms and i18n
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
+        "LANGUAGES": ("nl", "en"),
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "SCHEDULER_HEARTBEAT_SECONDS": _env_int("SCHEDULER_HEARTBEAT_SECONDS", 30),
+    }
