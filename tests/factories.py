@@ -1,0 +1,54 @@
+"""Test data, made through the same models the app uses."""
+
+import itertools
+from datetime import date
+
+from accounts.models import Role, User
+from accounts.services import create_user
+from cohort.models import Cohort, Trainee, TraineeStatus
+from extensions import db
+from placements.models import Municipality
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_municipality(name: str | None = None, province: str = "Utrecht") -> Municipality:
+    n = next(_counter)
+    municipality = Municipality(name=name or f"Gemeente {n}", cbs_code=f"GM{n:04d}", province=province)
+    db.session.add(municipality)
+    db.session.flush()
+    return municipality
+
+
+def make_cohort(name: str | None = None, start_date: date = date(2026, 9, 7)) -> Cohort:
+    cohort = Cohort(name=name or f"Cohort {next(_counter)}", start_date=start_date, location="Utrecht")
+    db.session.add(cohort)
+    db.session.flush()
+    return cohort
+
+
+def make_trainee(cohort: Cohort | None = None, name: str | None = None) -> Trainee:
+    n = next(_counter)
+    trainee = Trainee(
+        cohort=cohort or make_cohort(), name=name or f"Deelnemer {n}",
+        email=f"trainee{n}@mail.example", status=TraineeStatus.ACTIVE,
+    )
+    db.session.add(trainee)
+    db.session.flush()
+    return trainee
+
+
+def make_user(role: Role = Role.MANAGER, *, email: str | None = None, password: str | None = PASSWORD,
+              **links) -> User:
+    """A user with a password; for a municipality contact or trainee, the linked record too."""
+    if role == Role.MUNICIPALITY and "municipality_id" not in links:
+        links["municipality_id"] = make_municipality().id
+    if role == Role.TRAINEE and "trainee_id" not in links:
+        links["trainee_id"] = make_trainee().id
+    user = create_user(
+        email=email or f"{role.value}{next(_counter)}@cohort.example", name=f"{role.value.title()} User",
+        role=role, password=password, **links,
+    )
+    db.session.commit()
+    return user

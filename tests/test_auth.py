@@ -1,0 +1,147 @@
+"""Logging in and out: credentials, throttling, redirects, CSRF, session lifetime."""
+
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+
+from accounts.models import LoginFailure, Role
+from app import create_app
+from core.clock import utcnow
+from core.urls import is_safe_local_path
+from extensions import db
+from tests.conftest import csrf_token_from, login, post_form
+from tests.factories import make_user
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [(Role.MANAGER, "/dashboard"), (Role.MUNICIPALITY, "/portal"), (Role.TRAINEE, "/schedule"),
+     (Role.TRAINER, "/teaching")],
+)
+def test_each_role_lands_on_its_own_home_page(client, role, home):
+    user = make_user(role)
+    response = login(client, user.email)
+    assert response.status_code == 302
+    assert client.get("/").headers["Location"] == home
+    assert client.get(home).status_code == 200
+
+
+def test_login_is_case_insensitive_for_the_email_address(client):
+    user = make_user(email="Amina.Yusuf@Mail.example")
+    assert user.email == "amina.yusuf@mail.example"
+    assert login(client, "AMINA.YUSUF@mail.EXAMPLE").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message_next_to_the_field(client, manager):
+    response = login(client, manager.email, "not the password")
+    assert response.status_code == 400
+    assert "E-mailadres of wachtwoord klopt niet." in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # still anonymous
+
+
+def test_logout_ends_the_session(manager_client):
+    assert manager_client.get("/dashboard").status_code == 200
+    response = post_form(manager_client, "/logout", {}, page="/dashboard")
+    assert response.status_code == 302
+    assert manager_client.get("/dashboard").headers["Location"].startswith("/login")
+
+
+def test_login_and_logout_refuse_a_post_without_csrf_token(client, manager):
+    assert client.post("/login", data={"email": manager.email, "password": "x"}).status_code == 400
+    assert client.post("/logout").status_code == 400
+
+
+def test_five_failures_for_an_account_block_it_even_with_the_right_password(client, manager):
+    for _ in range(5):
+        assert login(client, manager.email, "wrong").status_code == 400
+    response = login(client, manager.email)
+    assert response.status_code == 429
+    assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
+    # From another address the account is still blocked.
+    response = login(client, manager.email, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert response.status_code == 429
+
+
+def test_five_failures_from_one_address_block_that_address(client, manager):
+    for n in range(5):
+        login(client, f"someone{n}@mail.example", "wrong")
+    assert login(client, manager.email).status_code == 429
+
+
+def test_throttling_ends_when_the_failures_leave_the_window(client, manager):
+    for _ in range(5):
+        login(client, manager.email, "wrong")
+    old = utcnow() - timedelta(minutes=16)
+    db.session.execute(db.update(LoginFailure).values(created_at=old))
+    db.session.commit()
+    assert login(client, manager.email).status_code == 302
+
+
+def test_throttling_holds_across_server_processes(app_config, client, manager):
+    """The counter lives in the database: a second app on the same database sees it."""
+    for _ in range(5):
+        login(client, manager.email, "wrong")
+    other_process = create_app(app_config).test_client()
+    assert login(other_process, manager.email).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
+               "/\x0d/evil.example", "http:/evil.example"],
+)
+def test_next_never_leads_off_the_site(client, manager, target):
+    response = post_form(client, f"/login?next={target}",
+                         {"email": manager.email, "password": "correct horse battery"}, page="/login")
+    assert response.headers["Location"] == "/"
+
+
+def test_next_leads_to_a_path_on_the_site(client, manager):
+    response = post_form(client, "/login?next=/account",
+                         {"email": manager.email, "password": "correct horse battery"}, page="/login")
+    assert response.headers["Location"] == "/account"
+
+
+def test_safe_local_path_rules():
+    assert is_safe_local_path("/cohorts/3?tab=plan")
+    for bad in (None, "", "cohorts", "//x", "/\\x", "https://x", "javascript:x", "/a\\b", "/a\nb"):
+        assert not is_safe_local_path(bad)
+
+
+def test_login_starts_a_fresh_session(client, manager):
+    with client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    login(client, manager.email)
+    with client.session_transaction() as after:
+        assert "planted" not in after
+        assert after["_user_id"] == f"{manager.id}:{manager.auth_epoch}"
+
+
+def test_an_idle_session_is_ended(manager_client, app):
+    with manager_client.session_transaction() as sess:
+        sess["last_seen"] -= app.config["IDLE_TIMEOUT"].total_seconds() + 1
+    assert manager_client.get("/dashboard").status_code == 302
+
+
+def test_remember_me_survives_the_idle_timeout_and_has_hardened_cookie(client, manager, app):
+    response = login(client, manager.email, remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # served over plain HTTP in this test
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert timedelta(days=29) < expires - utcnow() <= timedelta(days=30)
+    with client.session_transaction() as sess:
+        sess["last_seen"] -= app.config["IDLE_TIMEOUT"].total_seconds() + 1
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_cookies_are_secure_when_served_over_https(app_config, monkeypatch):
+    monkeypatch.setenv("BASE_URL", "https://cohort.example")
+    app = create_app({k: v for k, v in app_config.items() if k != "BASE_URL"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_login_page_carries_a_csrf_token_and_labels(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert csrf_token_from(html)
+    assert '<label for="email">' in html and '<label for="password">' in html
