@@ -1,0 +1,88 @@
+"""The JSON API's base: token authentication, the error shape, the OpenAPI document."""
+
+import sqlalchemy as sa
+
+from accounts.models import ApiToken, Role
+from extensions import db
+from tests.conftest import post_form
+from tests.factories import make_user
+
+
+def assert_error(response, status: int, code: str):
+    assert response.status_code == status
+    assert response.is_json
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["fields"], dict)
+
+
+def test_me_answers_with_the_caller(api_client):
+    user = make_user(Role.TRAINER)
+    response = api_client(user).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.get_json() == {"id": user.id, "name": user.name, "email": user.email, "role": "trainer"}
+
+
+def test_without_or_with_a_wrong_token_the_api_answers_401(client, manager_client):
+    assert_error(client.get("/api/v1/me"), 401, "unauthorized")
+    assert_error(client.get("/api/v1/me", headers={"Authorization": "Bearer coh_nope"}), 401, "unauthorized")
+    assert_error(client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "unauthorized")
+    # A logged-in browser session is no API credential (so CSRF cannot reach the API).
+    assert_error(manager_client.get("/api/v1/me"), 401, "unauthorized")
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(api_client, manager):
+    api = api_client(manager)
+    assert_error(api.get("/api/v1/nothing-here"), 404, "not_found")
+    assert_error(api.post("/api/v1/me"), 405, "method_not_allowed")
+
+
+def test_a_revoked_token_or_a_deactivated_user_is_refused(api_client, manager):
+    api = api_client(manager)
+    assert api.get("/api/v1/me").status_code == 200
+    manager.is_active = False
+    db.session.commit()
+    assert_error(api.get("/api/v1/me"), 401, "unauthorized")
+    manager.is_active = True
+    db.session.execute(sa.update(ApiToken).values(revoked_at=sa.func.current_timestamp()))
+    db.session.commit()
+    assert_error(api.get("/api/v1/me"), 401, "unauthorized")
+
+
+def test_a_user_creates_a_token_in_the_ui_sees_it_once_and_revokes_it(app, manager_client, manager):
+    page = post_form(manager_client, "/account/tokens", {"name": "Rapportage"}).get_data(as_text=True)
+    secret = page.split('id="new-token">')[1].split("<")[0]
+    token = db.session.scalar(sa.select(ApiToken))
+    assert token.token_hash != secret and secret.startswith(token.prefix)
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert secret not in manager_client.get("/account/tokens").get_data(as_text=True)
+
+    post_form(manager_client, f"/account/tokens/{token.id}/revoke", {}, page="/account/tokens")
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_nobody_revokes_another_users_token(make_client, api_client, manager):
+    other = make_user(Role.TRAINER)
+    api_client(other)
+    token = db.session.scalar(sa.select(ApiToken))
+    response = post_form(make_client(manager), f"/account/tokens/{token.id}/revoke", {}, page="/account")
+    assert response.status_code == 404
+    db.session.refresh(token)
+    assert token.revoked_at is None
+
+
+def test_the_openapi_document_lists_every_api_route(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    documented = {
+        (path, method.upper()) for path, item in document["paths"].items() for method in item
+    }
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in documented, f"{method} {path} is missing from openapi.json"
