@@ -33,7 +33,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations"))
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations")
+    )
     login_manager.init_app(app)
     login_manager.user_loader(load_session_user)
     login_manager.login_view = "accounts.login"

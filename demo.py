@@ -13,7 +13,7 @@ from cohort.models import Cohort, Trainee, TraineeStatus
 from extensions import db
 from placements.models import Municipality
 
-DEMO_PASSWORD = "cohort-demo-2026"
+DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo
 
 MUNICIPALITIES = [
     ("Utrecht", "GM0344", "Utrecht", "Stadsplateau 1, 3521 AZ Utrecht"),

@@ -44,7 +44,10 @@ def create_user(**options):
     """Create a user (and send an invitation when no password is given)."""
     user = _commit_or_fail(lambda: services.create_user(**options))
     sent = send_queued_mail()
-    how = "invitation sent" if sent["sent"] else ("password set" if options["password"] else "invitation queued")
+    if options["password"]:
+        how = "password set"
+    else:
+        how = "invitation sent" if sent["sent"] else "invitation queued in the outbox"
     click.echo(f"Created user {user.id} <{user.email}> ({user.role}); {how}.")
 
 

@@ -14,7 +14,13 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from accounts.models import (
-    ApiToken, LoginFailure, OneTimeLink, Role, User, hash_secret, normalise_email,
+    ApiToken,
+    LoginFailure,
+    OneTimeLink,
+    Role,
+    User,
+    hash_secret,
+    normalise_email,
 )
 from core.clock import utcnow
 from core.errors import ValidationError
@@ -235,7 +241,7 @@ def set_active(user: User, active: bool) -> None:
 
 # --- API tokens ---------------------------------------------------------------------
 
-API_TOKEN_PREFIX = "coh_"
+API_TOKEN_PREFIX = "coh_"  # noqa: S105 - a public marker, not a secret
 
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:

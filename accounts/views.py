@@ -2,7 +2,13 @@
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, flash, redirect, render_template, request, session, url_for,
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,7 +16,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from accounts import services
 from accounts.access import api_tokens_for, users_for
 from accounts.forms import (
-    ApiTokenForm, ForgotPasswordForm, LoginForm, PreferencesForm, SetPasswordForm,
+    ApiTokenForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PreferencesForm,
+    SetPasswordForm,
     UserForm,
 )
 from accounts.models import Role, User
@@ -18,12 +28,12 @@ from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import utcnow
 from core.errors import ValidationError
+from core.forms import form_errors_from
 from core.scope import one_or_404
 from core.urls import is_safe_local_path
-from core.forms import form_errors_from
-from reminders.mail import send_queued_mail
 from extensions import db
 from placements.models import Municipality
+from reminders.mail import send_queued_mail
 
 bp = Blueprint("accounts", __name__)
 

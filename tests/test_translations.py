@@ -21,4 +21,5 @@ def test_every_text_in_the_code_has_a_dutch_translation(tmp_path):
     with (ROOT / "translations/nl/LC_MESSAGES/messages.po").open("rb") as handle:
         dutch = {m.id: m for m in read_po(handle, locale="nl") if m.id}
     missing = sorted(str(i) for i in wanted if i not in dutch or not dutch[i].string or dutch[i].fuzzy)
-    assert missing == [], "untranslated (run `make translations-update`, then translate):\n" + "\n".join(missing)
+    hint = "untranslated (run `make translations-update`, then translate):\n"
+    assert missing == [], hint + "\n".join(missing)
