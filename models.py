@@ -1,11 +1,13 @@
 """Every model of the app, imported in one place for SQLAlchemy's metadata and Alembic."""
 
 from accounts.models import ApiToken, LoginFailure, OneTimeLink, User
-from cohort.models import Cohort, Trainee
+from cohort.models import Closure, Cohort, CohortPhase, PlanAttention, ProgrammeTemplate, Trainee
 from placements.models import Municipality
 from reminders.models import OutboxMessage, SchedulerHeartbeat
+from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 __all__ = [
-    "ApiToken", "Cohort", "LoginFailure", "Municipality", "OneTimeLink", "OutboxMessage",
-    "SchedulerHeartbeat", "Trainee", "User",
+    "AbsenceNotice", "ApiToken", "Attendance", "Closure", "Cohort", "CohortPhase", "LoginFailure",
+    "Municipality", "OneTimeLink", "OutboxMessage", "PlanAttention", "ProgrammeTemplate",
+    "SchedulerHeartbeat", "Trainee", "TrainingSession", "User",
 ]

@@ -16,6 +16,7 @@ os.environ["APP_ENV"] = "development"
 from accounts.models import Role  # noqa: E402
 from accounts.services import create_api_token  # noqa: E402
 from app import create_app  # noqa: E402
+from cohort.services import seed_default_templates  # noqa: E402
 from extensions import db  # noqa: E402
 from tests.factories import PASSWORD, make_user  # noqa: E402
 
@@ -57,6 +58,8 @@ def app(app_config):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        seed_default_templates()
+        db.session.commit()
         yield app
         db.session.remove()
         db.drop_all()
