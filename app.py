@@ -48,13 +48,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
     from api.views import bp as api_bp
+    from cohort.import_views import bp as trainee_import_bp
+    from cohort.views import bp as cohorts_bp
     from core.views import bp as core_bp
     from placements.views import bp as placements_bp
     from reminders.views import bp as reminders_bp
     from reports.views import bp as reports_bp
+    from sessions.feeds import bp as feeds_bp
     from sessions.views import bp as sessions_bp
 
-    for blueprint in (core_bp, accounts_bp, api_bp, placements_bp, reminders_bp, reports_bp, sessions_bp):
+    for blueprint in (
+        core_bp, accounts_bp, api_bp, cohorts_bp, trainee_import_bp, placements_bp, reminders_bp,
+        reports_bp, sessions_bp, feeds_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

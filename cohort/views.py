@@ -1,0 +1,5 @@
+"""Cohort pages for programme managers."""
+
+from flask import Blueprint
+
+bp = Blueprint("cohorts", __name__)

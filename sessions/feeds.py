@@ -1,0 +1,5 @@
+"""Calendar feeds (iCalendar). Filled in by the calendar work."""
+
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__)
