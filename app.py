@@ -47,7 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
-    from api.views import bp as api_bp
+    from api import bp as api_bp
     from cohort.import_views import bp as trainee_import_bp
     from cohort.views import bp as cohorts_bp
     from core.views import bp as core_bp

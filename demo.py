@@ -9,9 +9,12 @@ from flask.cli import with_appcontext
 
 from accounts.models import Role, User
 from accounts.services import create_user
-from cohort.models import Cohort, Trainee, TraineeStatus
+from cohort.models import Closure, Cohort, Trainee, TraineeStatus
+from cohort.services import CohortInput, default_template, save_cohort, seed_default_templates
 from extensions import db
 from placements.models import Municipality
+from sessions.models import TrainingSession
+from sessions.services import record_attendance, report_absence
 
 DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo
 
@@ -59,23 +62,51 @@ def _add_trainees(cohort: Cohort, people, municipalities: dict, status: str) -> 
     return trainees
 
 
+def _plan(name: str, start: date, location: str) -> Cohort:
+    data = CohortInput(name=name, template=default_template(), start_date=start, location=location, capacity=12)
+    cohort, _changes = save_cohort(None, data)
+    return cohort
+
+
+def _past_attendance(cohort: Cohort, trainees: list[Trainee], today: date, recorder: User) -> None:
+    """Everybody present at past sessions, except a few believable absences and late arrivals."""
+    past = db.session.scalars(sa.select(TrainingSession).where(
+        TrainingSession.cohort_id == cohort.id, TrainingSession.date < today)).all()
+    for n, sess in enumerate(past):
+        entries = [{"trainee_id": t.id, "status": "late" if (n + i) % 11 == 0 else
+                    "absent_excused" if (n + i) % 17 == 0 else "present"} for i, t in enumerate(trainees)]
+        record_attendance(sess, entries, recorder)
+
+
+def _assign_trainer(cohort: Cohort, trainer: User) -> None:
+    for sess in db.session.scalars(sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)):
+        sess.trainer_id = trainer.id
+
+
 def load_demo(today: date) -> None:
     """Fill an empty database; the running cohort is in its internship phase on `today`."""
+    seed_default_templates()
     municipalities = {code: Municipality(name=name, cbs_code=code, province=province, address=address)
                       for name, code, province, address in MUNICIPALITIES}
     db.session.add_all(municipalities.values())
-    running = Cohort(name="Utrecht najaar", start_date=monday_weeks_from(today, -9),
-                     location="Leslocatie Vredenburg 40, Utrecht", capacity=12)
-    planned = Cohort(name="Amersfoort voorjaar", start_date=monday_weeks_from(today, 10),
-                     location="Leslocatie Stationsplein 7, Amersfoort", capacity=12)
-    db.session.add_all([running, planned])
-    first, *_ = _add_trainees(running, RUNNING_TRAINEES, municipalities, TraineeStatus.ACTIVE)
+    db.session.add(Closure(start_date=date(today.year, 12, 21), end_date=date(today.year + 1, 1, 1),
+                           reason="Kerstvakantie"))
+    db.session.flush()
+    running = _plan("Utrecht najaar", monday_weeks_from(today, -9), "Leslocatie Vredenburg 40, Utrecht")
+    planned = _plan("Amersfoort voorjaar", monday_weeks_from(today, 10), "Leslocatie Stationsplein 7, Amersfoort")
+    running_trainees = _add_trainees(running, RUNNING_TRAINEES, municipalities, TraineeStatus.ACTIVE)
     _add_trainees(planned, PLANNED_TRAINEES, municipalities, TraineeStatus.ENROLLED)
     db.session.flush()
     links = {Role.MUNICIPALITY: {"municipality_id": municipalities["GM0344"].id},
-             Role.TRAINEE: {"trainee_id": first.id}}
-    for role, email, name in LOGINS:
-        create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links.get(role, {}))
+             Role.TRAINEE: {"trainee_id": running_trainees[0].id}}
+    users = {role: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links.get(role, {}))
+             for role, email, name in LOGINS}
+    for cohort in (running, planned):
+        _assign_trainer(cohort, users[Role.TRAINER])
+    _past_attendance(running, running_trainees, today, users[Role.TRAINER])
+    next_return_day = db.session.scalar(sa.select(TrainingSession).where(
+        TrainingSession.cohort_id == running.id, TrainingSession.date > today).order_by(TrainingSession.date))
+    report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
 
 
 @click.command("demo")

@@ -56,8 +56,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    municipality = relationship("Municipality", lazy="joined")
-    trainee = relationship("Trainee", foreign_keys=[trainee_id], lazy="joined")
+    municipality = relationship("Municipality")
+    trainee = relationship("Trainee", foreign_keys=[trainee_id])
 
     @validates("email")
     def _normalise_email(self, _key, value: str) -> str:

@@ -1,6 +1,7 @@
 """Log in and out, set a password from a link, manage users and personal API tokens."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import (
     Blueprint,
     flash,
@@ -126,7 +127,9 @@ def _fill_user_choices(form: UserForm) -> None:
 @bp.get("/users")
 @role_required(Role.MANAGER)
 def users():
-    listing = db.session.scalars(users_for(current_user).order_by(User.name)).all()
+    listing = db.session.scalars(
+        users_for(current_user).options(joinedload(User.municipality)).order_by(User.name)
+    ).all()
     return render_template("accounts/users.html", users=listing)
 
 

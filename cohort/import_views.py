@@ -1,5 +1,156 @@
-"""Enrolling many trainees at once from a CSV or XLSX file. Filled in by the import work."""
+"""Enrolling many trainees at once from a CSV or XLSX file: upload, preview, confirm.
 
-from flask import Blueprint
+The preview saves nothing. Its confirm form carries the valid rows in one signed
+field, so no state waits on the server and the rows cannot be changed in between.
+"""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from cohort import importing, services
+from cohort.access import cohorts_for
+from cohort.import_forms import ConfirmImportForm, ImportUploadForm
+from cohort.models import Cohort
+from core.errors import ServiceError
+from core.scope import one_or_404
+from extensions import db
+from reminders.mail import send_queued_mail
 
 bp = Blueprint("trainee_import", __name__)
+
+SALT = "trainee-import"
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "email": _l("E-mail address"),
+    "phone": _l("Phone number"),
+    "municipality": _l("Home municipality"),
+    "languages": _l("Languages"),
+}
+
+PROBLEM_TEXTS = {
+    "required": _l("Required."),
+    "invalid_email": _l("Not a valid e-mail address."),
+    "invalid_phone": _l("Use digits, spaces and + - ( ) only."),
+    "unknown_municipality": _l("We do not know this municipality. Use its name or CBS code (like GM0344)."),
+    "already_enrolled": _l("Already enrolled in this cohort, or already has an account."),
+}
+
+FILE_PROBLEM_TEXTS = {
+    "wrong_type": _l("Choose a CSV or XLSX file."),
+    "unreadable": _l("We cannot read this file. Save it as CSV (UTF-8) or XLSX and try again."),
+    "empty": _l("There are no trainees in this file."),
+}
+
+
+def problem_text(row: importing.CheckedRow, key: str) -> str:
+    """A row's problem with one field, as a sentence in the reader's language."""
+    code = row.problems[key]
+    if code == "too_long":
+        return _("Use at most %(n)d characters.", n=importing.MAX_LENGTHS[key])
+    if code == "duplicate_in_file":
+        return _("This address is also in row %(row)d.", row=row.duplicate_of)
+    return str(PROBLEM_TEXTS[code])
+
+
+def file_problem_text(error: importing.ImportFileError) -> str:
+    if error.code == "too_many_rows":
+        return _("The file has more than %(n)d rows. Split it into smaller files.", n=error.params["n"])
+    if error.code == "missing_columns":
+        names = ", ".join(str(FIELD_LABELS[key]) for key in error.params["columns"])
+        return _("The first row must name the columns. Missing: %(columns)s.", columns=names)
+    return str(FILE_PROBLEM_TEXTS[error.code])
+
+
+def refusal_text(error: Exception) -> str:
+    """Why the confirm saved nothing: the service's reason, or a clash with a save at the same moment."""
+    if isinstance(error, ServiceError):
+        return error.message
+    return _("Someone saved one of these addresses at the same moment. Try again.")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def sign_rows(cohort: Cohort, rows: list[importing.CheckedRow]) -> str:
+    return _serializer().dumps({"cohort": cohort.id, "rows": [row.to_payload() for row in rows]})
+
+
+def signed_rows(cohort: Cohort) -> list[importing.CheckedRow]:
+    """The rows the preview signed for this cohort; a missing, changed or foreign field is a 400."""
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        data = _serializer().loads(form.rows.data)
+        signed_for = data["cohort"]
+        rows = [importing.CheckedRow.from_payload(row) for row in data["rows"]]
+    except (BadData, KeyError, TypeError):
+        abort(400)
+    if signed_for != cohort.id or not rows:
+        abort(400)  # signed for another cohort, or nothing to enrol (the page offers no button then)
+    return rows
+
+
+def check_upload(cohort: Cohort, upload) -> list[importing.CheckedRow]:
+    """Read and check the file with two queries in all, however many rows it has."""
+    raw_rows = importing.parse_rows(upload.filename, upload.read())
+    municipalities = importing.municipality_index(services.municipality_names())
+    taken = services.taken_trainee_emails(cohort, importing.emails_in(raw_rows))
+    return importing.check_rows(raw_rows, municipalities, taken)
+
+
+def render_preview(cohort: Cohort, rows: list[importing.CheckedRow]):
+    valid = [row for row in rows if row.is_valid]
+    form = ConfirmImportForm(formdata=None, rows=sign_rows(cohort, valid))
+    return render_template(
+        "cohort/import_preview.html", cohort=cohort, rows=rows, valid_count=len(valid),
+        problem_count=len(rows) - len(valid), form=form, fields=FIELD_LABELS, problem_text=problem_text,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/trainees/import", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def upload(cohort_id: int):
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        try:
+            return render_preview(cohort, check_upload(cohort, form.file.data))
+        except importing.ImportFileError as error:
+            form.file.errors.append(file_problem_text(error))
+    return render_template(
+        "cohort/import_upload.html", cohort=cohort, form=form, columns=importing.COLUMN_NAMES,
+        labels=FIELD_LABELS, required=importing.REQUIRED_FIELDS,
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/trainees/import/confirm")
+@role_required(Role.MANAGER)
+def confirm(cohort_id: int):
+    """Enrol every signed row in one transaction, or none of them."""
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    rows = signed_rows(cohort)
+    importing.mark_taken(rows, services.taken_trainee_emails(cohort, {row.email for row in rows}))
+    if not all(row.is_valid for row in rows):
+        flash(_("Some addresses were enrolled after your preview. Nothing has been saved yet: "
+                "check the list and confirm again."), "error")
+        return render_preview(cohort, rows), 409
+    try:
+        services.enrol_trainees(cohort, [row.enrolment() for row in rows])
+        db.session.commit()
+    except (ServiceError, IntegrityError) as error:
+        db.session.rollback()
+        flash(_("Nothing has been saved. %(problem)s", problem=refusal_text(error)), "error")
+        return redirect(url_for(".upload", cohort_id=cohort.id))
+    send_queued_mail()
+    flash(ngettext("%(num)d trainee enrolled.", "%(num)d trainees enrolled.", len(rows)), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))

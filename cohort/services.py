@@ -1,18 +1,25 @@
 """Cohort rules: templates, creating and (re)planning cohorts. Flush, never commit."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from accounts.models import Role
 from accounts.services import create_user, find_user_by_email
 from cohort import planning
-from cohort.models import Cohort, ProgrammeTemplate, Trainee, TraineeStatus
+from cohort.models import (
+    Closure, Cohort, CohortPhase, PlanAttention, ProgrammeTemplate, Trainee, TraineeStatus,
+)
+from cohort.replan import PlanChanges, StoredSession, diff_plan
+from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.models import Municipality
+from sessions.models import TrainingSession
 
 
 def seed_default_templates() -> None:
@@ -81,3 +88,267 @@ def enrol_trainee(
     create_user(email=trainee.email, name=trainee.name, role=Role.TRAINEE, trainee_id=trainee.id,
                 language=language)
     return trainee
+
+
+# --- Creating and planning cohorts --------------------------------------------------
+
+WEEK_FIELDS = ("training_weeks", "internship_weeks", "programme_weeks")
+
+
+@dataclass(frozen=True)
+class CohortInput:
+    """A cohort's settings as a manager or API client gives them; None = the template's value."""
+
+    name: str
+    template: ProgrammeTemplate
+    start_date: date
+    location: str = ""
+    capacity: int = 20
+    training_weekdays: tuple[int, ...] | None = None
+    return_weekday: int | None = None
+    training_weeks: int | None = None
+    internship_weeks: int | None = None
+    programme_weeks: int | None = None
+
+    def plan_settings(self) -> planning.PlanSettings:
+        return planning.settings_from_template(
+            self.template.as_plan_template(), self.start_date,
+            training_weekdays=self.training_weekdays, return_weekday=self.return_weekday,
+            training_weeks=self.training_weeks, internship_weeks=self.internship_weeks,
+            programme_weeks=self.programme_weeks,
+        )
+
+
+def _planning_problem(field_name: str, settings: planning.PlanSettings, detail: str) -> str:
+    """Plain-language, translated versions of the planner's checks."""
+    if field_name == "start_date":
+        before, after = planning.nearest_mondays(settings.start_date)
+        return _("Choose a Monday, for example %(before)s or %(after)s.",
+                 before=format_date(before, "full"), after=format_date(after, "full"))
+    messages = {
+        "training_weekdays": _("Choose at least one training day, Monday to Friday."),
+        "training_weeks": _("Choose between 1 and 104 weeks."),
+        "internship_weeks": _("Choose 0 weeks or more, within the programme."),
+        "programme_weeks": _("Choose between 1 and 104 weeks, at least training plus internship."),
+        "return_weekday": _("The return day falls on a training day in the same week."),
+    }
+    return messages.get(field_name, detail)
+
+
+def check_cohort_input(data: CohortInput) -> None:
+    """Raise a ValidationError naming every field that cannot be planned."""
+    problems = {}
+    if not data.name.strip():
+        problems["name"] = _("Required.")
+    if not 1 <= data.capacity <= 500:
+        problems["capacity"] = _("Choose a number from 1 to 500.")
+    settings = data.plan_settings()
+    for field_name, detail in planning.validate_settings(settings).items():
+        problems.setdefault(field_name, _planning_problem(field_name, settings, detail))
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+
+
+def _apply_input(cohort: Cohort, data: CohortInput) -> None:
+    cohort.name, cohort.template = data.name.strip(), data.template
+    cohort.start_date, cohort.location, cohort.capacity = data.start_date, data.location, data.capacity
+    cohort.training_weekdays = (
+        ",".join(planning.weekday_code(d) for d in data.training_weekdays)
+        if data.training_weekdays is not None else None
+    )
+    cohort.return_weekday = (
+        planning.weekday_code(data.return_weekday) if data.return_weekday is not None else None
+    )
+    for name in WEEK_FIELDS:
+        setattr(cohort, name, getattr(data, name))
+
+
+def closures() -> list[planning.Closure]:
+    return [c.as_plan_closure() for c in db.session.scalars(sa.select(Closure).order_by(Closure.start_date))]
+
+
+def stored_sessions(cohort: Cohort) -> list[StoredSession]:
+    rows = db.session.scalars(sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id))
+    return [StoredSession(s.id, s.kind, s.planned_date, s.date, s.start_time, s.end_time, s.is_edited)
+            for s in rows]
+
+
+def preview_plan(cohort: Cohort | None, data: CohortInput, discard_edits: bool = False,
+                 today: date | None = None) -> tuple[planning.Plan, PlanChanges]:
+    """The plan for these settings and what it would change, without saving anything."""
+    check_cohort_input(data)
+    plan = planning.plan_cohort(data.plan_settings(), closures())
+    existing = stored_sessions(cohort) if cohort is not None and cohort.id else []
+    return plan, diff_plan(existing, plan, today or local_today(), discard_edits)
+
+
+def _session_from_plan(planned: planning.PlannedSession) -> dict:
+    return {
+        "kind": str(planned.kind), "date": planned.date, "start_time": planned.start_time,
+        "end_time": planned.end_time, "week": planned.week, "planned_date": planned.moved_from or planned.date,
+        "moved_from": planned.moved_from, "move_reason": planned.move_reason,
+    }
+
+
+def _apply_changes(cohort: Cohort, changes: PlanChanges) -> None:
+    for planned in changes.added:
+        db.session.add(TrainingSession(cohort=cohort, **_session_from_plan(planned)))
+    for stored, planned in changes.updated:
+        session_row = db.session.get(TrainingSession, stored.id)
+        for name, value in _session_from_plan(planned).items():
+            setattr(session_row, name, value)
+        session_row.is_edited = False
+        session_row.sequence += 1
+    for stored in changes.removed:
+        db.session.delete(db.session.get(TrainingSession, stored.id))
+
+
+def _store_plan_outline(cohort: Cohort, plan: planning.Plan) -> None:
+    cohort.end_date = plan.end_date
+    cohort.phases = [CohortPhase(kind=str(p.kind), start_date=p.start_date, end_date=p.end_date)
+                     for p in plan.phases]
+    cohort.attention = [PlanAttention(date=a.date, kind=str(a.kind), reason=a.reason) for a in plan.attention]
+    cohort.planned_at = utcnow()
+
+
+def save_cohort(cohort: Cohort | None, data: CohortInput, discard_edits: bool = False) -> tuple[Cohort, PlanChanges]:
+    """Create or change a cohort and (re)plan its sessions in the same transaction."""
+    plan, changes = preview_plan(cohort, data, discard_edits)
+    if cohort is None:
+        cohort = Cohort()
+        db.session.add(cohort)
+    _apply_input(cohort, data)
+    db.session.flush()
+    _apply_changes(cohort, changes)
+    _store_plan_outline(cohort, plan)
+    db.session.flush()
+    return cohort, changes
+
+
+def find_template(slug: str | None) -> ProgrammeTemplate:
+    if not slug:
+        return default_template()
+    template = db.session.scalar(sa.select(ProgrammeTemplate).filter_by(slug=slug))
+    if template is None:
+        raise ValidationError(_("Choose a programme."), {"template": _("Unknown programme.")})
+    return template
+
+
+def _optional_int(data: dict, name: str, problems: dict) -> int | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
+        problems[name] = _("Use a whole number.")
+        return None
+    return int(value)
+
+
+def _weekday_list(value, name: str, problems: dict) -> tuple[int, ...] | None:
+    if value in (None, "", []):
+        return None if value is None or value == "" else ()
+    codes = value.split(",") if isinstance(value, str) else value
+    try:
+        return planning.parse_weekdays([str(code).strip() for code in codes])
+    except (ValueError, TypeError, AttributeError):
+        problems[name] = _("Use weekdays as mon, tue, wed, thu, fri.")
+        return None
+
+
+def cohort_input_from(data: dict) -> CohortInput:
+    """Read a cohort's settings from a form or a JSON body; every problem names its field."""
+    problems: dict[str, str] = {}
+    template = None
+    try:
+        template = find_template(data.get("template"))
+    except ValidationError as error:
+        problems.update(error.fields)
+    start = data.get("start_date")
+    try:
+        start_date = date.fromisoformat(str(start)) if not isinstance(start, date) else start
+    except ValueError:
+        problems["start_date"] = _("Use a real date, as YYYY-MM-DD.") if start else _("Required.")
+        start_date = None
+    weekdays = _weekday_list(data.get("training_weekdays"), "training_weekdays", problems)
+    return_days = _weekday_list(data.get("return_weekday"), "return_weekday", problems)
+    if return_days is not None and len(return_days) > 1:
+        problems["return_weekday"] = _("Choose one weekday.")
+    numbers = {name: _optional_int(data, name, problems) for name in (*WEEK_FIELDS, "capacity")}
+    name, location = data.get("name"), data.get("location") or ""
+    if not isinstance(name, str) or not name.strip():
+        problems["name"] = _("Required.")
+    if not isinstance(location, str) or len(location) > 200:
+        problems["location"] = _("Use at most %(n)d characters.", n=200)
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+    return CohortInput(
+        name=name.strip()[:120], template=template, start_date=start_date, location=location.strip(),
+        capacity=numbers.pop("capacity") or 20, training_weekdays=weekdays,
+        return_weekday=return_days[0] if return_days else None, **numbers,
+    )
+
+
+def withdraw_trainee(trainee: Trainee, withdrawn_on: date, reason: str) -> None:
+    """Withdrawn trainees leave future sessions and reminders, never the history."""
+    trainee.status = TraineeStatus.WITHDRAWN
+    trainee.withdrawn_on = withdrawn_on
+    trainee.withdrawal_reason = reason.strip()[:300]
+
+
+def move_trainee(trainee: Trainee, cohort: Cohort) -> None:
+    """Move a trainee to another cohort; attendance so far stays with the old cohort's sessions."""
+    if cohort is None:
+        raise ValidationError(_("Choose a group."), {"cohort_id": _("Unknown group.")})
+    trainee.cohort = cohort
+
+
+def add_closure(start: date, end: date, reason: str) -> Closure:
+    if end < start:
+        raise ValidationError(_("Please check the fields marked below."),
+                              {"end_date": _("The last day must not be before the first day.")})
+    closure = Closure(start_date=start, end_date=end, reason=reason.strip()[:120])
+    db.session.add(closure)
+    db.session.flush()
+    return closure
+
+
+# --- Enrolling many trainees (the file import) ---------------------------------------
+
+
+def municipality_names() -> list[tuple[int, str, str]]:
+    """(id, name, CBS code) of every municipality, to match what an imported file says: one query."""
+    query = sa.select(Municipality.id, Municipality.name, Municipality.cbs_code)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def taken_trainee_emails(cohort: Cohort, emails: set[str]) -> set[str]:
+    """Of these lowercased addresses, those enrolled in the cohort or owned by an account.
+
+    One query for all of them, so checking a file costs the same for 5 rows as for 500.
+    """
+    from accounts.models import User  # local: appended without touching this module's imports
+
+    wanted = sorted(emails)
+    if not wanted:
+        return set()
+    in_cohort = sa.select(sa.func.lower(Trainee.email)).where(
+        Trainee.cohort_id == cohort.id, sa.func.lower(Trainee.email).in_(wanted)
+    )
+    with_account = sa.select(User.email).where(User.email.in_(wanted))
+    return set(db.session.scalars(sa.union(in_cohort, with_account)))
+
+
+def enrol_trainees(cohort: Cohort, people: list[dict]) -> list[Trainee]:
+    """Enrol several trainees (`enrol_trainee` keyword arguments each) in the caller's transaction.
+
+    The first refusal stops the lot and names the address; the caller rolls back, so
+    either everyone is enrolled or no one.
+    """
+    trainees = []
+    for person in people:
+        try:
+            trainees.append(enrol_trainee(cohort, **person))
+        except (ConflictError, ValidationError) as error:
+            message = _("%(email)s: %(problem)s", email=person.get("email", ""), problem=error.message)
+            raise type(error)(message, error.fields) from error
+    return trainees

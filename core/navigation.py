@@ -7,16 +7,18 @@ from flask_login import current_user
 
 from accounts.forms import role_choices
 from accounts.models import Role
+from core.labels import label
 
 NAVIGATION = {
     Role.MANAGER: [
         ("reports.dashboard", _l("Overview")),
+        ("cohorts.index", _l("Groups")),
         ("accounts.users", _l("Users")),
         ("reminders.outbox", _l("Messages")),
     ],
     Role.MUNICIPALITY: [("placements.portal", _l("Our municipality"))],
     Role.TRAINEE: [("sessions.my_schedule", _l("My schedule"))],
-    Role.TRAINER: [("sessions.teaching", _l("My sessions"))],
+    Role.TRAINER: [("sessions.teaching", _l("My sessions")), ("cohorts.index", _l("Groups"))],
 }
 
 
@@ -29,4 +31,5 @@ def navigation() -> dict:
         "language": str(get_locale() or "nl"),
         "role_labels": dict(role_choices()),
         "organisation_name": current_app.config["ORGANISATION_NAME"],
+        "label": label,
     }

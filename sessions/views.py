@@ -1,13 +1,25 @@
-"""The trainee's "Mijn rooster" and the trainer's own sessions. Planning fills them with sessions."""
+"""Sessions: the trainee's "Mijn rooster", the trainer's sessions, editing and attendance."""
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import role_required
-from cohort.access import cohorts_for
+from cohort.access import cohorts_for, trainees_for
+from cohort.forms import AbsenceForm, SessionForm
+from cohort.models import Trainee, TraineeStatus
+from core.clock import local_today
+from core.errors import ServiceError
+from core.forms import form_errors_from
+from core.scope import one_or_404
 from extensions import db
+from sessions import services
+from sessions.access import may_register_attendance, sessions_for
+from sessions.feed_service import trainee_feed_url
+from sessions.models import Attendance, AttendanceStatus, TrainingSession
+from sessions.schedule import schedule_for
 
 bp = Blueprint("sessions", __name__)
 
@@ -15,12 +27,125 @@ bp = Blueprint("sessions", __name__)
 @bp.get("/schedule")
 @role_required(Role.TRAINEE)
 def my_schedule():
-    cohort = db.session.scalar(cohorts_for(current_user))
-    return render_template("sessions/my_schedule.html", cohort=cohort, trainee=current_user.trainee)
+    trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
+    today = local_today()
+    items = schedule_for(trainee, today)
+    coming = [i for i in items if i.date >= today]
+    upcoming = next((i for i in coming if not i.is_cancelled), None)
+    return render_template(
+        "sessions/my_schedule.html", trainee=trainee, next_item=upcoming, today=today,
+        coming=[i for i in coming if i is not upcoming], past=[i for i in items if i.date < today][::-1],
+        calendar_url=trainee_feed_url(trainee), absence_form=AbsenceForm(),
+    )
+
+
+@bp.route("/schedule/sessions/<int:session_id>/absence", methods=["GET", "POST"])
+@role_required(Role.TRAINEE)
+def report_absence(session_id: int):
+    sess = one_or_404(sessions_for(current_user), session_id)
+    trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        try:
+            services.report_absence(trainee, sess, form.reason.data)
+        except ServiceError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your absence has been passed on."), "success")
+            return redirect(url_for("sessions.my_schedule"))
+    return render_template("sessions/absence.html", form=form, sess=sess)
 
 
 @bp.get("/teaching")
 @role_required(Role.TRAINER)
 def teaching():
-    cohorts = db.session.scalars(cohorts_for(current_user).order_by(sa.text("start_date"))).all()
-    return render_template("sessions/teaching.html", cohorts=cohorts)
+    sessions = db.session.scalars(
+        sa.select(TrainingSession).where(TrainingSession.trainer_id == current_user.id,
+                                         TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date, TrainingSession.start_time).limit(50)).all()
+    cohorts = db.session.scalars(cohorts_for(current_user)).unique().all()
+    return render_template("sessions/teaching.html", sessions=sessions, cohorts=cohorts)
+
+
+def _trainer_choices(form: SessionForm) -> None:
+    trainers = db.session.execute(sa.select(User.id, User.name).where(
+        User.role.in_([Role.TRAINER, Role.MANAGER]), User.is_active).order_by(User.name)).all()
+    form.trainer_id.choices = [(None, "—")] + [tuple(row) for row in trainers]
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def edit(session_id: int):
+    sess = one_or_404(sessions_for(current_user), session_id)
+    form = SessionForm(obj=sess)
+    _trainer_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.update_session(sess, form.values())
+        except ServiceError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            flash(_("The session is changed."), "success")
+            return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
+    return render_template("sessions/edit.html", form=form, sess=sess, cohort=sess.cohort)
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@role_required(Role.MANAGER)
+def cancel(session_id: int):
+    sess = one_or_404(sessions_for(current_user), session_id)
+    services.cancel_session(sess)
+    db.session.commit()
+    flash(_("The session is cancelled."), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def add_extra(cohort_id: int):
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    form = SessionForm()
+    _trainer_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.add_extra_session(cohort, form.values())
+        except ServiceError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            flash(_("The extra session is added."), "success")
+            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return render_template("sessions/edit.html", form=form, sess=None, cohort=cohort)
+
+
+def _attendance_entries(trainees: list[Trainee]) -> list[dict]:
+    """Read the register's rows (`status-<id>`, `note-<id>`); rows left empty are skipped."""
+    return [
+        {"trainee_id": t.id, "status": request.form[f"status-{t.id}"], "note": request.form.get(f"note-{t.id}", "")}
+        for t in trainees if request.form.get(f"status-{t.id}")
+    ]
+
+
+@bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@role_required(Role.MANAGER, Role.TRAINER)
+def attendance(session_id: int):
+    sess = one_or_404(sessions_for(current_user), session_id)
+    if not may_register_attendance(current_user, sess):
+        abort(403)
+    trainees = db.session.scalars(sa.select(Trainee).where(
+        Trainee.cohort_id == sess.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN).order_by(Trainee.name)).all()
+    errors = {}
+    if request.method == "POST":
+        try:
+            services.record_attendance(sess, _attendance_entries(trainees), current_user)
+        except ServiceError as error:
+            errors = error.fields
+        else:
+            db.session.commit()
+            flash(_("Attendance is saved."), "success")
+            return redirect(url_for("sessions.attendance", session_id=sess.id))
+    recorded = {a.trainee_id: a for a in db.session.scalars(sa.select(Attendance).filter_by(session_id=sess.id))}
+    return render_template("sessions/attendance.html", sess=sess, trainees=trainees, recorded=recorded,
+                           statuses=list(AttendanceStatus), errors=errors), 400 if errors else 200

@@ -1,11 +1,10 @@
-"""JSON API v1: token authentication, JSON in and out, thin views over the services."""
+"""The API blueprint: bearer-token authentication, JSON bodies, errors in one shape."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, abort, g, request
 
 from accounts.services import user_for_api_token
 from api.errors import error_response, service_error_response
-from api.openapi import openapi_document
-from core.errors import ServiceError
+from core.errors import ServiceError, ValidationError
 from extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,20 +31,16 @@ def _service_error(error: ServiceError):
     return service_error_response(error)
 
 
-def json_body() -> dict:
-    """The request's JSON object, or a 400 naming the problem."""
+def json_body(kind: type = dict):
+    """The request's JSON object (or list), or a 400 naming the problem."""
     data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError("The request body must be a JSON object.", {"body": "invalid JSON"})
+    if not isinstance(data, kind):
+        expected = "object" if kind is dict else "array"
+        raise ValidationError(f"The request body must be a JSON {expected}.", {"body": "invalid JSON"})
     return data
 
 
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(openapi_document())
-
-
-@bp.get("/me")
-def me():
-    user = g.api_user
-    return jsonify(id=user.id, name=user.name, email=user.email, role=user.role)
+def require_role(*roles: str) -> None:
+    """An action the caller's role may not take on a record they can see: 403."""
+    if g.api_user.role not in roles:
+        abort(403)

@@ -1,0 +1,153 @@
+"""Cohorts, their sessions and trainees, schedules and attendance: thin views over the services."""
+
+import sqlalchemy as sa
+from flask import abort, g, jsonify
+
+from accounts.models import Role, User
+from api.blueprint import bp, json_body, require_role
+from cohort import services as cohort_services
+from cohort.access import cohorts_for, trainees_for
+from cohort.models import Cohort, Trainee
+from core.errors import ValidationError
+from core.scope import one_or_404
+from extensions import db
+from reminders.mail import send_queued_mail
+from sessions import services as session_services
+from sessions.access import may_register_attendance, sessions_for
+from sessions.feed_service import trainee_feed_url
+from sessions.models import TrainingSession
+from sessions.schedule import schedule_for
+
+
+def _time(value) -> str:
+    return value.strftime("%H:%M")
+
+
+def session_counts(cohort_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(TrainingSession.cohort_id, sa.func.count(TrainingSession.id))
+        .where(TrainingSession.cohort_id.in_(cohort_ids)).group_by(TrainingSession.cohort_id))
+    return dict(rows.all())
+
+
+def cohort_json(cohort: Cohort, session_count: int | None = None) -> dict:
+    if session_count is None:
+        session_count = session_counts([cohort.id]).get(cohort.id, 0)
+    return {
+        "id": cohort.id, "name": cohort.name, "template": cohort.template.slug,
+        "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
+        "location": cohort.location, "capacity": cohort.capacity,
+        "phases": [{"kind": p.kind, "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat()}
+                   for p in cohort.phases],
+        "session_count": session_count,
+        "attention": [{"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in cohort.attention],
+    }
+
+
+def session_json(sess: TrainingSession) -> dict:
+    return {
+        "id": sess.id, "cohort_id": sess.cohort_id, "kind": sess.kind, "date": sess.date.isoformat(),
+        "start_time": _time(sess.start_time), "end_time": _time(sess.end_time), "title": sess.title,
+        "location": sess.location, "trainer": sess.trainer.name if sess.trainer else None,
+        "status": sess.status, "moved_from": sess.moved_from.isoformat() if sess.moved_from else None,
+    }
+
+
+def user_ids_of(trainees: list[Trainee]) -> dict[int, int]:
+    """Trainee id -> their user account's id, for many trainees in one query."""
+    rows = db.session.execute(sa.select(User.trainee_id, User.id)
+                              .where(User.trainee_id.in_([t.id for t in trainees])))
+    return dict(rows.all())
+
+
+def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
+    if user_id is None:
+        user_id = user_ids_of([trainee]).get(trainee.id)
+    return {
+        "id": trainee.id, "cohort_id": trainee.cohort_id, "user_id": user_id, "name": trainee.name,
+        "email": trainee.email, "status": trainee.status, "calendar_url": trainee_feed_url(trainee),
+    }
+
+
+@bp.post("/cohorts")
+def create_cohort():
+    require_role(Role.MANAGER)
+    cohort, _changes = cohort_services.save_cohort(None, cohort_services.cohort_input_from(json_body()))
+    db.session.commit()
+    return jsonify(cohort_json(cohort)), 201
+
+
+@bp.get("/cohorts")
+def list_cohorts():
+    cohorts = db.session.scalars(cohorts_for(g.api_user).order_by(Cohort.start_date)).unique().all()
+    counts = session_counts([c.id for c in cohorts])
+    return jsonify([cohort_json(c, counts.get(c.id, 0)) for c in cohorts])
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+def get_cohort(cohort_id: int):
+    return jsonify(cohort_json(one_or_404(cohorts_for(g.api_user), cohort_id)))
+
+
+@bp.get("/cohorts/<int:cohort_id>/sessions")
+def cohort_sessions(cohort_id: int):
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    rows = db.session.scalars(sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
+                              .order_by(TrainingSession.date, TrainingSession.start_time)).all()
+    return jsonify([session_json(s) for s in rows])
+
+
+@bp.patch("/sessions/<int:session_id>")
+def update_session(session_id: int):
+    sess = one_or_404(sessions_for(g.api_user), session_id)
+    require_role(Role.MANAGER)
+    session_services.update_session(sess, json_body())
+    db.session.commit()
+    return jsonify(session_json(sess))
+
+
+@bp.post("/cohorts/<int:cohort_id>/trainees")
+def enrol_trainee(cohort_id: int):
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    require_role(Role.MANAGER)
+    data = json_body()
+    trainee = cohort_services.enrol_trainee(
+        cohort, name=data.get("name"), email=data.get("email"), phone=data.get("phone") or "",
+        home_municipality_id=data.get("home_municipality_id"), languages=data.get("languages") or [],
+    )
+    db.session.commit()
+    send_queued_mail()
+    return jsonify(trainee_json(trainee)), 201
+
+
+@bp.get("/cohorts/<int:cohort_id>/trainees")
+def cohort_trainees(cohort_id: int):
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    rows = db.session.scalars(trainees_for(g.api_user).where(Trainee.cohort_id == cohort.id)
+                              .order_by(Trainee.name)).all()
+    user_ids = user_ids_of(rows)
+    return jsonify([trainee_json(t, user_ids.get(t.id)) for t in rows])
+
+
+@bp.get("/trainees/<int:trainee_id>")
+def get_trainee(trainee_id: int):
+    return jsonify(trainee_json(one_or_404(trainees_for(g.api_user), trainee_id)))
+
+
+@bp.get("/trainees/<int:trainee_id>/schedule")
+def trainee_schedule(trainee_id: int):
+    trainee = one_or_404(trainees_for(g.api_user), trainee_id)
+    return jsonify([item.as_json() for item in schedule_for(trainee)])
+
+
+@bp.put("/sessions/<int:session_id>/attendance")
+def put_attendance(session_id: int):
+    sess = one_or_404(sessions_for(g.api_user), session_id)
+    if not may_register_attendance(g.api_user, sess):
+        abort(403)
+    entries = json_body(list)
+    if not all(isinstance(entry, dict) for entry in entries):
+        raise ValidationError("Each entry must be a JSON object.", {"body": "invalid entry"})
+    session_services.record_attendance(sess, entries, g.api_user)
+    db.session.commit()
+    return jsonify({"session_id": sess.id, "recorded": len(entries)})

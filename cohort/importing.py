@@ -1,0 +1,299 @@
+"""Reading a trainee list (CSV or XLSX) and checking its rows. Pure: no Flask, no database.
+
+Problems are returned as codes ("required", "invalid_email", ...), not texts, so the
+view can say them in the reader's language. The field rules mirror
+`cohort.services._clean_trainee_fields`; enrolling runs those rules again anyway.
+"""
+
+import csv
+import io
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from openpyxl import load_workbook
+
+MAX_ROWS = 500
+FILE_TYPES = ("csv", "xlsx")
+FIELDS = ("name", "email", "phone", "municipality", "languages")
+REQUIRED_FIELDS = ("name", "email")
+MAX_LENGTHS = {"name": 120, "phone": 40, "languages": 200}
+PHONE_CHARACTERS = frozenset("0123456789+-() ")
+CSV_DELIMITERS = (";", ",", "\t")
+
+# The column names a file may use, per field: Dutch first, then English.
+COLUMN_NAMES = {
+    "name": ("naam", "name"),
+    "email": ("e-mail", "e-mailadres", "emailadres", "email", "e-mail address", "email address"),
+    "phone": ("telefoon", "telefoonnummer", "phone", "phone number"),
+    "municipality": ("woonplaats", "woongemeente", "gemeente", "home municipality", "municipality"),
+    "languages": ("talen", "languages"),
+}
+_FIELD_BY_COLUMN = {name: key for key, names in COLUMN_NAMES.items() for name in names}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be used. `code` says why; `params` fill in the message."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One data row: its number in the file (the header is row 1) and its text per field."""
+
+    number: int
+    values: Mapping[str, str]
+
+
+@dataclass
+class CheckedRow:
+    """A row after checking: cleaned values where they were valid, as typed where not."""
+
+    number: int
+    name: str
+    email: str
+    phone: str = ""
+    municipality: str = ""
+    home_municipality_id: int | None = None
+    languages: list[str] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+    duplicate_of: int | None = None  # for "duplicate_in_file": the row that has the address first
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def enrolment(self) -> dict:
+        """The keyword arguments of `enrol_trainee` for this row."""
+        return {"name": self.name, "email": self.email, "phone": self.phone,
+                "home_municipality_id": self.home_municipality_id, "languages": list(self.languages)}
+
+    def to_payload(self) -> dict:
+        """Plain JSON for the signed confirm field; problems are worked out again on confirm."""
+        data = asdict(self)
+        del data["problems"], data["duplicate_of"]
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict) -> "CheckedRow":
+        return cls(**data)
+
+
+# --- Reading the file ----------------------------------------------------------------
+
+
+def file_type(filename: str) -> str:
+    """"csv" or "xlsx" by the file name's extension; anything else is refused."""
+    name = filename or ""
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if extension not in FILE_TYPES:
+        raise ImportFileError("wrong_type")
+    return extension
+
+
+def parse_rows(filename: str, content: bytes) -> list[RawRow]:
+    """The file's data rows, empty rows left out. The first non-empty row names the columns."""
+    kind = file_type(filename)
+    with closing(_cells(kind, content)) as cells:
+        numbered = ((number, row) for number, row in enumerate(cells, start=1) if any(row))
+        header = next(numbered, None)
+        if header is None:
+            raise ImportFileError("empty")
+        columns = column_fields(header[1])
+        rows = []
+        for number, row in numbered:
+            if len(rows) == MAX_ROWS:
+                raise ImportFileError("too_many_rows", n=MAX_ROWS)
+            rows.append(RawRow(number, _row_values(columns, row)))
+    if not rows:
+        raise ImportFileError("empty")
+    return rows
+
+
+def column_fields(header: list[str]) -> dict[int, str]:
+    """Which field each column holds, by position. Unknown columns are left out (ignored);
+    when two columns mean the same field, the first counts."""
+    columns: dict[int, str] = {}
+    for position, title in enumerate(header):
+        key = _FIELD_BY_COLUMN.get(" ".join(title.lower().split()))
+        if key is not None and key not in columns.values():
+            columns[position] = key
+    missing = [key for key in REQUIRED_FIELDS if key not in columns.values()]
+    if missing:
+        raise ImportFileError("missing_columns", columns=missing)
+    return columns
+
+
+def _row_values(columns: dict[int, str], row: list[str]) -> dict[str, str]:
+    return {key: row[position] if position < len(row) else "" for position, key in columns.items()}
+
+
+def _cells(kind: str, content: bytes) -> Iterator[list[str]]:
+    """Every row of the file as a list of trimmed texts."""
+    yield from (_csv_cells(content) if kind == "csv" else _xlsx_cells(content))
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without the BOM Excel writes), else Windows-1252 (older Excel exports)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("unreadable")
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter used most in the first non-empty line: Dutch Excel writes ';', others ','."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first_line.count(delimiter) for delimiter in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _csv_cells(content: bytes) -> Iterator[list[str]]:
+    text = decode_text(content)
+    if "\x00" in text:  # a binary file with a .csv name
+        raise ImportFileError("unreadable")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:
+        raise ImportFileError("unreadable") from error
+
+
+def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
+    """The first sheet's rows, as the values Excel last calculated (not the formulas)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions we do not use
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # a damaged file fails in many ways inside openpyxl; all mean "unreadable"
+        raise ImportFileError("unreadable") from error
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [cell_text(value) for value in row]
+    except Exception as error:
+        raise ImportFileError("unreadable") from error
+    finally:
+        workbook.close()
+
+
+def cell_text(value) -> str:
+    """A spreadsheet value as text: 12.0 becomes "12", a date "2026-09-07", empty "". """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- Checking the rows ----------------------------------------------------------------
+
+
+def lookup_key(text: str) -> str:
+    """How a municipality name or CBS code is compared: case and extra spaces do not count."""
+    return " ".join(text.lower().split())
+
+
+def municipality_index(records: Iterable[tuple[int, str, str]]) -> dict[str, int]:
+    """(id, name, CBS code) records as a lookup by name and by code, for `check_rows`."""
+    index = {}
+    for municipality_id, name, cbs_code in records:
+        index[lookup_key(name)] = index[lookup_key(cbs_code)] = municipality_id
+    return index
+
+
+def normalised_email(text: str) -> str | None:
+    """The address as it would be stored (lowercased), or None when it is not valid."""
+    try:
+        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None
+
+
+def emails_in(rows: Iterable[RawRow]) -> set[str]:
+    """The valid addresses in these rows: what to look up in the database, all at once."""
+    return {email for row in rows if (email := normalised_email(row.values.get("email", "")))}
+
+
+def check_rows(
+    rows: Iterable[RawRow], known_municipalities: Mapping[str, int], taken_emails: set[str]
+) -> list[CheckedRow]:
+    """Check every row.
+
+    `known_municipalities` maps `lookup_key(name or CBS code)` to the municipality's id;
+    `taken_emails` holds the addresses already enrolled in the cohort or owned by an account.
+    """
+    checked = [check_row(row, known_municipalities) for row in rows]
+    mark_duplicates(checked)
+    mark_taken(checked, taken_emails)
+    return checked
+
+
+def check_row(row: RawRow, known_municipalities: Mapping[str, int]) -> CheckedRow:
+    values = {key: row.values.get(key, "").strip() for key in FIELDS}
+    problems: dict[str, str] = {}
+    for key in ("name", "phone"):
+        if problem := _text_problem(key, values[key]):
+            problems[key] = problem
+    email = normalised_email(values["email"]) if values["email"] else None
+    if email is None:
+        problems["email"] = "invalid_email" if values["email"] else "required"
+    municipality_id = known_municipalities.get(lookup_key(values["municipality"]))
+    if values["municipality"] and municipality_id is None:
+        problems["municipality"] = "unknown_municipality"
+    languages = split_languages(values["languages"])
+    if len(", ".join(languages)) > MAX_LENGTHS["languages"]:
+        problems["languages"] = "too_long"
+    return CheckedRow(
+        number=row.number, name=values["name"], email=email or values["email"], phone=values["phone"],
+        municipality=values["municipality"], home_municipality_id=municipality_id, languages=languages,
+        problems=problems,
+    )
+
+
+def _text_problem(key: str, value: str) -> str | None:
+    if key == "name" and not value:
+        return "required"
+    if len(value) > MAX_LENGTHS[key]:
+        return "too_long"
+    if key == "phone" and not set(value) <= PHONE_CHARACTERS:
+        return "invalid_phone"
+    return None
+
+
+def split_languages(text: str) -> list[str]:
+    """"Arabisch; Engels", "Arabisch, Engels" and "Arabisch/Engels" all mean two languages."""
+    return [part.strip() for part in re.split(r"[;,/]", text) if part.strip()]
+
+
+def mark_duplicates(rows: list[CheckedRow]) -> None:
+    """An address used twice in the file: the first row keeps it, later rows get a problem."""
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if "email" in row.problems:
+            continue
+        if row.email in first_row:
+            row.problems["email"], row.duplicate_of = "duplicate_in_file", first_row[row.email]
+        else:
+            first_row[row.email] = row.number
+
+
+def mark_taken(rows: list[CheckedRow], taken_emails: set[str]) -> None:
+    """Rows whose (valid) address is already enrolled or has an account get a problem."""
+    for row in rows:
+        if row.problems.get("email") in (None, "duplicate_in_file") and row.email in taken_emails:
+            row.problems["email"], row.duplicate_of = "already_enrolled", None

@@ -1,0 +1,29 @@
+"""Readable names for the codes stored in the database, in the interface's language."""
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    # session kinds
+    "training": _l("Training day"),
+    "return_day": _l("Return day"),
+    "extra": _l("Extra session"),
+    "internship": _l("Internship"),
+    "guided_work": _l("Guided work"),
+    # session status
+    "scheduled": _l("Planned"),
+    "cancelled": _l("Cancelled"),
+    # attendance
+    "present": _l("Present"),
+    "late": _l("Late"),
+    "absent_excused": _l("Absent with notice"),
+    "absent": _l("Absent"),
+    # trainee status
+    "enrolled": _l("Enrolled"),
+    "active": _l("Active"),
+    "withdrawn": _l("Withdrawn"),
+    "completed": _l("Completed"),
+}
+
+
+def label(code: str | None) -> str:
+    return str(LABELS.get(code, code or ""))

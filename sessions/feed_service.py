@@ -1,0 +1,209 @@
+"""Calendar feeds: the secret links, who may use them, and the data a feed is built from.
+
+A phone calendar cannot log in, so the secret in the link is the only key. It is never
+stored: it is an HMAC (keyed with SECRET_KEY) of values the database already holds, and
+changing one of them kills the link: the trainee's calendar salt (the trainee's "new
+link" button), or a manager's or trainer's auth epoch (deactivation, new password).
+
+Queries take plain arguments; only the reset view commits. A feed costs the same few
+queries whatever the number of sessions.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from accounts.models import Role, User
+from cohort.access import cohorts_for
+from cohort.models import Cohort, Trainee, new_calendar_salt
+from core.clock import local_today
+from core.urls import external_url
+from extensions import db
+from sessions.calendar import CalendarEvent, build_calendar, local_datetime
+from sessions.models import SessionKind, TrainingSession
+
+TOKEN_LENGTH = 32
+# Part of every ETag: raise it when the calendar text changes shape (new field, new wording),
+# so subscribed calendars fetch the new version instead of being told "not modified".
+FEED_FORMAT = 1
+COHORT_FEED_ROLES = (Role.MANAGER, Role.TRAINER)
+DEFAULT_TITLES = {
+    SessionKind.TRAINING: _l("Training day"),
+    SessionKind.RETURN_DAY: _l("Return day"),
+    SessionKind.EXTRA: _l("Extra meeting"),
+}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What one feed link shows: a cohort's sessions, in one language.
+
+    `until` (exclusive) cuts off the sessions of a withdrawn trainee. `identity` holds
+    what the link stands for, so the ETag changes when the link's owner changes.
+    """
+
+    cohort: Cohort
+    language: str
+    identity: str
+    until: date | None = None
+
+
+# --- Links --------------------------------------------------------------------------
+
+
+def _sign(message: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:TOKEN_LENGTH]
+
+
+def _token_matches(given: str, expected: str) -> bool:
+    # Bytes, so a non-ASCII token from the URL is a mismatch rather than a TypeError.
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def trainee_feed_token(trainee: Trainee) -> str:
+    return _sign(f"trainee-feed:{trainee.id}:{trainee.calendar_salt}")
+
+
+def cohort_feed_token(cohort_id: int, user: User) -> str:
+    return _sign(f"cohort-feed:{cohort_id}:{user.id}:{user.auth_epoch}")
+
+
+def trainee_feed_url(trainee: Trainee) -> str:
+    """The trainee's private, absolute feed link (http(s); the partial offers webcal:// too)."""
+    return external_url("feeds.trainee_feed", trainee_id=trainee.id, token=trainee_feed_token(trainee))
+
+
+def cohort_feed_url(cohort: Cohort, user: User) -> str:
+    """A manager's or trainer's private, absolute feed link for one cohort."""
+    token = cohort_feed_token(cohort.id, user)
+    return external_url("feeds.cohort_feed", cohort_id=cohort.id, user_id=user.id, token=token)
+
+
+def reset_trainee_feed(trainee: Trainee) -> None:
+    """A new salt: the old feed link answers 404 from now on. Flushes; the caller commits."""
+    trainee.calendar_salt = new_calendar_salt()
+    db.session.flush()
+
+
+# --- Who may use a link ---------------------------------------------------------------
+
+
+def _today() -> date:
+    return local_today(current_app.config["TIMEZONE"])
+
+
+def history_cutoff(trainee: Trainee, today: date) -> date | None:
+    """A withdrawn trainee keeps their past sessions, but no future ones: the feed keeps
+    answering (a calendar that gets 404s shows errors), and the future events disappear
+    from their phone. The cutoff is the withdrawal day, or today if that is not known."""
+    if not trainee.is_withdrawn:
+        return None
+    return min(trainee.withdrawn_on or today, today)
+
+
+def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
+    """The trainee's feed if the token is theirs, in the language of their account (else Dutch)."""
+    row = db.session.execute(
+        sa.select(Trainee, User.language)
+        .options(joinedload(Trainee.cohort))
+        .outerjoin(User, User.trainee_id == Trainee.id)
+        .where(Trainee.id == trainee_id)
+        .limit(1)
+    ).first()
+    if row is None or not _token_matches(token, trainee_feed_token(row.Trainee)):
+        return None
+    trainee = row.Trainee
+    identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"
+    return Feed(trainee.cohort, row.language or "nl", identity, history_cutoff(trainee, _today()))
+
+
+def find_cohort_feed(cohort_id: int, user_id: int, token: str) -> Feed | None:
+    """The cohort feed for an active manager (any cohort) or a trainer who teaches in the cohort."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.role not in COHORT_FEED_ROLES:
+        return None
+    if not _token_matches(token, cohort_feed_token(cohort_id, user)):
+        return None
+    # The cohort scope says which cohorts a trainer sees: those they give a session in.
+    cohort = db.session.scalar(cohorts_for(user).where(Cohort.id == cohort_id))
+    if cohort is None:
+        return None
+    return Feed(cohort, user.language, f"user:{user.id}:{user.auth_epoch}:{user.role}")
+
+
+# --- What a feed shows --------------------------------------------------------------
+
+
+def _feed_filter(feed: Feed) -> list:
+    conditions = [TrainingSession.cohort_id == feed.cohort.id]
+    if feed.until is not None:
+        conditions.append(TrainingSession.date < feed.until)
+    return conditions
+
+
+def feed_etag(feed: Feed) -> str:
+    """A strong validator from one aggregate query, so a 304 costs no calendar building.
+
+    Any edit raises max(updated_at), an added or deleted session changes the count or max(id).
+    A trainer's new name alone does not; the 5-minute cache and the next session edit cover it.
+    """
+    count, last_update, sequences, last_id = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(TrainingSession.updated_at),
+                  sa.func.sum(TrainingSession.sequence), sa.func.max(TrainingSession.id))
+        .where(*_feed_filter(feed))
+    ).one()
+    parts = [FEED_FORMAT, feed.identity, feed.language, str(feed.until), feed.cohort.name,
+             feed.cohort.location, count, str(last_update), sequences, last_id]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def _description(sess: TrainingSession) -> str:
+    lines = [_("Trainer: %(name)s", name=sess.trainer.name)] if sess.trainer else []
+    if sess.notes:
+        lines.append(sess.notes)
+    return "\n\n".join(lines)
+
+
+def _title(sess: TrainingSession) -> str:
+    title = sess.title or str(DEFAULT_TITLES.get(sess.kind, _("Meeting")))
+    # Google Calendar shows cancelled events in subscriptions as if they were on: say it in words.
+    return _("Cancelled: %(title)s", title=title) if sess.is_cancelled else title
+
+
+def _event(sess: TrainingSession, cohort: Cohort, domain: str, tz_name: str) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"session-{sess.id}@{domain}",
+        title=_title(sess),
+        start=local_datetime(sess.date, sess.start_time, tz_name),
+        end=local_datetime(sess.date, sess.end_time, tz_name),
+        location=sess.location or cohort.location,
+        description=_description(sess),
+        sequence=sess.sequence,
+        is_cancelled=sess.is_cancelled,
+        stamp=sess.updated_at,
+    )
+
+
+def feed_calendar(feed: Feed) -> bytes:
+    """The feed as iCalendar bytes, in one query (trainers are joined). Translates with the
+    current locale: call it inside `force_locale(feed.language)`."""
+    sessions = db.session.scalars(
+        sa.select(TrainingSession).where(*_feed_filter(feed))
+        .order_by(TrainingSession.date, TrainingSession.start_time, TrainingSession.id)
+    ).all()
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    tz_name = current_app.config["TIMEZONE"]
+    name = _("Schedule – %(cohort)s", cohort=feed.cohort.name)
+    return build_calendar(name, (_event(sess, feed.cohort, domain, tz_name) for sess in sessions))

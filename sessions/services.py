@@ -1,0 +1,216 @@
+"""Session rules: hand edits, cancelling, extra sessions, conflicts, attendance, absence notices."""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from accounts.models import Role, User
+from cohort.models import Cohort, Trainee, TraineeStatus
+from core.clock import local_today
+from core.errors import ValidationError
+from extensions import db
+from sessions.models import (
+    AbsenceNotice, Attendance, AttendanceStatus, SessionKind, SessionStatus, TrainingSession,
+)
+
+# Changes a calendar or a trainee must hear about (the rest is bookkeeping).
+NOTIFIABLE_FIELDS = {"date", "start_time", "end_time", "location", "status"}
+EDITABLE_FIELDS = ("date", "start_time", "end_time", "title", "location", "trainer_id", "notes", "status")
+
+
+def parse_date(value, field_name: str = "date") -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError(_("Please check the fields marked below."),
+                              {field_name: _("Use a real date, as YYYY-MM-DD.")}) from error
+
+
+def parse_time(value, field_name: str) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        parsed = time.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationError(_("Please check the fields marked below."),
+                              {field_name: _("Use a time as HH:MM.")}) from error
+    return parsed.replace(second=0, microsecond=0)
+
+
+def _clean_changes(changes: dict) -> dict:
+    """Parse and check the editable fields given; unknown fields are a 400, not silently ignored."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Please check the fields marked below."),
+                              {name: _("This field cannot be changed.") for name in sorted(unknown)})
+    clean = dict(changes)
+    if "date" in clean:
+        clean["date"] = parse_date(clean["date"])
+    for name in ("start_time", "end_time"):
+        if name in clean:
+            clean[name] = parse_time(clean[name], name)
+    for name, limit in (("title", 160), ("location", 200), ("notes", 5000)):
+        if name in clean:
+            clean[name] = str(clean[name] or "").strip()
+            if len(clean[name]) > limit:
+                raise ValidationError(_("Please check the fields marked below."),
+                                      {name: _("Use at most %(n)d characters.", n=limit)})
+    if "status" in clean and clean["status"] not in set(SessionStatus):
+        raise ValidationError(_("Please check the fields marked below."),
+                              {"status": _("Choose scheduled or cancelled.")})
+    if clean.get("trainer_id") is not None and _trainer(clean["trainer_id"]) is None:
+        raise ValidationError(_("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")})
+    return clean
+
+
+def _trainer(user_id) -> User | None:
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    return user if user is not None and user.role in (Role.TRAINER, Role.MANAGER) and user.is_active else None
+
+
+def _check_times(start: time, end: time) -> None:
+    if end <= start:
+        raise ValidationError(_("Please check the fields marked below."),
+                              {"end_time": _("The end must be after the start.")})
+
+
+def update_session(training_session: TrainingSession, changes: dict) -> set[str]:
+    """Apply a hand edit; returns the names of the fields that really changed."""
+    clean = _clean_changes(changes)
+    _check_times(clean.get("start_time", training_session.start_time),
+                 clean.get("end_time", training_session.end_time))
+    changed = {name for name, value in clean.items() if getattr(training_session, name) != value}
+    for name in changed:
+        setattr(training_session, name, clean[name])
+    if changed:
+        training_session.is_edited = True
+    if changed & NOTIFIABLE_FIELDS:
+        training_session.sequence += 1
+    return changed
+
+
+def cancel_session(training_session: TrainingSession) -> set[str]:
+    return update_session(training_session, {"status": SessionStatus.CANCELLED})
+
+
+def add_extra_session(cohort: Cohort, values: dict) -> TrainingSession:
+    """An extra session added by hand; re-planning never touches it."""
+    clean = _clean_changes({k: v for k, v in values.items() if k != "status"})
+    for name in ("date", "start_time", "end_time"):
+        if name not in clean:
+            raise ValidationError(_("Please check the fields marked below."), {name: _("Required.")})
+    _check_times(clean["start_time"], clean["end_time"])
+    extra = TrainingSession(cohort=cohort, kind=SessionKind.EXTRA, is_edited=True, **clean)
+    db.session.add(extra)
+    db.session.flush()
+    return extra
+
+
+# --- Conflicts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    session_id: int
+    message: str
+
+
+def _overlaps(a: TrainingSession, b: TrainingSession) -> bool:
+    return a.date == b.date and a.start_time < b.end_time and b.start_time < a.end_time
+
+
+def find_conflicts(cohort: Cohort, sessions: list[TrainingSession]) -> list[Conflict]:
+    """Double bookings of a trainer, two sessions on one day, sessions outside their phase."""
+    active = [s for s in sessions if not s.is_cancelled]
+    conflicts = _same_day(active) + _outside_phase(cohort, active) + _trainer_double_booked(active)
+    return sorted(conflicts, key=lambda c: c.session_id)
+
+
+def _same_day(active: list[TrainingSession]) -> list[Conflict]:
+    seen: dict[date, TrainingSession] = {}
+    found = []
+    for sess in sorted(active, key=lambda s: (s.date, s.start_time)):
+        if sess.date in seen:
+            found.append(Conflict(sess.id, _("Two sessions of this group on one day.")))
+        seen.setdefault(sess.date, sess)
+    return found
+
+
+def _outside_phase(cohort: Cohort, active: list[TrainingSession]) -> list[Conflict]:
+    found = []
+    for sess in active:
+        phase = cohort.phase_on(sess.date)
+        if phase is None:
+            found.append(Conflict(sess.id, _("Outside the programme's dates.")))
+        elif sess.kind == SessionKind.TRAINING and phase.kind != "training":
+            found.append(Conflict(sess.id, _("A training day outside the training phase.")))
+    return found
+
+
+def _trainer_double_booked(active: list[TrainingSession]) -> list[Conflict]:
+    with_trainer = [s for s in active if s.trainer_id is not None]
+    if not with_trainer:
+        return []
+    others = db.session.scalars(
+        sa.select(TrainingSession).where(
+            TrainingSession.trainer_id.in_({s.trainer_id for s in with_trainer}),
+            TrainingSession.date.in_({s.date for s in with_trainer}),
+            TrainingSession.status == SessionStatus.SCHEDULED,
+        )
+    ).all()
+    return [
+        Conflict(sess.id, _("The trainer has another session at this time."))
+        for sess in with_trainer
+        if any(o.id != sess.id and o.trainer_id == sess.trainer_id and _overlaps(sess, o) for o in others)
+    ]
+
+
+# --- Attendance and absence ---------------------------------------------------------
+
+
+def record_attendance(training_session: TrainingSession, entries: list[dict], recorder: User) -> None:
+    """Register attendance for trainees of the session's cohort, all or nothing."""
+    trainee_ids = set(db.session.scalars(
+        sa.select(Trainee.id).where(Trainee.cohort_id == training_session.cohort_id)))
+    existing = {a.trainee_id: a for a in db.session.scalars(
+        sa.select(Attendance).where(Attendance.session_id == training_session.id))}
+    problems = {}
+    for index, entry in enumerate(entries):
+        trainee_id, status = entry.get("trainee_id"), entry.get("status")
+        if trainee_id not in trainee_ids:
+            problems[f"{index}.trainee_id"] = _("Not a trainee of this group.")
+        if status not in set(AttendanceStatus):
+            problems[f"{index}.status"] = _("Choose present, late, absent with notice or absent.")
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+    for entry in entries:
+        row = existing.get(entry["trainee_id"]) or Attendance(
+            session_id=training_session.id, trainee_id=entry["trainee_id"])
+        row.status, row.note = entry["status"], str(entry.get("note") or "")[:300]
+        row.recorded_by_id = recorder.id
+        db.session.add(row)
+    db.session.flush()
+
+
+def report_absence(trainee: Trainee, training_session: TrainingSession, reason: str,
+                   today: date | None = None) -> AbsenceNotice:
+    """A trainee tells in advance they will miss a session; a second notice updates the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please check the fields marked below."), {"reason": _("Required.")})
+    if training_session.cohort_id != trainee.cohort_id or trainee.status == TraineeStatus.WITHDRAWN:
+        raise ValidationError(_("This session is not yours."), {"session_id": _("Not your session.")})
+    if training_session.is_cancelled or training_session.date < (today or local_today()):
+        raise ValidationError(_("You can only report an absence for a coming session."),
+                              {"session_id": _("Not a coming session.")})
+    notice = db.session.scalar(sa.select(AbsenceNotice).filter_by(
+        session_id=training_session.id, trainee_id=trainee.id))
+    notice = notice or AbsenceNotice(session_id=training_session.id, trainee_id=trainee.id)
+    notice.reason = reason[:300]
+    db.session.add(notice)
+    db.session.flush()
+    return notice

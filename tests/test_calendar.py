@@ -1,0 +1,367 @@
+"""Calendar feeds: the pure iCalendar builder, the trainee's and the cohort feeds, the new-link reset."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+from flask import render_template
+from flask_babel import force_locale, gettext
+from flask_login import login_user
+from icalendar import Calendar
+
+from accounts.models import Role, User
+from accounts.services import set_active
+from cohort.models import TraineeStatus
+from extensions import db
+from sessions.calendar import CalendarEvent, build_calendar, local_datetime
+from sessions.feed_service import cohort_feed_url, trainee_feed_url
+from sessions.models import SessionKind, SessionStatus, TrainingSession
+from tests.conftest import post_form
+from tests.factories import make_cohort, make_trainee, make_user
+
+BASE_URL = "http://localhost"
+AMSTERDAM = "Europe/Amsterdam"
+
+
+def add_session(cohort, day: date, start: time = time(9, 30), end: time = time(16, 0), **fields):
+    sess = TrainingSession(cohort_id=cohort.id, kind=fields.pop("kind", SessionKind.TRAINING), date=day,
+                           start_time=start, end_time=end, **fields)
+    db.session.add(sess)
+    db.session.commit()
+    return sess
+
+
+def path_of(url: str) -> str:
+    assert url.startswith(BASE_URL + "/")
+    return url.removeprefix(BASE_URL)
+
+
+def parse(response) -> Calendar:
+    assert response.status_code == 200, response.status_code
+    return Calendar.from_ical(response.data)
+
+
+def events_by_uid(response) -> dict:
+    return {str(event["UID"]): event for event in parse(response).walk("VEVENT")}
+
+
+def translated(text: str, language: str = "nl", **values) -> str:
+    """What the app says in `language` (English until the Dutch catalogue has the text)."""
+    with force_locale(language):
+        return gettext(text, **values)
+
+
+def utc_start(event) -> datetime:
+    return event.decoded("DTSTART").astimezone(UTC)
+
+
+@pytest.fixture
+def cohort(app):
+    cohort = make_cohort(name="Utrecht voorjaar")
+    db.session.commit()
+    return cohort
+
+
+@pytest.fixture
+def trainee(cohort):
+    trainee = make_trainee(cohort)
+    db.session.commit()
+    return trainee
+
+
+@pytest.fixture
+def feed_path(trainee):
+    return path_of(trainee_feed_url(trainee))
+
+
+# --- The pure builder ---------------------------------------------------------------
+
+
+def _event(**changes) -> CalendarEvent:
+    fields = dict(uid="session-1@example.org", title="Trainingsdag",
+                  start=local_datetime(date(2026, 3, 31), time(9, 30), AMSTERDAM),
+                  end=local_datetime(date(2026, 3, 31), time(16), AMSTERDAM), location="Utrecht",
+                  description="", sequence=0, is_cancelled=False, stamp=datetime(2026, 1, 5, tzinfo=UTC))
+    return CalendarEvent(**{**fields, **changes})
+
+
+def test_local_datetime_follows_summer_time():
+    winter = local_datetime(date(2026, 3, 24), time(9, 30), AMSTERDAM)
+    summer = local_datetime(date(2026, 3, 31), time(9, 30), AMSTERDAM)
+    assert winter.astimezone(UTC).time() == time(8, 30)
+    assert summer.astimezone(UTC).time() == time(7, 30)
+
+
+def test_the_builder_refuses_naive_times_that_would_float():
+    with pytest.raises(ValueError):
+        build_calendar("x", [_event(start=datetime(2026, 3, 31, 9, 30))])
+
+
+def test_the_builder_writes_the_calendar_headers_and_the_timezone_before_the_events():
+    text = build_calendar("Rooster – Groep 1", [_event()]).decode()
+    for line in ("VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Rooster – Groep 1",
+                 "PRODID:", "DTSTART;TZID=Europe/Amsterdam:20260331T093000"):
+        assert line in text
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+
+
+def test_an_empty_calendar_is_still_valid():
+    calendar = Calendar.from_ical(build_calendar("Leeg", []))
+    assert calendar.walk("VEVENT") == []
+    assert str(calendar["X-WR-CALNAME"]) == "Leeg"
+
+
+# --- The trainee's feed -------------------------------------------------------------
+
+
+def test_the_trainee_feed_works_without_login(client, cohort, feed_path):
+    add_session(cohort, date(2026, 9, 8), location="Zaal 2")
+    add_session(cohort, date(2026, 9, 9), title="Kennismaking", kind=SessionKind.EXTRA)
+    add_session(cohort, date(2026, 9, 14), kind=SessionKind.RETURN_DAY)
+    response = client.get(feed_path)
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Cache-Control"] in ("private, max-age=300", "max-age=300, private")
+    calendar = parse(response)
+    assert str(calendar["X-WR-CALNAME"]) == translated("Schedule – %(cohort)s", cohort="Utrecht voorjaar")
+    titles = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    assert titles == [translated("Training day"), "Kennismaking", translated("Return day")]
+
+
+def test_the_feed_is_in_the_language_of_the_trainees_account(client, cohort, trainee, feed_path):
+    make_user(Role.TRAINEE, trainee_id=trainee.id).language = "en"
+    db.session.commit()
+    add_session(cohort, date(2026, 9, 8))
+    calendar = parse(client.get(feed_path))
+    assert str(calendar["X-WR-CALNAME"]) == "Schedule – Utrecht voorjaar"
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Training day"]
+
+
+def test_times_are_right_on_both_sides_of_the_summer_time_change(client, cohort, feed_path):
+    before = add_session(cohort, date(2026, 3, 24))
+    summer = add_session(cohort, date(2026, 3, 31))
+    winter = add_session(cohort, date(2026, 10, 27))
+    events = events_by_uid(client.get(feed_path))
+    starts = {uid: utc_start(event) for uid, event in events.items()}
+    assert starts[f"session-{before.id}@localhost"] == datetime(2026, 3, 24, 8, 30, tzinfo=UTC)
+    assert starts[f"session-{summer.id}@localhost"] == datetime(2026, 3, 31, 7, 30, tzinfo=UTC)
+    assert starts[f"session-{winter.id}@localhost"] == datetime(2026, 10, 27, 8, 30, tzinfo=UTC)
+
+
+def test_the_feed_defines_its_timezone_so_clients_need_not_know_it(client, cohort, feed_path):
+    add_session(cohort, date(2026, 3, 31))
+    add_session(cohort, date(2026, 10, 27))
+    calendar = parse(client.get(feed_path))
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == AMSTERDAM
+    own_zone = vtimezone.to_tz(lookup_tzid=False)  # from the file's own rules, not the system's
+    for event in calendar.walk("VEVENT"):
+        assert event["DTSTART"].params["TZID"] == AMSTERDAM
+        local = event.decoded("DTSTART").replace(tzinfo=None)
+        assert local.replace(tzinfo=own_zone).astimezone(UTC) == utc_start(event)
+
+
+def test_uids_stay_the_same_and_the_sequence_rises_after_an_edit(client, cohort, feed_path):
+    sess = add_session(cohort, date(2026, 9, 8))
+    uid = f"session-{sess.id}@localhost"
+    first, second = events_by_uid(client.get(feed_path)), events_by_uid(client.get(feed_path))
+    assert list(first) == list(second) == [uid]
+    sess.start_time, sess.sequence = time(10, 0), sess.sequence + 1
+    db.session.commit()
+    edited = events_by_uid(client.get(feed_path))
+    assert list(edited) == [uid]
+    assert int(edited[uid]["SEQUENCE"]) > int(first[uid]["SEQUENCE"])
+    assert utc_start(edited[uid]) == datetime(2026, 9, 8, 8, 0, tzinfo=UTC)
+
+
+def test_a_cancelled_session_is_marked_cancelled(client, cohort, feed_path):
+    on = add_session(cohort, date(2026, 9, 8))
+    off = add_session(cohort, date(2026, 9, 9), status=SessionStatus.CANCELLED)
+    events = events_by_uid(client.get(feed_path))
+    assert str(events[f"session-{on.id}@localhost"]["STATUS"]) == "CONFIRMED"
+    cancelled = events[f"session-{off.id}@localhost"]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert str(cancelled["SUMMARY"]) == translated("Cancelled: %(title)s", title=translated("Training day"))
+
+
+def test_events_carry_the_location_and_the_trainer(client, app, cohort, feed_path):
+    trainer = make_user(Role.TRAINER)
+    own = add_session(cohort, date(2026, 9, 8), location="Zaal 2, Stationsplein 1",
+                      trainer_id=trainer.id, notes="Neem uw laptop mee.")
+    default = add_session(cohort, date(2026, 9, 9))
+    events = events_by_uid(client.get(feed_path))
+    event = events[f"session-{own.id}@localhost"]
+    assert str(event["LOCATION"]) == "Zaal 2, Stationsplein 1"
+    assert trainer.name in str(event["DESCRIPTION"])
+    assert "Neem uw laptop mee." in str(event["DESCRIPTION"])
+    assert str(events[f"session-{default.id}@localhost"]["LOCATION"]) == cohort.location
+
+
+def test_an_unchanged_feed_answers_304_and_a_changed_one_200(client, cohort, feed_path):
+    sess = add_session(cohort, date(2026, 9, 8))
+    etag = client.get(feed_path).headers["ETag"]
+    assert etag.startswith('"')  # strong
+    not_modified = client.get(feed_path, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.data == b""
+    assert not_modified.headers["ETag"] == etag
+    sess.location = "Zaal 3"
+    db.session.commit()
+    changed = client.get(feed_path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "Zaal 3" in changed.get_data(as_text=True)
+
+
+def test_the_304_does_not_load_the_sessions(client, cohort, feed_path, count_queries):
+    add_session(cohort, date(2026, 9, 8))
+    with count_queries() as full:
+        etag = client.get(feed_path).headers["ETag"]
+    with count_queries() as cached:
+        assert client.get(feed_path, headers={"If-None-Match": etag}).status_code == 304
+    assert len(cached) < len(full)
+
+
+def test_a_new_or_deleted_session_changes_the_etag(client, cohort, feed_path):
+    etag = client.get(feed_path).headers["ETag"]
+    sess = add_session(cohort, date(2026, 9, 8))
+    added = client.get(feed_path, headers={"If-None-Match": etag})
+    assert added.status_code == 200
+    db.session.delete(sess)
+    db.session.commit()
+    assert client.get(feed_path, headers={"If-None-Match": added.headers["ETag"]}).status_code == 200
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda path: path.replace(".ics", "x.ics"),
+    lambda path: path.rsplit("/", 1)[0] + "/" + "A" * 32 + ".ics",
+    lambda path: path.rsplit("/", 1)[0] + "/é.ics",
+])
+def test_a_wrong_token_is_not_found(client, feed_path, mangle):
+    assert client.get(feed_path).status_code == 200
+    assert client.get(mangle(feed_path)).status_code == 404
+
+
+def test_one_trainees_token_does_not_open_another_trainees_feed(client, cohort, trainee, feed_path):
+    other = make_trainee(cohort)
+    db.session.commit()
+    token = feed_path.rsplit("/", 1)[1]
+    assert client.get(f"/calendar/trainee/{other.id}/{token}").status_code == 404
+    assert client.get(f"/calendar/trainee/999999/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("withdrawn_on", [date(2020, 9, 14), None])
+def test_a_withdrawn_trainee_keeps_only_the_sessions_before_leaving(client, cohort, trainee, feed_path,
+                                                                     withdrawn_on):
+    past = add_session(cohort, date(2020, 9, 7))
+    add_session(cohort, date(2099, 9, 21) if withdrawn_on is None else date(2020, 9, 21))
+    trainee.status, trainee.withdrawn_on = TraineeStatus.WITHDRAWN, withdrawn_on
+    db.session.commit()
+    assert list(events_by_uid(client.get(feed_path))) == [f"session-{past.id}@localhost"]
+
+
+# --- The new link --------------------------------------------------------------------
+
+
+@pytest.fixture
+def linked_trainee_client(make_client, trainee):
+    return make_client(make_user(Role.TRAINEE, trainee_id=trainee.id))
+
+
+def test_a_new_link_kills_the_old_one(client, linked_trainee_client, trainee, feed_path):
+    assert client.get(feed_path).status_code == 200
+    response = post_form(linked_trainee_client, "/schedule/calendar/reset", {}, page="/schedule")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/schedule"
+    db.session.refresh(trainee)
+    assert client.get(feed_path).status_code == 404
+    assert client.get(path_of(trainee_feed_url(trainee))).status_code == 200
+
+
+def test_a_new_link_needs_the_csrf_token(client, linked_trainee_client, trainee, feed_path):
+    assert linked_trainee_client.post("/schedule/calendar/reset").status_code == 400
+    assert client.get(feed_path).status_code == 200
+
+
+def test_only_trainees_can_renew_a_link(manager_client):
+    response = post_form(manager_client, "/schedule/calendar/reset", {}, page="/dashboard")
+    assert response.status_code == 403
+
+
+def test_the_link_partial_offers_the_link_and_the_reset_form(app, trainee):
+    user = make_user(Role.TRAINEE, trainee_id=trainee.id)
+    url = trainee_feed_url(trainee)
+    with app.test_request_context("/schedule"):
+        login_user(user)
+        html = render_template("sessions/_calendar_link.html", calendar_url=url)
+    assert f'value="{url}"' in html and "readonly" in html
+    assert f'href="{url.replace("http://", "webcal://")}"' in html
+    assert 'action="/schedule/calendar/reset"' in html and 'name="csrf_token"' in html
+
+
+# --- Cohort feeds for managers and trainers -----------------------------------------
+
+
+def test_a_manager_gets_a_cohort_feed(client, manager, cohort):
+    add_session(cohort, date(2026, 9, 8))
+    calendar = parse(client.get(path_of(cohort_feed_url(cohort, manager))))
+    assert len(calendar.walk("VEVENT")) == 1
+
+
+def test_a_trainee_gets_no_cohort_feed(client, trainee_user, cohort):
+    assert client.get(path_of(cohort_feed_url(cohort, trainee_user))).status_code == 404
+
+
+def test_a_trainer_gets_the_feed_only_of_a_cohort_they_teach_in(client, cohort):
+    teaching, other = make_user(Role.TRAINER), make_user(Role.TRAINER)
+    add_session(cohort, date(2026, 9, 8), trainer_id=teaching.id)
+    assert client.get(path_of(cohort_feed_url(cohort, teaching))).status_code == 200
+    assert client.get(path_of(cohort_feed_url(cohort, other))).status_code == 404
+
+
+def test_a_cohort_link_of_one_cohort_does_not_open_another(client, manager, cohort):
+    other = make_cohort()
+    db.session.commit()
+    path = path_of(cohort_feed_url(cohort, manager))
+    assert client.get(path.replace(f"/cohort/{cohort.id}/", f"/cohort/{other.id}/")).status_code == 404
+
+
+def test_deactivating_the_manager_kills_the_cohort_feed(client, manager, cohort):
+    path = path_of(cohort_feed_url(cohort, manager))
+    assert client.get(path).status_code == 200
+    set_active(manager, False)
+    db.session.commit()
+    assert client.get(path).status_code == 404
+    set_active(manager, True)  # the raised auth epoch keeps the old link dead
+    db.session.commit()
+    assert client.get(path).status_code == 404
+
+
+# --- Cost -----------------------------------------------------------------------------
+
+
+def _add_taught_sessions(cohort, numbers: range) -> None:
+    """Sessions each with their own trainer, so a lazily loaded trainer would cost a query each."""
+    for n in numbers:
+        trainer = User(email=f"feedtrainer{n}@cohort.example", name=f"Trainer {n}", role=Role.TRAINER)
+        db.session.add(trainer)
+        db.session.flush()
+        db.session.add(TrainingSession(cohort_id=cohort.id, kind=SessionKind.TRAINING,
+                                       date=date(2026, 9, 1 + n % 28), start_time=time(9, 30),
+                                       end_time=time(16), trainer_id=trainer.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("feed", ["trainee", "cohort"])
+def test_a_feed_costs_the_same_queries_for_3_and_30_sessions(client, manager, cohort, feed_path,
+                                                             count_queries, feed):
+    path = feed_path if feed == "trainee" else path_of(cohort_feed_url(cohort, manager))
+
+    def queries() -> int:
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    _add_taught_sessions(cohort, range(3))
+    few = queries()
+    _add_taught_sessions(cohort, range(3, 30))
+    assert len(events_by_uid(client.get(path))) == 30
+    assert queries() == few
