@@ -30,9 +30,9 @@ SALT = "trainee-import"
 FIELD_LABELS = {
     "name": _l("Name"),
     "email": _l("E-mail address"),
-    "phone": _l("Phone number"),
+    "phone": _l("Phone"),
     "municipality": _l("Home municipality"),
-    "languages": _l("Languages"),
+    "languages": _l("Languages spoken"),
 }
 
 PROBLEM_TEXTS = {
@@ -40,7 +40,7 @@ PROBLEM_TEXTS = {
     "invalid_email": _l("Not a valid e-mail address."),
     "invalid_phone": _l("Use digits, spaces and + - ( ) only."),
     "unknown_municipality": _l("We do not know this municipality. Use its name or CBS code (like GM0344)."),
-    "already_enrolled": _l("Already enrolled in this cohort, or already has an account."),
+    "already_enrolled": _l("Already enrolled in this group, or already has an account."),
 }
 
 FILE_PROBLEM_TEXTS = {

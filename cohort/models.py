@@ -159,6 +159,10 @@ class PlanAttention(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="attention")
 
+    @property
+    def week(self) -> int:
+        return (self.date - self.cohort.start_date).days // 7 + 1
+
     def __repr__(self) -> str:
         return f"<PlanAttention {self.date} {self.kind}>"
 

@@ -179,7 +179,10 @@ def preview_plan(cohort: Cohort | None, data: CohortInput, discard_edits: bool =
     check_cohort_input(data)
     plan = planning.plan_cohort(data.plan_settings(), closures())
     existing = stored_sessions(cohort) if cohort is not None and cohort.id else []
-    return plan, diff_plan(existing, plan, today or local_today(), discard_edits)
+    # A new cohort gets its whole plan, past weeks included (e.g. entered after the start);
+    # re-planning leaves the past alone: it is history.
+    cutoff = (today or local_today()) if existing else date.min
+    return plan, diff_plan(existing, plan, cutoff, discard_edits)
 
 
 def _session_from_plan(planned: planning.PlannedSession) -> dict:
@@ -207,7 +210,10 @@ def _store_plan_outline(cohort: Cohort, plan: planning.Plan) -> None:
     cohort.end_date = plan.end_date
     cohort.phases = [CohortPhase(kind=str(p.kind), start_date=p.start_date, end_date=p.end_date)
                      for p in plan.phases]
-    cohort.attention = [PlanAttention(date=a.date, kind=str(a.kind), reason=a.reason) for a in plan.attention]
+    # The planner's reason reads "<holiday or closure>; no free weekday in week N": keep the cause,
+    # the page words the rest in the reader's language.
+    cohort.attention = [PlanAttention(date=a.date, kind=str(a.kind), reason=a.reason.split(";")[0])
+                        for a in plan.attention]
     cohort.planned_at = utcnow()
 
 

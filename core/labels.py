@@ -9,6 +9,10 @@ LABELS = {
     "extra": _l("Extra session"),
     "internship": _l("Internship"),
     "guided_work": _l("Guided work"),
+    # phases
+    "phase:training": _l("Training"),
+    "phase:internship": _l("Internship"),
+    "phase:guided_work": _l("Guided work"),
     # session status
     "scheduled": _l("Planned"),
     "cancelled": _l("Cancelled"),

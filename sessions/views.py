@@ -1,5 +1,7 @@
 """Sessions: the trainee's "Mijn rooster", the trainer's sessions, editing and attendance."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,6 +25,8 @@ from sessions.schedule import schedule_for
 
 bp = Blueprint("sessions", __name__)
 
+COMING_WEEKS = timedelta(weeks=4)  # "Mijn rooster" shows this far ahead; the calendar feed shows all
+
 
 @bp.get("/schedule")
 @role_required(Role.TRAINEE)
@@ -34,7 +38,8 @@ def my_schedule():
     upcoming = next((i for i in coming if not i.is_cancelled), None)
     return render_template(
         "sessions/my_schedule.html", trainee=trainee, next_item=upcoming, today=today,
-        coming=[i for i in coming if i is not upcoming], past=[i for i in items if i.date < today][::-1],
+        coming=[i for i in coming if i is not upcoming and i.date < today + COMING_WEEKS],
+        past=[i for i in items if i.date < today][::-1],
         calendar_url=trainee_feed_url(trainee), absence_form=AbsenceForm(),
     )
 

@@ -1,0 +1,150 @@
+""""Mijn rooster", absence notices and attendance through the pages; query counts stay flat."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from accounts.models import Role, User
+from cohort.models import Cohort
+from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+from core.clock import local_today
+from extensions import db
+from sessions.models import AbsenceNotice, Attendance, TrainingSession
+from tests.conftest import post_form
+from tests.factories import make_user
+
+
+def planned_cohort(weeks_ago: int = 9) -> Cohort:
+    today = local_today()
+    start = today - timedelta(days=today.weekday(), weeks=weeks_ago)
+    cohort, _ = save_cohort(None, CohortInput(name="Utrecht najaar", template=default_template(),
+                                              start_date=start, location="Vredenburg 40, Utrecht"))
+    db.session.commit()
+    return cohort
+
+
+def enrol_many(cohort: Cohort, count: int) -> list:
+    trainees = [enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}.{cohort.id}@mail.example")
+                for n in range(count)]
+    db.session.commit()
+    return trainees
+
+
+def user_of(trainee) -> User:
+    return db.session.scalar(sa.select(User).filter_by(trainee_id=trainee.id))
+
+
+def login_trainee(make_client, trainee):
+    user = user_of(trainee)
+    from accounts.services import set_password
+    set_password(user, "correct horse battery")
+    db.session.commit()
+    return make_client(user)
+
+
+def next_session(cohort: Cohort) -> TrainingSession:
+    return db.session.scalar(sa.select(TrainingSession).where(
+        TrainingSession.cohort_id == cohort.id, TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date))
+
+
+def test_mijn_rooster_shows_the_next_session_on_top_with_where_and_when(app, make_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    page = login_trainee(make_client, trainee).get("/schedule").get_data(as_text=True)
+    upcoming = next_session(cohort)
+    assert page.index("Volgende") < page.index("Terugkomdag") < page.index("Komende weken")
+    assert "Vredenburg 40, Utrecht" in page
+    assert upcoming.start_time.strftime("%H:%M") in page
+    assert "/calendar/trainee/" in page
+
+
+def test_a_trainee_reports_an_absence_and_the_manager_sees_it(app, make_client, manager_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    client = login_trainee(make_client, trainee)
+    upcoming = next_session(cohort)
+    url = f"/schedule/sessions/{upcoming.id}/absence"
+    assert post_form(client, url, {"reason": ""}).status_code == 200  # the field error, nothing saved
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AbsenceNotice)) == 0
+    assert post_form(client, url, {"reason": "Afspraak bij de IND"}).status_code == 302
+    assert "Afspraak bij de IND" in manager_client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+
+
+def test_a_trainee_cannot_report_absence_for_another_cohorts_session(app, make_client):
+    mine, other = planned_cohort(), planned_cohort(weeks_ago=2)
+    [trainee] = enrol_many(mine, 1)
+    client = login_trainee(make_client, trainee)
+    assert client.get(f"/schedule/sessions/{next_session(other).id}/absence").status_code == 404
+
+
+def test_the_manager_registers_attendance_on_one_screen(manager_client):
+    cohort = planned_cohort()
+    trainees = enrol_many(cohort, 2)
+    sess = db.session.scalar(sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date))
+    data = {f"status-{trainees[0].id}": "present", f"status-{trainees[1].id}": "absent_excused",
+            f"note-{trainees[1].id}": "ziek"}
+    assert post_form(manager_client, f"/sessions/{sess.id}/attendance", data).status_code == 302
+    rows = {a.trainee_id: (a.status, a.note) for a in db.session.scalars(sa.select(Attendance))}
+    assert rows == {trainees[0].id: ("present", ""), trainees[1].id: ("absent_excused", "ziek")}
+
+
+def test_a_trainer_registers_only_their_own_sessions(make_client, app):
+    cohort = planned_cohort()
+    trainer = make_user(Role.TRAINER)
+    sessions = db.session.scalars(sa.select(TrainingSession).filter_by(cohort_id=cohort.id)).all()
+    sessions[0].trainer_id = trainer.id
+    db.session.commit()
+    client = make_client(trainer)
+    assert client.get(f"/sessions/{sessions[0].id}/attendance").status_code == 200
+    assert client.get(f"/sessions/{sessions[1].id}/attendance").status_code == 403
+    assert client.get(f"/sessions/{sessions[0].id}/edit").status_code == 403
+
+
+def test_a_manager_edits_cancels_and_adds_sessions_in_the_pages(manager_client):
+    cohort = planned_cohort()
+    sess = next_session(cohort)
+    response = post_form(manager_client, f"/sessions/{sess.id}/edit", {
+        "date": sess.date.isoformat(), "start_time": "10:00", "end_time": "15:00", "title": "Het PIP",
+        "location": "", "notes": ""})
+    assert response.status_code == 302
+    post_form(manager_client, f"/sessions/{sess.id}/cancel", {}, page=f"/sessions/{sess.id}/edit")
+    extra_day = sess.date + timedelta(days=1)
+    post_form(manager_client, f"/cohorts/{cohort.id}/sessions/new", {
+        "date": extra_day.isoformat(), "start_time": "13:00", "end_time": "12:00", "title": "Extra"})
+    assert db.session.scalar(sa.select(TrainingSession).filter_by(kind="extra")) is None  # end before start
+    post_form(manager_client, f"/cohorts/{cohort.id}/sessions/new", {
+        "date": extra_day.isoformat(), "start_time": "13:00", "end_time": "15:00", "title": "Extra"})
+    db.session.expire_all()
+    assert (sess.title, sess.status, sess.is_edited) == ("Het PIP", "cancelled", True)
+    assert db.session.scalar(sa.select(TrainingSession).filter_by(kind="extra")).date == extra_day
+
+
+def _queries(count_queries, client, url) -> int:
+    with count_queries() as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", ["schedule", "cohort"])
+def test_pages_issue_the_same_queries_for_1_and_25_trainees(app, make_client, manager_client, count_queries, page):
+    small, large = planned_cohort(), planned_cohort(weeks_ago=3)
+    [first] = enrol_many(small, 1)
+    many = enrol_many(large, 25)
+    for cohort, trainees in ((small, [first]), (large, many)):
+        sess = db.session.scalar(sa.select(TrainingSession).filter_by(cohort_id=cohort.id)
+                                 .order_by(TrainingSession.date))
+        db.session.add_all([Attendance(session_id=sess.id, trainee_id=t.id, status="present") for t in trainees])
+    db.session.commit()
+    if page == "schedule":
+        counts = [_queries(count_queries, login_trainee(make_client, t), "/schedule") for t in (first, many[0])]
+    else:
+        counts = [_queries(count_queries, manager_client, f"/cohorts/{c.id}") for c in (small, large)]
+    assert counts[0] == counts[1]
+
+
+def test_session_dates_cross_years_without_error(manager_client):
+    cohort = planned_cohort(weeks_ago=0)
+    assert cohort.end_date > date.today()
+    assert manager_client.get(f"/cohorts/{cohort.id}").status_code == 200
