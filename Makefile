@@ -16,7 +16,7 @@ run: setup
 	scripts/serve-dev
 
 test: setup-test
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
 

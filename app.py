@@ -58,8 +58,16 @@ def register_blueprints(app: Flask) -> None:
     from sessions.views import bp as sessions_bp
 
     for blueprint in (
-        core_bp, accounts_bp, api_bp, cohorts_bp, trainee_import_bp, placements_bp, reminders_bp,
-        reports_bp, sessions_bp, feeds_bp,
+        core_bp,
+        accounts_bp,
+        api_bp,
+        cohorts_bp,
+        trainee_import_bp,
+        placements_bp,
+        reminders_bp,
+        reports_bp,
+        sessions_bp,
+        feeds_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -27,11 +27,17 @@ MUNICIPALITIES = [
 ]
 
 RUNNING_TRAINEES = [
-    ("Amina Yusuf", "GM0344"), ("Tesfay Gebremedhin", "GM0344"), ("Rahaf Al-Hassan", "GM0307"),
-    ("Dawit Tesfaye", "GM0479"), ("Nour Haddad", "GM0202"), ("Samir Rahimi", "GM0855"),
+    ("Amina Yusuf", "GM0344"),
+    ("Tesfay Gebremedhin", "GM0344"),
+    ("Rahaf Al-Hassan", "GM0307"),
+    ("Dawit Tesfaye", "GM0479"),
+    ("Nour Haddad", "GM0202"),
+    ("Samir Rahimi", "GM0855"),
 ]
 PLANNED_TRAINEES = [
-    ("Fatima Osman", "GM0344"), ("Yonas Berhane", "GM0307"), ("Leila Ahmadi", "GM0479"),
+    ("Fatima Osman", "GM0344"),
+    ("Yonas Berhane", "GM0307"),
+    ("Leila Ahmadi", "GM0479"),
     ("Mohammed Al-Khatib", "GM0202"),
 ]
 
@@ -54,8 +60,14 @@ def _email_for(name: str) -> str:
 
 def _add_trainees(cohort: Cohort, people, municipalities: dict, status: str) -> list[Trainee]:
     trainees = [
-        Trainee(cohort=cohort, name=name, email=_email_for(name), phone=f"06-1234{5600 + i}",
-                home_municipality=municipalities[code], status=status)
+        Trainee(
+            cohort=cohort,
+            name=name,
+            email=_email_for(name),
+            phone=f"06-1234{5600 + i}",
+            home_municipality=municipalities[code],
+            status=status,
+        )
         for i, (name, code) in enumerate(people)
     ]
     db.session.add_all(trainees)
@@ -63,18 +75,30 @@ def _add_trainees(cohort: Cohort, people, municipalities: dict, status: str) -> 
 
 
 def _plan(name: str, start: date, location: str) -> Cohort:
-    data = CohortInput(name=name, template=default_template(), start_date=start, location=location, capacity=12)
+    data = CohortInput(
+        name=name, template=default_template(), start_date=start, location=location, capacity=12
+    )
     cohort, _changes = save_cohort(None, data)
     return cohort
 
 
 def _past_attendance(cohort: Cohort, trainees: list[Trainee], today: date, recorder: User) -> None:
     """Everybody present at past sessions, except a few believable absences and late arrivals."""
-    past = db.session.scalars(sa.select(TrainingSession).where(
-        TrainingSession.cohort_id == cohort.id, TrainingSession.date < today)).all()
+    past = db.session.scalars(
+        sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id, TrainingSession.date < today)
+    ).all()
     for n, sess in enumerate(past):
-        entries = [{"trainee_id": t.id, "status": "late" if (n + i) % 11 == 0 else
-                    "absent_excused" if (n + i) % 17 == 0 else "present"} for i, t in enumerate(trainees)]
+        entries = [
+            {
+                "trainee_id": t.id,
+                "status": "late"
+                if (n + i) % 11 == 0
+                else "absent_excused"
+                if (n + i) % 17 == 0
+                else "present",
+            }
+            for i, t in enumerate(trainees)
+        ]
         record_attendance(sess, entries, recorder)
 
 
@@ -86,26 +110,40 @@ def _assign_trainer(cohort: Cohort, trainer: User) -> None:
 def load_demo(today: date) -> None:
     """Fill an empty database; the running cohort is in its internship phase on `today`."""
     seed_default_templates()
-    municipalities = {code: Municipality(name=name, cbs_code=code, province=province, address=address)
-                      for name, code, province, address in MUNICIPALITIES}
+    municipalities = {
+        code: Municipality(name=name, cbs_code=code, province=province, address=address)
+        for name, code, province, address in MUNICIPALITIES
+    }
     db.session.add_all(municipalities.values())
-    db.session.add(Closure(start_date=date(today.year, 12, 21), end_date=date(today.year + 1, 1, 1),
-                           reason="Kerstvakantie"))
+    db.session.add(
+        Closure(
+            start_date=date(today.year, 12, 21), end_date=date(today.year + 1, 1, 1), reason="Kerstvakantie"
+        )
+    )
     db.session.flush()
     running = _plan("Utrecht najaar", monday_weeks_from(today, -9), "Leslocatie Vredenburg 40, Utrecht")
-    planned = _plan("Amersfoort voorjaar", monday_weeks_from(today, 10), "Leslocatie Stationsplein 7, Amersfoort")
+    planned = _plan(
+        "Amersfoort voorjaar", monday_weeks_from(today, 10), "Leslocatie Stationsplein 7, Amersfoort"
+    )
     running_trainees = _add_trainees(running, RUNNING_TRAINEES, municipalities, TraineeStatus.ACTIVE)
     _add_trainees(planned, PLANNED_TRAINEES, municipalities, TraineeStatus.ENROLLED)
     db.session.flush()
-    links = {Role.MUNICIPALITY: {"municipality_id": municipalities["GM0344"].id},
-             Role.TRAINEE: {"trainee_id": running_trainees[0].id}}
-    users = {role: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links.get(role, {}))
-             for role, email, name in LOGINS}
+    links = {
+        Role.MUNICIPALITY: {"municipality_id": municipalities["GM0344"].id},
+        Role.TRAINEE: {"trainee_id": running_trainees[0].id},
+    }
+    users = {
+        role: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, **links.get(role, {}))
+        for role, email, name in LOGINS
+    }
     for cohort in (running, planned):
         _assign_trainer(cohort, users[Role.TRAINER])
     _past_attendance(running, running_trainees, today, users[Role.TRAINER])
-    next_return_day = db.session.scalar(sa.select(TrainingSession).where(
-        TrainingSession.cohort_id == running.id, TrainingSession.date > today).order_by(TrainingSession.date))
+    next_return_day = db.session.scalar(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == running.id, TrainingSession.date > today)
+        .order_by(TrainingSession.date)
+    )
     report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
 
 

@@ -28,6 +28,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
 def _render_item(type_, obj, autogen_context):
     """Write our own column types as the plain SQLAlchemy types they store as."""
     if type_ == "type" and hasattr(obj, "impl") and obj.__class__.__module__.startswith("core."):

@@ -7,7 +7,20 @@ from reminders.models import OutboxMessage, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 __all__ = [
-    "AbsenceNotice", "ApiToken", "Attendance", "Closure", "Cohort", "CohortPhase", "LoginFailure",
-    "Municipality", "OneTimeLink", "OutboxMessage", "PlanAttention", "ProgrammeTemplate",
-    "SchedulerHeartbeat", "Trainee", "TrainingSession", "User",
+    "AbsenceNotice",
+    "ApiToken",
+    "Attendance",
+    "Closure",
+    "Cohort",
+    "CohortPhase",
+    "LoginFailure",
+    "Municipality",
+    "OneTimeLink",
+    "OutboxMessage",
+    "PlanAttention",
+    "ProgrammeTemplate",
+    "SchedulerHeartbeat",
+    "Trainee",
+    "TrainingSession",
+    "User",
 ]

@@ -36,7 +36,8 @@ class ForgotPasswordForm(FlaskForm):
 
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[InputRequired(), Length(min=10, max=200)],
+        _l("New password"),
+        validators=[InputRequired(), Length(min=10, max=200)],
         description=_l("At least 10 characters."),
     )
     confirm = PasswordField(
@@ -52,9 +53,7 @@ class UserForm(FlaskForm):
     municipality_id = SelectField(
         _l("Municipality (for a municipality contact)"), coerce=optional_id, validators=[Optional()]
     )
-    trainee_id = SelectField(
-        _l("Trainee (for a trainee)"), coerce=optional_id, validators=[Optional()]
-    )
+    trainee_id = SelectField(_l("Trainee (for a trainee)"), coerce=optional_id, validators=[Optional()])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
@@ -64,6 +63,7 @@ class PreferencesForm(FlaskForm):
 
 class ApiTokenForm(FlaskForm):
     name = StringField(
-        _l("Name of the token"), validators=[InputRequired(), Length(max=80)],
+        _l("Name of the token"),
+        validators=[InputRequired(), Length(max=80)],
         description=_l("For example: the name of the program that uses it."),
     )

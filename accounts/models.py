@@ -33,9 +33,7 @@ def hash_secret(secret: str) -> str:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint(
-            "role IN ('manager', 'municipality', 'trainee', 'trainer')", name="role_known"
-        ),
+        sa.CheckConstraint("role IN ('manager', 'municipality', 'trainee', 'trainer')", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -137,7 +137,9 @@ def set_password(user: User, password: str) -> None:
 def _new_link(user: User, purpose: str, valid_for: timedelta) -> tuple[OneTimeLink, str]:
     token = secrets.token_urlsafe(32)
     link = OneTimeLink(
-        user=user, purpose=purpose, token_hash=hash_secret(token),
+        user=user,
+        purpose=purpose,
+        token_hash=hash_secret(token),
         expires_at=utcnow() + valid_for,
     )
     db.session.add(link)
@@ -153,8 +155,11 @@ def _mail_link(user: User, link: OneTimeLink, token: str) -> None:
         context = {"user": user, "url": url, "expires_at": link.expires_at}
         subject = render_template(f"{template}_subject.txt", **context).strip()
         queue_message(
-            kind=link.purpose, key=f"{link.purpose}:{link.id}", recipient=user.email,
-            subject=subject, body_text=render_template(f"{template}.txt", **context),
+            kind=link.purpose,
+            key=f"{link.purpose}:{link.id}",
+            recipient=user.email,
+            subject=subject,
+            body_text=render_template(f"{template}.txt", **context),
             body_html=render_template(f"{template}.html", **context),
         )
 
@@ -206,8 +211,14 @@ def _check_role_link(role: str, municipality_id: int | None, trainee_id: int | N
 
 
 def create_user(
-    *, email: str, name: str, role: str, municipality_id: int | None = None,
-    trainee_id: int | None = None, language: str = "nl", password: str | None = None,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    municipality_id: int | None = None,
+    trainee_id: int | None = None,
+    language: str = "nl",
+    password: str | None = None,
 ) -> User:
     """Create a user; without a password, an invitation e-mail is queued."""
     name = name.strip()
@@ -219,7 +230,10 @@ def create_user(
         )
     _check_role_link(role, municipality_id, trainee_id)
     user = User(
-        email=email, name=name, role=role, language=language,
+        email=email,
+        name=name,
+        role=role,
+        language=language,
         municipality_id=municipality_id if role == Role.MUNICIPALITY else None,
         trainee_id=trainee_id if role == Role.TRAINEE else None,
     )

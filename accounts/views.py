@@ -1,7 +1,6 @@
 """Log in and out, set a password from a link, manage users and personal API tokens."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import (
     Blueprint,
     flash,
@@ -13,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from accounts import services
 from accounts.access import api_tokens_for, users_for
@@ -201,9 +201,7 @@ def api_tokens():
         db.session.commit()
         form = ApiTokenForm(formdata=None)
     tokens = db.session.scalars(api_tokens_for(current_user).order_by(sa.desc("created_at"))).all()
-    return render_template(
-        "accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret
-    )
+    return render_template("accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -26,7 +26,9 @@ def _time(value) -> str:
 def session_counts(cohort_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(TrainingSession.cohort_id, sa.func.count(TrainingSession.id))
-        .where(TrainingSession.cohort_id.in_(cohort_ids)).group_by(TrainingSession.cohort_id))
+        .where(TrainingSession.cohort_id.in_(cohort_ids))
+        .group_by(TrainingSession.cohort_id)
+    )
     return dict(rows.all())
 
 
@@ -34,29 +36,45 @@ def cohort_json(cohort: Cohort, session_count: int | None = None) -> dict:
     if session_count is None:
         session_count = session_counts([cohort.id]).get(cohort.id, 0)
     return {
-        "id": cohort.id, "name": cohort.name, "template": cohort.template.slug,
-        "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
-        "location": cohort.location, "capacity": cohort.capacity,
-        "phases": [{"kind": p.kind, "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat()}
-                   for p in cohort.phases],
+        "id": cohort.id,
+        "name": cohort.name,
+        "template": cohort.template.slug,
+        "start_date": cohort.start_date.isoformat(),
+        "end_date": cohort.end_date.isoformat(),
+        "location": cohort.location,
+        "capacity": cohort.capacity,
+        "phases": [
+            {"kind": p.kind, "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat()}
+            for p in cohort.phases
+        ],
         "session_count": session_count,
-        "attention": [{"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in cohort.attention],
+        "attention": [
+            {"date": a.date.isoformat(), "kind": a.kind, "reason": a.reason} for a in cohort.attention
+        ],
     }
 
 
 def session_json(sess: TrainingSession) -> dict:
     return {
-        "id": sess.id, "cohort_id": sess.cohort_id, "kind": sess.kind, "date": sess.date.isoformat(),
-        "start_time": _time(sess.start_time), "end_time": _time(sess.end_time), "title": sess.title,
-        "location": sess.location, "trainer": sess.trainer.name if sess.trainer else None,
-        "status": sess.status, "moved_from": sess.moved_from.isoformat() if sess.moved_from else None,
+        "id": sess.id,
+        "cohort_id": sess.cohort_id,
+        "kind": sess.kind,
+        "date": sess.date.isoformat(),
+        "start_time": _time(sess.start_time),
+        "end_time": _time(sess.end_time),
+        "title": sess.title,
+        "location": sess.location,
+        "trainer": sess.trainer.name if sess.trainer else None,
+        "status": sess.status,
+        "moved_from": sess.moved_from.isoformat() if sess.moved_from else None,
     }
 
 
 def user_ids_of(trainees: list[Trainee]) -> dict[int, int]:
     """Trainee id -> their user account's id, for many trainees in one query."""
-    rows = db.session.execute(sa.select(User.trainee_id, User.id)
-                              .where(User.trainee_id.in_([t.id for t in trainees])))
+    rows = db.session.execute(
+        sa.select(User.trainee_id, User.id).where(User.trainee_id.in_([t.id for t in trainees]))
+    )
     return dict(rows.all())
 
 
@@ -64,8 +82,13 @@ def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
     if user_id is None:
         user_id = user_ids_of([trainee]).get(trainee.id)
     return {
-        "id": trainee.id, "cohort_id": trainee.cohort_id, "user_id": user_id, "name": trainee.name,
-        "email": trainee.email, "status": trainee.status, "calendar_url": trainee_feed_url(trainee),
+        "id": trainee.id,
+        "cohort_id": trainee.cohort_id,
+        "user_id": user_id,
+        "name": trainee.name,
+        "email": trainee.email,
+        "status": trainee.status,
+        "calendar_url": trainee_feed_url(trainee),
     }
 
 
@@ -92,8 +115,11 @@ def get_cohort(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/sessions")
 def cohort_sessions(cohort_id: int):
     cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
-    rows = db.session.scalars(sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
-                              .order_by(TrainingSession.date, TrainingSession.start_time)).all()
+    rows = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id)
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).all()
     return jsonify([session_json(s) for s in rows])
 
 
@@ -112,8 +138,12 @@ def enrol_trainee(cohort_id: int):
     require_role(Role.MANAGER)
     data = json_body()
     trainee = cohort_services.enrol_trainee(
-        cohort, name=data.get("name"), email=data.get("email"), phone=data.get("phone") or "",
-        home_municipality_id=data.get("home_municipality_id"), languages=data.get("languages") or [],
+        cohort,
+        name=data.get("name"),
+        email=data.get("email"),
+        phone=data.get("phone") or "",
+        home_municipality_id=data.get("home_municipality_id"),
+        languages=data.get("languages") or [],
     )
     db.session.commit()
     send_queued_mail()
@@ -123,8 +153,9 @@ def enrol_trainee(cohort_id: int):
 @bp.get("/cohorts/<int:cohort_id>/trainees")
 def cohort_trainees(cohort_id: int):
     cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
-    rows = db.session.scalars(trainees_for(g.api_user).where(Trainee.cohort_id == cohort.id)
-                              .order_by(Trainee.name)).all()
+    rows = db.session.scalars(
+        trainees_for(g.api_user).where(Trainee.cohort_id == cohort.id).order_by(Trainee.name)
+    ).all()
     user_ids = user_ids_of(rows)
     return jsonify([trainee_json(t, user_ids.get(t.id)) for t in rows])
 

@@ -37,6 +37,4 @@ SERVICE_ERROR_STATUS = {"invalid": 400, "conflict": 409, "not_found": 404}
 
 
 def service_error_response(error: ServiceError):
-    return error_response(
-        SERVICE_ERROR_STATUS.get(error.code, 400), error.code, error.message, error.fields
-    )
+    return error_response(SERVICE_ERROR_STATUS.get(error.code, 400), error.code, error.message, error.fields)

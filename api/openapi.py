@@ -12,8 +12,15 @@ def _json(schema: dict) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _operation(summary: str, ok: dict, *, status: str = "200", public: bool = False,
-               body: dict | None = None, errors: tuple[str, ...] = ()) -> dict:
+def _operation(
+    summary: str,
+    ok: dict,
+    *,
+    status: str = "200",
+    public: bool = False,
+    body: dict | None = None,
+    errors: tuple[str, ...] = (),
+) -> dict:
     responses = {status: {"description": "OK", **_json(ok)}}
     for code in ("401", *errors) if not public else errors:
         responses[code] = ERROR
@@ -52,51 +59,114 @@ def _list(item: dict) -> dict:
     return {"type": "array", "items": item}
 
 
-COHORT = _object({
-    "id": ID, "name": {"type": "string"}, "template": {"type": "string"}, "start_date": DATE,
-    "end_date": DATE, "location": {"type": "string"}, "capacity": {"type": "integer"},
-    "phases": _list(_object({"kind": {"type": "string", "enum": ["training", "internship", "guided_work"]},
-                             "start_date": DATE, "end_date": DATE})),
-    "session_count": {"type": "integer"},
-    "attention": _list(_object({"date": DATE, "kind": {"type": "string"}, "reason": {"type": "string"}})),
-})
-COHORT_INPUT = _object({
-    "name": {"type": "string", "minLength": 1, "maxLength": 120}, "start_date": DATE,
-    "template": {"type": "string"}, "location": {"type": "string", "maxLength": 200},
-    "capacity": {"type": "integer", "minimum": 1, "maximum": 500},
-    "training_weekdays": _list(WEEKDAY), "return_weekday": WEEKDAY,
-    "training_weeks": {"type": "integer", "minimum": 1, "maximum": 104},
-    "internship_weeks": {"type": "integer", "minimum": 0, "maximum": 104},
-    "programme_weeks": {"type": "integer", "minimum": 1, "maximum": 104},
-}, required=("name", "start_date"))
-SESSION = _object({
-    "id": ID, "cohort_id": ID, "kind": SESSION_KIND, "date": DATE, "start_time": TIME, "end_time": TIME,
-    "title": {"type": "string"}, "location": {"type": "string"}, "trainer": NULLABLE_STRING,
-    "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
-    "moved_from": {"type": "string", "format": "date", "nullable": True},
-})
-SESSION_PATCH = {**_object({
-    "date": DATE, "start_time": TIME, "end_time": TIME, "title": {"type": "string", "maxLength": 160},
-    "location": {"type": "string", "maxLength": 200}, "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
-}, required=()), "minProperties": 1}
-TRAINEE = _object({
-    "id": ID, "cohort_id": ID, "user_id": {"type": "integer", "nullable": True}, "name": {"type": "string"},
-    "email": {"type": "string"}, "status": {"type": "string"}, "calendar_url": {"type": "string"},
-})
-TRAINEE_INPUT = _object({
-    "name": {"type": "string", "minLength": 1, "maxLength": 120}, "email": {"type": "string", "format": "email"},
-    "phone": {"type": "string", "maxLength": 40}, "home_municipality_id": {"type": "integer", "nullable": True},
-    "languages": _list({"type": "string"}),
-}, required=("name", "email"))
-SCHEDULE_ITEM = _object({
-    "date": DATE, "kind": {"type": "string", "enum": ["training", "return_day", "extra", "internship"]},
-    "start_time": TIME, "end_time": TIME, "title": {"type": "string"}, "location": {"type": "string"},
-    "status": {"type": "string"},
-})
-ATTENDANCE_INPUT = _list(_object({
-    "trainee_id": ID, "status": {"type": "string", "enum": ["present", "late", "absent_excused", "absent"]},
-    "note": {"type": "string", "maxLength": 300},
-}, required=("trainee_id", "status")))
+COHORT = _object(
+    {
+        "id": ID,
+        "name": {"type": "string"},
+        "template": {"type": "string"},
+        "start_date": DATE,
+        "end_date": DATE,
+        "location": {"type": "string"},
+        "capacity": {"type": "integer"},
+        "phases": _list(
+            _object(
+                {
+                    "kind": {"type": "string", "enum": ["training", "internship", "guided_work"]},
+                    "start_date": DATE,
+                    "end_date": DATE,
+                }
+            )
+        ),
+        "session_count": {"type": "integer"},
+        "attention": _list(_object({"date": DATE, "kind": {"type": "string"}, "reason": {"type": "string"}})),
+    }
+)
+COHORT_INPUT = _object(
+    {
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "start_date": DATE,
+        "template": {"type": "string"},
+        "location": {"type": "string", "maxLength": 200},
+        "capacity": {"type": "integer", "minimum": 1, "maximum": 500},
+        "training_weekdays": _list(WEEKDAY),
+        "return_weekday": WEEKDAY,
+        "training_weeks": {"type": "integer", "minimum": 1, "maximum": 104},
+        "internship_weeks": {"type": "integer", "minimum": 0, "maximum": 104},
+        "programme_weeks": {"type": "integer", "minimum": 1, "maximum": 104},
+    },
+    required=("name", "start_date"),
+)
+SESSION = _object(
+    {
+        "id": ID,
+        "cohort_id": ID,
+        "kind": SESSION_KIND,
+        "date": DATE,
+        "start_time": TIME,
+        "end_time": TIME,
+        "title": {"type": "string"},
+        "location": {"type": "string"},
+        "trainer": NULLABLE_STRING,
+        "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+        "moved_from": {"type": "string", "format": "date", "nullable": True},
+    }
+)
+SESSION_PATCH = {
+    **_object(
+        {
+            "date": DATE,
+            "start_time": TIME,
+            "end_time": TIME,
+            "title": {"type": "string", "maxLength": 160},
+            "location": {"type": "string", "maxLength": 200},
+            "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+        },
+        required=(),
+    ),
+    "minProperties": 1,
+}
+TRAINEE = _object(
+    {
+        "id": ID,
+        "cohort_id": ID,
+        "user_id": {"type": "integer", "nullable": True},
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "status": {"type": "string"},
+        "calendar_url": {"type": "string"},
+    }
+)
+TRAINEE_INPUT = _object(
+    {
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "email": {"type": "string", "format": "email"},
+        "phone": {"type": "string", "maxLength": 40},
+        "home_municipality_id": {"type": "integer", "nullable": True},
+        "languages": _list({"type": "string"}),
+    },
+    required=("name", "email"),
+)
+SCHEDULE_ITEM = _object(
+    {
+        "date": DATE,
+        "kind": {"type": "string", "enum": ["training", "return_day", "extra", "internship"]},
+        "start_time": TIME,
+        "end_time": TIME,
+        "title": {"type": "string"},
+        "location": {"type": "string"},
+        "status": {"type": "string"},
+    }
+)
+ATTENDANCE_INPUT = _list(
+    _object(
+        {
+            "trainee_id": ID,
+            "status": {"type": "string", "enum": ["present", "late", "absent_excused", "absent"]},
+            "note": {"type": "string", "maxLength": 300},
+        },
+        required=("trainee_id", "status"),
+    )
+)
 
 
 def _path_id(name: str) -> list[dict]:
@@ -108,29 +178,56 @@ PATHS = {
     "/me": {"get": _operation("The caller's own account", USER)},
     "/cohorts": {
         "get": _operation("Cohorts the caller may see", _list(COHORT)),
-        "post": _operation("Create and plan a cohort (managers)", COHORT, status="201", body=COHORT_INPUT,
-                           errors=("400", "403")),
+        "post": _operation(
+            "Create and plan a cohort (managers)",
+            COHORT,
+            status="201",
+            body=COHORT_INPUT,
+            errors=("400", "403"),
+        ),
     },
-    "/cohorts/{cohort_id}": {"parameters": _path_id("cohort_id"),
-                             "get": _operation("One cohort", COHORT, errors=("404",))},
-    "/cohorts/{cohort_id}/sessions": {"parameters": _path_id("cohort_id"),
-                                      "get": _operation("The cohort's sessions", _list(SESSION), errors=("404",))},
-    "/sessions/{session_id}": {"parameters": _path_id("session_id"), "patch": _operation(
-        "Change or cancel a session (managers)", SESSION, body=SESSION_PATCH, errors=("400", "403", "404"))},
-    "/sessions/{session_id}/attendance": {"parameters": _path_id("session_id"), "put": _operation(
-        "Register attendance (managers, the session's trainer)",
-        _object({"session_id": ID, "recorded": {"type": "integer"}}), body=ATTENDANCE_INPUT,
-        errors=("400", "403", "404"))},
+    "/cohorts/{cohort_id}": {
+        "parameters": _path_id("cohort_id"),
+        "get": _operation("One cohort", COHORT, errors=("404",)),
+    },
+    "/cohorts/{cohort_id}/sessions": {
+        "parameters": _path_id("cohort_id"),
+        "get": _operation("The cohort's sessions", _list(SESSION), errors=("404",)),
+    },
+    "/sessions/{session_id}": {
+        "parameters": _path_id("session_id"),
+        "patch": _operation(
+            "Change or cancel a session (managers)", SESSION, body=SESSION_PATCH, errors=("400", "403", "404")
+        ),
+    },
+    "/sessions/{session_id}/attendance": {
+        "parameters": _path_id("session_id"),
+        "put": _operation(
+            "Register attendance (managers, the session's trainer)",
+            _object({"session_id": ID, "recorded": {"type": "integer"}}),
+            body=ATTENDANCE_INPUT,
+            errors=("400", "403", "404"),
+        ),
+    },
     "/cohorts/{cohort_id}/trainees": {
         "parameters": _path_id("cohort_id"),
         "get": _operation("The cohort's trainees", _list(TRAINEE), errors=("404",)),
-        "post": _operation("Enrol a trainee and invite them (managers)", TRAINEE, status="201",
-                           body=TRAINEE_INPUT, errors=("400", "403", "404", "409")),
+        "post": _operation(
+            "Enrol a trainee and invite them (managers)",
+            TRAINEE,
+            status="201",
+            body=TRAINEE_INPUT,
+            errors=("400", "403", "404", "409"),
+        ),
     },
-    "/trainees/{trainee_id}": {"parameters": _path_id("trainee_id"),
-                               "get": _operation("One trainee", TRAINEE, errors=("404",))},
-    "/trainees/{trainee_id}/schedule": {"parameters": _path_id("trainee_id"), "get": _operation(
-        "The trainee's schedule in date order", _list(SCHEDULE_ITEM), errors=("404",))},
+    "/trainees/{trainee_id}": {
+        "parameters": _path_id("trainee_id"),
+        "get": _operation("One trainee", TRAINEE, errors=("404",)),
+    },
+    "/trainees/{trainee_id}/schedule": {
+        "parameters": _path_id("trainee_id"),
+        "get": _operation("The trainee's schedule in date order", _list(SCHEDULE_ITEM), errors=("404",)),
+    },
 }
 
 COMPONENTS = {

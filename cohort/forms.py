@@ -3,8 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField,
-    TextAreaField, TimeField, widgets,
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -12,8 +20,13 @@ from accounts.forms import optional_id
 
 
 def weekday_choices():
-    return [("mon", _l("Monday")), ("tue", _l("Tuesday")), ("wed", _l("Wednesday")),
-            ("thu", _l("Thursday")), ("fri", _l("Friday"))]
+    return [
+        ("mon", _l("Monday")),
+        ("tue", _l("Tuesday")),
+        ("wed", _l("Wednesday")),
+        ("thu", _l("Thursday")),
+        ("fri", _l("Friday")),
+    ]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -28,22 +41,41 @@ class CohortForm(FlaskForm):
     location = StringField(_l("Location (address)"), validators=[Length(max=200)])
     capacity = IntegerField(_l("Places"), default=20, validators=[Optional(), NumberRange(1, 500)])
     training_weekdays = CheckboxesField(
-        _l("Training days"), choices=weekday_choices, validators=[Optional()],
+        _l("Training days"),
+        choices=weekday_choices,
+        validators=[Optional()],
         description=_l("Leave empty to use the programme's days."),
     )
-    return_weekday = SelectField(_l("Return day"), choices=lambda: [("", _l("As in the programme"))]
-                                 + weekday_choices(), validators=[Optional()])
+    return_weekday = SelectField(
+        _l("Return day"),
+        choices=lambda: [("", _l("As in the programme"))] + weekday_choices(),
+        validators=[Optional()],
+    )
     training_weeks = IntegerField(_l("Weeks of training"), validators=[Optional()])
     internship_weeks = IntegerField(_l("Weeks of internship"), validators=[Optional()])
-    programme_weeks = IntegerField(_l("Weeks in total"), validators=[Optional()],
-                                   description=_l("Guided work fills the weeks after the internship."))
+    programme_weeks = IntegerField(
+        _l("Weeks in total"),
+        validators=[Optional()],
+        description=_l("Guided work fills the weeks after the internship."),
+    )
     discard_edits = BooleanField(_l("Discard changes made by hand to single sessions"))
 
     def settings(self) -> dict:
         """The form's values in the shape the cohort service reads."""
-        data = {name: self[name].data for name in (
-            "name", "template", "start_date", "location", "capacity", "return_weekday",
-            "training_weeks", "internship_weeks", "programme_weeks")}
+        data = {
+            name: self[name].data
+            for name in (
+                "name",
+                "template",
+                "start_date",
+                "location",
+                "capacity",
+                "return_weekday",
+                "training_weeks",
+                "internship_weeks",
+                "programme_weeks",
+            )
+        }
         data["training_weekdays"] = self.training_weekdays.data or None
         return data
 
@@ -53,14 +85,17 @@ class SessionForm(FlaskForm):
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
     title = StringField(_l("Topic"), validators=[Length(max=160)])
-    location = StringField(_l("Location"), validators=[Length(max=200)],
-                           description=_l("Leave empty for the group's location."))
+    location = StringField(
+        _l("Location"), validators=[Length(max=200)], description=_l("Leave empty for the group's location.")
+    )
     trainer_id = SelectField(_l("Trainer"), coerce=optional_id, validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
 
     def values(self) -> dict:
-        return {name: self[name].data for name in
-                ("date", "start_time", "end_time", "title", "location", "trainer_id", "notes")}
+        return {
+            name: self[name].data
+            for name in ("date", "start_time", "end_time", "title", "location", "trainer_id", "notes")
+        }
 
 
 class EnrolForm(FlaskForm):
@@ -68,8 +103,11 @@ class EnrolForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     home_municipality_id = SelectField(_l("Home municipality"), coerce=optional_id, validators=[Optional()])
-    languages = StringField(_l("Languages spoken"), validators=[Length(max=200)],
-                            description=_l("Separate with commas, e.g. Arabic, Dutch, English."))
+    languages = StringField(
+        _l("Languages spoken"),
+        validators=[Length(max=200)],
+        description=_l("Separate with commas, e.g. Arabic, Dutch, English."),
+    )
 
 
 class WithdrawForm(FlaskForm):
@@ -88,5 +126,8 @@ class AbsenceForm(FlaskForm):
 class ClosureForm(FlaskForm):
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
-    reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=120)],
-                         description=_l("For example: Christmas break."))
+    reason = StringField(
+        _l("Reason"),
+        validators=[InputRequired(), Length(max=120)],
+        description=_l("For example: Christmas break."),
+    )

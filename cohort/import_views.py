@@ -112,8 +112,14 @@ def render_preview(cohort: Cohort, rows: list[importing.CheckedRow]):
     valid = [row for row in rows if row.is_valid]
     form = ConfirmImportForm(formdata=None, rows=sign_rows(cohort, valid))
     return render_template(
-        "cohort/import_preview.html", cohort=cohort, rows=rows, valid_count=len(valid),
-        problem_count=len(rows) - len(valid), form=form, fields=FIELD_LABELS, problem_text=problem_text,
+        "cohort/import_preview.html",
+        cohort=cohort,
+        rows=rows,
+        valid_count=len(valid),
+        problem_count=len(rows) - len(valid),
+        form=form,
+        fields=FIELD_LABELS,
+        problem_text=problem_text,
     )
 
 
@@ -128,8 +134,12 @@ def upload(cohort_id: int):
         except importing.ImportFileError as error:
             form.file.errors.append(file_problem_text(error))
     return render_template(
-        "cohort/import_upload.html", cohort=cohort, form=form, columns=importing.COLUMN_NAMES,
-        labels=FIELD_LABELS, required=importing.REQUIRED_FIELDS,
+        "cohort/import_upload.html",
+        cohort=cohort,
+        form=form,
+        columns=importing.COLUMN_NAMES,
+        labels=FIELD_LABELS,
+        required=importing.REQUIRED_FIELDS,
     )
 
 
@@ -141,8 +151,13 @@ def confirm(cohort_id: int):
     rows = signed_rows(cohort)
     importing.mark_taken(rows, services.taken_trainee_emails(cohort, {row.email for row in rows}))
     if not all(row.is_valid for row in rows):
-        flash(_("Some addresses were enrolled after your preview. Nothing has been saved yet: "
-                "check the list and confirm again."), "error")
+        flash(
+            _(
+                "Some addresses were enrolled after your preview. Nothing has been saved yet: "
+                "check the list and confirm again."
+            ),
+            "error",
+        )
         return render_preview(cohort, rows), 409
     try:
         services.enrol_trainees(cohort, [row.enrolment() for row in rows])

@@ -72,8 +72,13 @@ class CheckedRow:
 
     def enrolment(self) -> dict:
         """The keyword arguments of `enrol_trainee` for this row."""
-        return {"name": self.name, "email": self.email, "phone": self.phone,
-                "home_municipality_id": self.home_municipality_id, "languages": list(self.languages)}
+        return {
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "home_municipality_id": self.home_municipality_id,
+            "languages": list(self.languages),
+        }
 
     def to_payload(self) -> dict:
         """Plain JSON for the signed confirm field; problems are worked out again on confirm."""
@@ -90,7 +95,7 @@ class CheckedRow:
 
 
 def file_type(filename: str) -> str:
-    """"csv" or "xlsx" by the file name's extension; anything else is refused."""
+    """ "csv" or "xlsx" by the file name's extension; anything else is refused."""
     name = filename or ""
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in FILE_TYPES:
@@ -188,7 +193,7 @@ def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
 
 
 def cell_text(value) -> str:
-    """A spreadsheet value as text: 12.0 becomes "12", a date "2026-09-07", empty "". """
+    """A spreadsheet value as text: 12.0 becomes "12", a date "2026-09-07", empty ""."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -259,8 +264,13 @@ def check_row(row: RawRow, known_municipalities: Mapping[str, int]) -> CheckedRo
     if len(", ".join(languages)) > MAX_LENGTHS["languages"]:
         problems["languages"] = "too_long"
     return CheckedRow(
-        number=row.number, name=values["name"], email=email or values["email"], phone=values["phone"],
-        municipality=values["municipality"], home_municipality_id=municipality_id, languages=languages,
+        number=row.number,
+        name=values["name"],
+        email=email or values["email"],
+        phone=values["phone"],
+        municipality=values["municipality"],
+        home_municipality_id=municipality_id,
+        languages=languages,
         problems=problems,
     )
 
@@ -276,7 +286,7 @@ def _text_problem(key: str, value: str) -> str | None:
 
 
 def split_languages(text: str) -> list[str]:
-    """"Arabisch; Engels", "Arabisch, Engels" and "Arabisch/Engels" all mean two languages."""
+    """ "Arabisch; Engels", "Arabisch, Engels" and "Arabisch/Engels" all mean two languages."""
     return [part.strip() for part in re.split(r"[;,/]", text) if part.strip()]
 
 

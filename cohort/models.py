@@ -52,13 +52,18 @@ class ProgrammeTemplate(db.Model):
     def from_plan_template(cls, template: planning.ProgrammeTemplate) -> "ProgrammeTemplate":
         return_day = template.return_weekday
         return cls(
-            slug=template.slug, name=template.name, is_default=template.is_default,
-            training_weeks=template.training_weeks, internship_weeks=template.internship_weeks,
+            slug=template.slug,
+            name=template.name,
+            is_default=template.is_default,
+            training_weeks=template.training_weeks,
+            internship_weeks=template.internship_weeks,
             programme_weeks=template.programme_weeks,
             training_weekdays=_weekdays_to_text(template.training_weekdays),
-            training_start=template.training_start, training_end=template.training_end,
+            training_start=template.training_start,
+            training_end=template.training_end,
             return_weekday=planning.weekday_code(return_day) if return_day is not None else None,
-            return_start=template.return_start, return_end=template.return_end,
+            return_start=template.return_start,
+            return_end=template.return_end,
             return_from_week=template.return_from_week,
         )
 
@@ -72,12 +77,17 @@ class ProgrammeTemplate(db.Model):
             ),
         ]
         return planning.ProgrammeTemplate(
-            slug=self.slug, name=self.name, phases=tuple(p for p in phases if p.weeks > 0),
+            slug=self.slug,
+            name=self.name,
+            phases=tuple(p for p in phases if p.weeks > 0),
             training_weekdays=_weekdays_from_text(self.training_weekdays) or (),
-            training_start=self.training_start, training_end=self.training_end,
+            training_start=self.training_start,
+            training_end=self.training_end,
             return_weekday=planning.parse_weekday(self.return_weekday) if self.return_weekday else None,
-            return_start=self.return_start, return_end=self.return_end,
-            return_from_week=self.return_from_week, is_default=self.is_default,
+            return_start=self.return_start,
+            return_end=self.return_end,
+            return_from_week=self.return_from_week,
+            is_default=self.is_default,
         )
 
     def __repr__(self) -> str:
@@ -115,10 +125,12 @@ class Cohort(db.Model):
     def plan_settings(self) -> planning.PlanSettings:
         """The template's settings with this cohort's overrides applied."""
         return planning.settings_from_template(
-            self.template.as_plan_template(), self.start_date,
+            self.template.as_plan_template(),
+            self.start_date,
             training_weekdays=_weekdays_from_text(self.training_weekdays),
             return_weekday=planning.parse_weekday(self.return_weekday) if self.return_weekday else None,
-            training_weeks=self.training_weeks, internship_weeks=self.internship_weeks,
+            training_weeks=self.training_weeks,
+            internship_weeks=self.internship_weeks,
             programme_weeks=self.programme_weeks,
         )
 
@@ -196,9 +208,7 @@ class Trainee(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
-    home_municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipalities.id"), index=True
-    )
+    home_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     languages: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default=TraineeStatus.ENROLLED)
     withdrawn_on: Mapped[date | None]

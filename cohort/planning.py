@@ -300,9 +300,7 @@ def settings_from_template(
         training_start=template.training_start,
         training_end=template.training_end,
         training_weeks=template.training_weeks if training_weeks is None else training_weeks,
-        internship_weeks=(
-            template.internship_weeks if internship_weeks is None else internship_weeks
-        ),
+        internship_weeks=(template.internship_weeks if internship_weeks is None else internship_weeks),
         programme_weeks=template.programme_weeks if programme_weeks is None else programme_weeks,
         return_weekday=template.return_weekday if return_weekday is None else return_weekday,
         return_start=template.return_start,
@@ -555,9 +553,7 @@ def _blocked_days(
     }
     for closure in map(_as_closure, closures):
         if closure.end < closure.start:
-            raise InvalidSettings(
-                {"closures": f"{closure.start}..{closure.end} ends before it starts"}
-            )
+            raise InvalidSettings({"closures": f"{closure.start}..{closure.end} ends before it starts"})
         reason = closure.reason or DEFAULT_CLOSURE_REASON
         day = max(closure.start, start)
         last = min(closure.end, end)

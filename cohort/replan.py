@@ -48,7 +48,9 @@ def slot_of(planned: PlannedSession) -> tuple[str, date]:
 
 def _differs(stored: StoredSession, planned: PlannedSession) -> bool:
     return (stored.date, stored.start_time, stored.end_time) != (
-        planned.date, planned.start_time, planned.end_time,
+        planned.date,
+        planned.start_time,
+        planned.end_time,
     )
 
 

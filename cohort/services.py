@@ -12,7 +12,13 @@ from accounts.models import Role
 from accounts.services import create_user, find_user_by_email
 from cohort import planning
 from cohort.models import (
-    Closure, Cohort, CohortPhase, PlanAttention, ProgrammeTemplate, Trainee, TraineeStatus,
+    Closure,
+    Cohort,
+    CohortPhase,
+    PlanAttention,
+    ProgrammeTemplate,
+    Trainee,
+    TraineeStatus,
 )
 from cohort.replan import PlanChanges, StoredSession, diff_plan
 from core.clock import local_today, utcnow
@@ -73,20 +79,30 @@ def check_new_trainee_email(cohort: Cohort, email: str) -> None:
 
 
 def enrol_trainee(
-    cohort: Cohort, *, name: str, email: str, phone: str = "", home_municipality_id: int | None = None,
-    languages=(), language: str = "nl",
+    cohort: Cohort,
+    *,
+    name: str,
+    email: str,
+    phone: str = "",
+    home_municipality_id: int | None = None,
+    languages=(),
+    language: str = "nl",
 ) -> Trainee:
     """Enrol a trainee: the record, their user account, and the invitation e-mail."""
     fields = _clean_trainee_fields(name, email, phone, languages)
     if home_municipality_id is not None and db.session.get(Municipality, home_municipality_id) is None:
-        raise ValidationError(_("Choose a municipality."), {"home_municipality_id": _("Unknown municipality.")})
+        raise ValidationError(
+            _("Choose a municipality."), {"home_municipality_id": _("Unknown municipality.")}
+        )
     check_new_trainee_email(cohort, fields["email"])
-    trainee = Trainee(cohort=cohort, home_municipality_id=home_municipality_id,
-                      status=TraineeStatus.ENROLLED, **fields)
+    trainee = Trainee(
+        cohort=cohort, home_municipality_id=home_municipality_id, status=TraineeStatus.ENROLLED, **fields
+    )
     db.session.add(trainee)
     db.session.flush()
-    create_user(email=trainee.email, name=trainee.name, role=Role.TRAINEE, trainee_id=trainee.id,
-                language=language)
+    create_user(
+        email=trainee.email, name=trainee.name, role=Role.TRAINEE, trainee_id=trainee.id, language=language
+    )
     return trainee
 
 
@@ -112,9 +128,12 @@ class CohortInput:
 
     def plan_settings(self) -> planning.PlanSettings:
         return planning.settings_from_template(
-            self.template.as_plan_template(), self.start_date,
-            training_weekdays=self.training_weekdays, return_weekday=self.return_weekday,
-            training_weeks=self.training_weeks, internship_weeks=self.internship_weeks,
+            self.template.as_plan_template(),
+            self.start_date,
+            training_weekdays=self.training_weekdays,
+            return_weekday=self.return_weekday,
+            training_weeks=self.training_weeks,
+            internship_weeks=self.internship_weeks,
             programme_weeks=self.programme_weeks,
         )
 
@@ -123,8 +142,11 @@ def _planning_problem(field_name: str, settings: planning.PlanSettings, detail: 
     """Plain-language, translated versions of the planner's checks."""
     if field_name == "start_date":
         before, after = planning.nearest_mondays(settings.start_date)
-        return _("Choose a Monday, for example %(before)s or %(after)s.",
-                 before=format_date(before, "full"), after=format_date(after, "full"))
+        return _(
+            "Choose a Monday, for example %(before)s or %(after)s.",
+            before=format_date(before, "full"),
+            after=format_date(after, "full"),
+        )
     messages = {
         "training_weekdays": _("Choose at least one training day, Monday to Friday."),
         "training_weeks": _("Choose between 1 and 104 weeks."),
@@ -154,7 +176,8 @@ def _apply_input(cohort: Cohort, data: CohortInput) -> None:
     cohort.start_date, cohort.location, cohort.capacity = data.start_date, data.location, data.capacity
     cohort.training_weekdays = (
         ",".join(planning.weekday_code(d) for d in data.training_weekdays)
-        if data.training_weekdays is not None else None
+        if data.training_weekdays is not None
+        else None
     )
     cohort.return_weekday = (
         planning.weekday_code(data.return_weekday) if data.return_weekday is not None else None
@@ -169,12 +192,15 @@ def closures() -> list[planning.Closure]:
 
 def stored_sessions(cohort: Cohort) -> list[StoredSession]:
     rows = db.session.scalars(sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id))
-    return [StoredSession(s.id, s.kind, s.planned_date, s.date, s.start_time, s.end_time, s.is_edited)
-            for s in rows]
+    return [
+        StoredSession(s.id, s.kind, s.planned_date, s.date, s.start_time, s.end_time, s.is_edited)
+        for s in rows
+    ]
 
 
-def preview_plan(cohort: Cohort | None, data: CohortInput, discard_edits: bool = False,
-                 today: date | None = None) -> tuple[planning.Plan, PlanChanges]:
+def preview_plan(
+    cohort: Cohort | None, data: CohortInput, discard_edits: bool = False, today: date | None = None
+) -> tuple[planning.Plan, PlanChanges]:
     """The plan for these settings and what it would change, without saving anything."""
     check_cohort_input(data)
     plan = planning.plan_cohort(data.plan_settings(), closures())
@@ -187,9 +213,14 @@ def preview_plan(cohort: Cohort | None, data: CohortInput, discard_edits: bool =
 
 def _session_from_plan(planned: planning.PlannedSession) -> dict:
     return {
-        "kind": str(planned.kind), "date": planned.date, "start_time": planned.start_time,
-        "end_time": planned.end_time, "week": planned.week, "planned_date": planned.moved_from or planned.date,
-        "moved_from": planned.moved_from, "move_reason": planned.move_reason,
+        "kind": str(planned.kind),
+        "date": planned.date,
+        "start_time": planned.start_time,
+        "end_time": planned.end_time,
+        "week": planned.week,
+        "planned_date": planned.moved_from or planned.date,
+        "moved_from": planned.moved_from,
+        "move_reason": planned.move_reason,
     }
 
 
@@ -208,16 +239,20 @@ def _apply_changes(cohort: Cohort, changes: PlanChanges) -> None:
 
 def _store_plan_outline(cohort: Cohort, plan: planning.Plan) -> None:
     cohort.end_date = plan.end_date
-    cohort.phases = [CohortPhase(kind=str(p.kind), start_date=p.start_date, end_date=p.end_date)
-                     for p in plan.phases]
+    cohort.phases = [
+        CohortPhase(kind=str(p.kind), start_date=p.start_date, end_date=p.end_date) for p in plan.phases
+    ]
     # The planner's reason reads "<holiday or closure>; no free weekday in week N": keep the cause,
     # the page words the rest in the reader's language.
-    cohort.attention = [PlanAttention(date=a.date, kind=str(a.kind), reason=a.reason.split(";")[0])
-                        for a in plan.attention]
+    cohort.attention = [
+        PlanAttention(date=a.date, kind=str(a.kind), reason=a.reason.split(";")[0]) for a in plan.attention
+    ]
     cohort.planned_at = utcnow()
 
 
-def save_cohort(cohort: Cohort | None, data: CohortInput, discard_edits: bool = False) -> tuple[Cohort, PlanChanges]:
+def save_cohort(
+    cohort: Cohort | None, data: CohortInput, discard_edits: bool = False
+) -> tuple[Cohort, PlanChanges]:
     """Create or change a cohort and (re)plan its sessions in the same transaction."""
     plan, changes = preview_plan(cohort, data, discard_edits)
     if cohort is None:
@@ -288,9 +323,14 @@ def cohort_input_from(data: dict) -> CohortInput:
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
     return CohortInput(
-        name=name.strip()[:120], template=template, start_date=start_date, location=location.strip(),
-        capacity=numbers.pop("capacity") or 20, training_weekdays=weekdays,
-        return_weekday=return_days[0] if return_days else None, **numbers,
+        name=name.strip()[:120],
+        template=template,
+        start_date=start_date,
+        location=location.strip(),
+        capacity=numbers.pop("capacity") or 20,
+        training_weekdays=weekdays,
+        return_weekday=return_days[0] if return_days else None,
+        **numbers,
     )
 
 
@@ -310,8 +350,10 @@ def move_trainee(trainee: Trainee, cohort: Cohort) -> None:
 
 def add_closure(start: date, end: date, reason: str) -> Closure:
     if end < start:
-        raise ValidationError(_("Please check the fields marked below."),
-                              {"end_date": _("The last day must not be before the first day.")})
+        raise ValidationError(
+            _("Please check the fields marked below."),
+            {"end_date": _("The last day must not be before the first day.")},
+        )
     closure = Closure(start_date=start, end_date=end, reason=reason.strip()[:120])
     db.session.add(closure)
     db.session.flush()

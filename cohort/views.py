@@ -60,16 +60,20 @@ def new():
 def edit(cohort_id: int):
     """Change the settings: first a confirmation that says what will change, then the save."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
-    form = CohortForm(obj=cohort, template=cohort.template.slug,
-                      training_weekdays=(cohort.training_weekdays or "").split(",") or None)
+    form = CohortForm(
+        obj=cohort,
+        template=cohort.template.slug,
+        training_weekdays=(cohort.training_weekdays or "").split(",") or None,
+    )
     _template_choices(form)
     if form.validate_on_submit():
         try:
             data = services.cohort_input_from(form.settings())
             if request.form.get("confirmed") != "yes":
                 plan, changes = services.preview_plan(cohort, data, form.discard_edits.data)
-                return render_template("cohort/confirm.html", form=form, cohort=cohort, plan=plan,
-                                       changes=changes)
+                return render_template(
+                    "cohort/confirm.html", form=form, cohort=cohort, plan=plan, changes=changes
+                )
             services.save_cohort(cohort, data, form.discard_edits.data)
         except ServiceError as error:
             form_errors_from(form, error)
@@ -85,19 +89,30 @@ def edit(cohort_id: int):
 def detail(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     sessions = db.session.scalars(
-        sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id)
-        .order_by(TrainingSession.date, TrainingSession.start_time)).all()
-    trainees = db.session.scalars(trainees_for(current_user).where(Trainee.cohort_id == cohort.id)
-                                  .order_by(Trainee.name)).all()
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id)
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).all()
+    trainees = db.session.scalars(
+        trainees_for(current_user).where(Trainee.cohort_id == cohort.id).order_by(Trainee.name)
+    ).all()
     today = local_today()
     absences = db.session.scalars(
-        sa.select(AbsenceNotice).join(TrainingSession)
+        sa.select(AbsenceNotice)
+        .join(TrainingSession)
         .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date >= today)
-        .order_by(TrainingSession.date)).all()
+        .order_by(TrainingSession.date)
+    ).all()
     return render_template(
-        "cohort/detail.html", cohort=cohort, sessions=sessions, trainees=trainees, absences=absences,
+        "cohort/detail.html",
+        cohort=cohort,
+        sessions=sessions,
+        trainees=trainees,
+        absences=absences,
         conflicts={c.session_id: c.message for c in find_conflicts(cohort, sessions)},
-        moved=[s for s in sessions if s.moved_from], today=today, phase=cohort.phase_on(today),
+        moved=[s for s in sessions if s.moved_from],
+        today=today,
+        phase=cohort.phase_on(today),
     )
 
 
@@ -106,15 +121,21 @@ def detail(cohort_id: int):
 def enrol(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     form = EnrolForm()
-    municipalities = db.session.execute(sa.select(Municipality.id, Municipality.name)
-                                        .order_by(Municipality.name)).all()
+    municipalities = db.session.execute(
+        sa.select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    ).all()
     form.home_municipality_id.choices = [(None, "—")] + [tuple(row) for row in municipalities]
     if form.validate_on_submit():
         languages = (form.languages.data or "").split(",")
         try:
             trainee = services.enrol_trainee(
-                cohort, name=form.name.data, email=form.email.data, phone=form.phone.data,
-                home_municipality_id=form.home_municipality_id.data, languages=languages)
+                cohort,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                home_municipality_id=form.home_municipality_id.data,
+                languages=languages,
+            )
         except ServiceError as error:
             form_errors_from(form, error)
         else:
@@ -131,16 +152,21 @@ def trainee(trainee_id: int):
     """A trainee's enrolment: withdraw them, or move them to another cohort."""
     trainee = one_or_404(trainees_for(current_user), trainee_id)
     withdraw_form, move_form = WithdrawForm(prefix="withdraw"), MoveForm(prefix="move")
-    move_form.cohort_id.choices = [(c.id, c.name) for c in db.session.scalars(
-        sa.select(Cohort).where(Cohort.id != trainee.cohort_id).order_by(Cohort.start_date))]
+    move_form.cohort_id.choices = [
+        (c.id, c.name)
+        for c in db.session.scalars(
+            sa.select(Cohort).where(Cohort.id != trainee.cohort_id).order_by(Cohort.start_date)
+        )
+    ]
     action = request.form.get("action")
     if action == "withdraw" and withdraw_form.validate_on_submit():
         services.withdraw_trainee(trainee, withdraw_form.withdrawn_on.data, withdraw_form.reason.data)
     elif action == "move" and move_form.validate_on_submit():
         services.move_trainee(trainee, db.session.get(Cohort, move_form.cohort_id.data))
     else:
-        return render_template("cohort/trainee.html", trainee=trainee, withdraw_form=withdraw_form,
-                               move_form=move_form)
+        return render_template(
+            "cohort/trainee.html", trainee=trainee, withdraw_form=withdraw_form, move_form=move_form
+        )
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("cohorts.detail", cohort_id=trainee.cohort_id))
@@ -159,6 +185,9 @@ def closures():
             db.session.commit()
             flash(_("Saved. Plan the groups again to move their sessions."), "success")
             return redirect(url_for("cohorts.closures"))
-    listing = db.session.scalars(sa.select(Closure).where(Closure.end_date >= local_today() - timedelta(days=365))
-                                 .order_by(Closure.start_date)).all()
+    listing = db.session.scalars(
+        sa.select(Closure)
+        .where(Closure.end_date >= local_today() - timedelta(days=365))
+        .order_by(Closure.start_date)
+    ).all()
     return render_template("cohort/closures.html", form=form, closures=listing)

@@ -46,7 +46,11 @@ def switch_language():
     target = request.form.get("next")
     response = redirect(target if is_safe_local_path(target) else url_for("core.home"))
     response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=ONE_YEAR, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        LANGUAGE_COOKIE,
+        language,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
     )
     return response

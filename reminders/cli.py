@@ -37,8 +37,14 @@ def scheduler_command():
     interval = app.config["SCHEDULER_HEARTBEAT_SECONDS"]
     scheduler = BlockingScheduler(timezone=app.config["TIMEZONE"])
     scheduler.add_job(
-        run_tick, "interval", args=[app], seconds=interval, id="tick", coalesce=True,
-        max_instances=1, misfire_grace_time=300,
+        run_tick,
+        "interval",
+        args=[app],
+        seconds=interval,
+        id="tick",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=300,
     )
     click.echo(f"Scheduler running: one job every {interval} s. Ctrl-C stops it.")
     run_tick(app)

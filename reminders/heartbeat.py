@@ -28,8 +28,6 @@ def record_heartbeat(now: datetime | None = None) -> None:
 
 
 def scheduler_status(now: datetime | None = None) -> SchedulerStatus:
-    last_run_at = db.session.scalar(
-        sa.select(SchedulerHeartbeat.last_run_at).filter_by(name=HEARTBEAT)
-    )
+    last_run_at = db.session.scalar(sa.select(SchedulerHeartbeat.last_run_at).filter_by(name=HEARTBEAT))
     alive = last_run_at is not None and (now or utcnow()) - last_run_at < ALIVE_WITHIN
     return SchedulerStatus(last_run_at=last_run_at, is_alive=alive)

@@ -27,16 +27,27 @@ MAX_ATTEMPTS = 6
 
 
 def queue_message(
-    *, kind: str, key: str, recipient: str, subject: str, body_text: str,
-    body_html: str | None = None, due_at: datetime | None = None,
+    *,
+    kind: str,
+    key: str,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    due_at: datetime | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox in the current transaction; the same key twice is one row."""
     existing = db.session.scalar(sa.select(OutboxMessage).filter_by(key=key))
     if existing is not None:
         return existing
     message = OutboxMessage(
-        kind=kind, key=key, recipient=recipient, subject=subject, body_text=body_text,
-        body_html=body_html, due_at=due_at or utcnow(),
+        kind=kind,
+        key=key,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        due_at=due_at or utcnow(),
     )
     db.session.add(message)
     db.session.flush()

@@ -28,6 +28,4 @@ def outbox():
 @bp.get("/outbox/<int:message_id>")
 @role_required(Role.MANAGER)
 def message(message_id: int):
-    return render_template(
-        "reminders/message.html", message=one_or_404(sa.select(OutboxMessage), message_id)
-    )
+    return render_template("reminders/message.html", message=one_or_404(sa.select(OutboxMessage), message_id))

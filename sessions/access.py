@@ -17,6 +17,4 @@ def sessions_for(user: User) -> sa.Select:
 
 def may_register_attendance(user: User, training_session: TrainingSession) -> bool:
     """Managers for any session; a trainer for the sessions they give."""
-    return user.role == Role.MANAGER or (
-        user.role == Role.TRAINER and training_session.trainer_id == user.id
-    )
+    return user.role == Role.MANAGER or (user.role == Role.TRAINER and training_session.trainer_id == user.id)

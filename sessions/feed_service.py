@@ -160,12 +160,25 @@ def feed_etag(feed: Feed) -> str:
     A trainer's new name alone does not; the 5-minute cache and the next session edit cover it.
     """
     count, last_update, sequences, last_id = db.session.execute(
-        sa.select(sa.func.count(), sa.func.max(TrainingSession.updated_at),
-                  sa.func.sum(TrainingSession.sequence), sa.func.max(TrainingSession.id))
-        .where(*_feed_filter(feed))
+        sa.select(
+            sa.func.count(),
+            sa.func.max(TrainingSession.updated_at),
+            sa.func.sum(TrainingSession.sequence),
+            sa.func.max(TrainingSession.id),
+        ).where(*_feed_filter(feed))
     ).one()
-    parts = [FEED_FORMAT, feed.identity, feed.language, str(feed.until), feed.cohort.name,
-             feed.cohort.location, count, str(last_update), sequences, last_id]
+    parts = [
+        FEED_FORMAT,
+        feed.identity,
+        feed.language,
+        str(feed.until),
+        feed.cohort.name,
+        feed.cohort.location,
+        count,
+        str(last_update),
+        sequences,
+        last_id,
+    ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
 
 
@@ -200,7 +213,8 @@ def feed_calendar(feed: Feed) -> bytes:
     """The feed as iCalendar bytes, in one query (trainers are joined). Translates with the
     current locale: call it inside `force_locale(feed.language)`."""
     sessions = db.session.scalars(
-        sa.select(TrainingSession).where(*_feed_filter(feed))
+        sa.select(TrainingSession)
+        .where(*_feed_filter(feed))
         .order_by(TrainingSession.date, TrainingSession.start_time, TrainingSession.id)
     ).all()
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"

@@ -64,6 +64,8 @@ def reset_trainee_calendar():
     trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
     reset_trainee_feed(trainee)
     db.session.commit()
-    flash(_("You have a new calendar link. The old link no longer works. "
-            "Add the new link to your calendar."), "success")
+    flash(
+        _("You have a new calendar link. The old link no longer works. Add the new link to your calendar."),
+        "success",
+    )
     return redirect(url_for("sessions.my_schedule"))

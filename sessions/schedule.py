@@ -31,9 +31,13 @@ class ScheduleItem:
 
     def as_json(self) -> dict:
         return {
-            "date": self.date.isoformat(), "kind": self.kind,
-            "start_time": self.start_time.strftime("%H:%M"), "end_time": self.end_time.strftime("%H:%M"),
-            "title": self.title, "location": self.location, "status": self.status,
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "start_time": self.start_time.strftime("%H:%M"),
+            "end_time": self.end_time.strftime("%H:%M"),
+            "title": self.title,
+            "location": self.location,
+            "status": self.status,
         }
 
 
@@ -46,17 +50,31 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
     if trainee.is_withdrawn:
         query = query.where(TrainingSession.date <= (trainee.withdrawn_on or today or local_today()))
     sessions = db.session.scalars(query.order_by(TrainingSession.date, TrainingSession.start_time)).all()
-    attendance = dict(db.session.execute(
-        sa.select(Attendance.session_id, Attendance.status).where(Attendance.trainee_id == trainee.id)).all())
-    absences = dict(db.session.execute(
-        sa.select(AbsenceNotice.session_id, AbsenceNotice.reason)
-        .where(AbsenceNotice.trainee_id == trainee.id)).all())
+    attendance = dict(
+        db.session.execute(
+            sa.select(Attendance.session_id, Attendance.status).where(Attendance.trainee_id == trainee.id)
+        ).all()
+    )
+    absences = dict(
+        db.session.execute(
+            sa.select(AbsenceNotice.session_id, AbsenceNotice.reason).where(
+                AbsenceNotice.trainee_id == trainee.id
+            )
+        ).all()
+    )
     location = trainee.cohort.location
     return [
         ScheduleItem(
-            date=s.date, kind=s.kind, start_time=s.start_time, end_time=s.end_time, title=s.title,
-            location=s.location or location, status=s.status, session_id=s.id,
-            trainer=s.trainer.name if s.trainer else None, attendance=attendance.get(s.id),
+            date=s.date,
+            kind=s.kind,
+            start_time=s.start_time,
+            end_time=s.end_time,
+            title=s.title,
+            location=s.location or location,
+            status=s.status,
+            session_id=s.id,
+            trainer=s.trainer.name if s.trainer else None,
+            attendance=attendance.get(s.id),
             absence_reason=absences.get(s.id),
         )
         for s in sessions

@@ -12,7 +12,12 @@ from core.clock import local_today
 from core.errors import ValidationError
 from extensions import db
 from sessions.models import (
-    AbsenceNotice, Attendance, AttendanceStatus, SessionKind, SessionStatus, TrainingSession,
+    AbsenceNotice,
+    Attendance,
+    AttendanceStatus,
+    SessionKind,
+    SessionStatus,
+    TrainingSession,
 )
 
 # Changes a calendar or a trainee must hear about (the rest is bookkeeping).
@@ -26,8 +31,9 @@ def parse_date(value, field_name: str = "date") -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError as error:
-        raise ValidationError(_("Please check the fields marked below."),
-                              {field_name: _("Use a real date, as YYYY-MM-DD.")}) from error
+        raise ValidationError(
+            _("Please check the fields marked below."), {field_name: _("Use a real date, as YYYY-MM-DD.")}
+        ) from error
 
 
 def parse_time(value, field_name: str) -> time:
@@ -36,8 +42,9 @@ def parse_time(value, field_name: str) -> time:
     try:
         parsed = time.fromisoformat(str(value))
     except ValueError as error:
-        raise ValidationError(_("Please check the fields marked below."),
-                              {field_name: _("Use a time as HH:MM.")}) from error
+        raise ValidationError(
+            _("Please check the fields marked below."), {field_name: _("Use a time as HH:MM.")}
+        ) from error
     return parsed.replace(second=0, microsecond=0)
 
 
@@ -45,8 +52,10 @@ def _clean_changes(changes: dict) -> dict:
     """Parse and check the editable fields given; unknown fields are a 400, not silently ignored."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("Please check the fields marked below."),
-                              {name: _("This field cannot be changed.") for name in sorted(unknown)})
+        raise ValidationError(
+            _("Please check the fields marked below."),
+            {name: _("This field cannot be changed.") for name in sorted(unknown)},
+        )
     clean = dict(changes)
     if "date" in clean:
         clean["date"] = parse_date(clean["date"])
@@ -57,13 +66,18 @@ def _clean_changes(changes: dict) -> dict:
         if name in clean:
             clean[name] = str(clean[name] or "").strip()
             if len(clean[name]) > limit:
-                raise ValidationError(_("Please check the fields marked below."),
-                                      {name: _("Use at most %(n)d characters.", n=limit)})
+                raise ValidationError(
+                    _("Please check the fields marked below."),
+                    {name: _("Use at most %(n)d characters.", n=limit)},
+                )
     if "status" in clean and clean["status"] not in set(SessionStatus):
-        raise ValidationError(_("Please check the fields marked below."),
-                              {"status": _("Choose scheduled or cancelled.")})
+        raise ValidationError(
+            _("Please check the fields marked below."), {"status": _("Choose scheduled or cancelled.")}
+        )
     if clean.get("trainer_id") is not None and _trainer(clean["trainer_id"]) is None:
-        raise ValidationError(_("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")})
+        raise ValidationError(
+            _("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")}
+        )
     return clean
 
 
@@ -74,15 +88,17 @@ def _trainer(user_id) -> User | None:
 
 def _check_times(start: time, end: time) -> None:
     if end <= start:
-        raise ValidationError(_("Please check the fields marked below."),
-                              {"end_time": _("The end must be after the start.")})
+        raise ValidationError(
+            _("Please check the fields marked below."), {"end_time": _("The end must be after the start.")}
+        )
 
 
 def update_session(training_session: TrainingSession, changes: dict) -> set[str]:
     """Apply a hand edit; returns the names of the fields that really changed."""
     clean = _clean_changes(changes)
-    _check_times(clean.get("start_time", training_session.start_time),
-                 clean.get("end_time", training_session.end_time))
+    _check_times(
+        clean.get("start_time", training_session.start_time), clean.get("end_time", training_session.end_time)
+    )
     changed = {name for name, value in clean.items() if getattr(training_session, name) != value}
     for name in changed:
         setattr(training_session, name, clean[name])
@@ -174,10 +190,13 @@ def _trainer_double_booked(active: list[TrainingSession]) -> list[Conflict]:
 
 def record_attendance(training_session: TrainingSession, entries: list[dict], recorder: User) -> None:
     """Register attendance for trainees of the session's cohort, all or nothing."""
-    trainee_ids = set(db.session.scalars(
-        sa.select(Trainee.id).where(Trainee.cohort_id == training_session.cohort_id)))
-    existing = {a.trainee_id: a for a in db.session.scalars(
-        sa.select(Attendance).where(Attendance.session_id == training_session.id))}
+    trainee_ids = set(
+        db.session.scalars(sa.select(Trainee.id).where(Trainee.cohort_id == training_session.cohort_id))
+    )
+    existing = {
+        a.trainee_id: a
+        for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == training_session.id))
+    }
     problems = {}
     for index, entry in enumerate(entries):
         trainee_id, status = entry.get("trainee_id"), entry.get("status")
@@ -189,15 +208,17 @@ def record_attendance(training_session: TrainingSession, entries: list[dict], re
         raise ValidationError(_("Please check the fields marked below."), problems)
     for entry in entries:
         row = existing.get(entry["trainee_id"]) or Attendance(
-            session_id=training_session.id, trainee_id=entry["trainee_id"])
+            session_id=training_session.id, trainee_id=entry["trainee_id"]
+        )
         row.status, row.note = entry["status"], str(entry.get("note") or "")[:300]
         row.recorded_by_id = recorder.id
         db.session.add(row)
     db.session.flush()
 
 
-def report_absence(trainee: Trainee, training_session: TrainingSession, reason: str,
-                   today: date | None = None) -> AbsenceNotice:
+def report_absence(
+    trainee: Trainee, training_session: TrainingSession, reason: str, today: date | None = None
+) -> AbsenceNotice:
     """A trainee tells in advance they will miss a session; a second notice updates the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -205,10 +226,13 @@ def report_absence(trainee: Trainee, training_session: TrainingSession, reason: 
     if training_session.cohort_id != trainee.cohort_id or trainee.status == TraineeStatus.WITHDRAWN:
         raise ValidationError(_("This session is not yours."), {"session_id": _("Not your session.")})
     if training_session.is_cancelled or training_session.date < (today or local_today()):
-        raise ValidationError(_("You can only report an absence for a coming session."),
-                              {"session_id": _("Not a coming session.")})
-    notice = db.session.scalar(sa.select(AbsenceNotice).filter_by(
-        session_id=training_session.id, trainee_id=trainee.id))
+        raise ValidationError(
+            _("You can only report an absence for a coming session."),
+            {"session_id": _("Not a coming session.")},
+        )
+    notice = db.session.scalar(
+        sa.select(AbsenceNotice).filter_by(session_id=training_session.id, trainee_id=trainee.id)
+    )
     notice = notice or AbsenceNotice(session_id=training_session.id, trainee_id=trainee.id)
     notice.reason = reason[:300]
     db.session.add(notice)

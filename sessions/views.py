@@ -37,10 +37,14 @@ def my_schedule():
     coming = [i for i in items if i.date >= today]
     upcoming = next((i for i in coming if not i.is_cancelled), None)
     return render_template(
-        "sessions/my_schedule.html", trainee=trainee, next_item=upcoming, today=today,
+        "sessions/my_schedule.html",
+        trainee=trainee,
+        next_item=upcoming,
+        today=today,
         coming=[i for i in coming if i is not upcoming and i.date < today + COMING_WEEKS],
         past=[i for i in items if i.date < today][::-1],
-        calendar_url=trainee_feed_url(trainee), absence_form=AbsenceForm(),
+        calendar_url=trainee_feed_url(trainee),
+        absence_form=AbsenceForm(),
     )
 
 
@@ -66,16 +70,21 @@ def report_absence(session_id: int):
 @role_required(Role.TRAINER)
 def teaching():
     sessions = db.session.scalars(
-        sa.select(TrainingSession).where(TrainingSession.trainer_id == current_user.id,
-                                         TrainingSession.date >= local_today())
-        .order_by(TrainingSession.date, TrainingSession.start_time).limit(50)).all()
+        sa.select(TrainingSession)
+        .where(TrainingSession.trainer_id == current_user.id, TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+        .limit(50)
+    ).all()
     cohorts = db.session.scalars(cohorts_for(current_user)).unique().all()
     return render_template("sessions/teaching.html", sessions=sessions, cohorts=cohorts)
 
 
 def _trainer_choices(form: SessionForm) -> None:
-    trainers = db.session.execute(sa.select(User.id, User.name).where(
-        User.role.in_([Role.TRAINER, Role.MANAGER]), User.is_active).order_by(User.name)).all()
+    trainers = db.session.execute(
+        sa.select(User.id, User.name)
+        .where(User.role.in_([Role.TRAINER, Role.MANAGER]), User.is_active)
+        .order_by(User.name)
+    ).all()
     form.trainer_id.choices = [(None, "—")] + [tuple(row) for row in trainers]
 
 
@@ -128,8 +137,13 @@ def add_extra(cohort_id: int):
 def _attendance_entries(trainees: list[Trainee]) -> list[dict]:
     """Read the register's rows (`status-<id>`, `note-<id>`); rows left empty are skipped."""
     return [
-        {"trainee_id": t.id, "status": request.form[f"status-{t.id}"], "note": request.form.get(f"note-{t.id}", "")}
-        for t in trainees if request.form.get(f"status-{t.id}")
+        {
+            "trainee_id": t.id,
+            "status": request.form[f"status-{t.id}"],
+            "note": request.form.get(f"note-{t.id}", ""),
+        }
+        for t in trainees
+        if request.form.get(f"status-{t.id}")
     ]
 
 
@@ -139,8 +153,11 @@ def attendance(session_id: int):
     sess = one_or_404(sessions_for(current_user), session_id)
     if not may_register_attendance(current_user, sess):
         abort(403)
-    trainees = db.session.scalars(sa.select(Trainee).where(
-        Trainee.cohort_id == sess.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN).order_by(Trainee.name)).all()
+    trainees = db.session.scalars(
+        sa.select(Trainee)
+        .where(Trainee.cohort_id == sess.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN)
+        .order_by(Trainee.name)
+    ).all()
     errors = {}
     if request.method == "POST":
         try:
@@ -151,6 +168,14 @@ def attendance(session_id: int):
             db.session.commit()
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("sessions.attendance", session_id=sess.id))
-    recorded = {a.trainee_id: a for a in db.session.scalars(sa.select(Attendance).filter_by(session_id=sess.id))}
-    return render_template("sessions/attendance.html", sess=sess, trainees=trainees, recorded=recorded,
-                           statuses=list(AttendanceStatus), errors=errors), 400 if errors else 200
+    recorded = {
+        a.trainee_id: a for a in db.session.scalars(sa.select(Attendance).filter_by(session_id=sess.id))
+    }
+    return render_template(
+        "sessions/attendance.html",
+        sess=sess,
+        trainees=trainees,
+        recorded=recorded,
+        statuses=list(AttendanceStatus),
+        errors=errors,
+    ), 400 if errors else 200

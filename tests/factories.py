@@ -31,24 +31,30 @@ def make_cohort(name: str | None = None, start_date: date = date(2026, 9, 7)) ->
 def make_trainee(cohort: Cohort | None = None, name: str | None = None) -> Trainee:
     n = next(_counter)
     trainee = Trainee(
-        cohort=cohort or make_cohort(), name=name or f"Deelnemer {n}",
-        email=f"trainee{n}@mail.example", status=TraineeStatus.ACTIVE,
+        cohort=cohort or make_cohort(),
+        name=name or f"Deelnemer {n}",
+        email=f"trainee{n}@mail.example",
+        status=TraineeStatus.ACTIVE,
     )
     db.session.add(trainee)
     db.session.flush()
     return trainee
 
 
-def make_user(role: Role = Role.MANAGER, *, email: str | None = None, password: str | None = PASSWORD,
-              **links) -> User:
+def make_user(
+    role: Role = Role.MANAGER, *, email: str | None = None, password: str | None = PASSWORD, **links
+) -> User:
     """A user with a password; for a municipality contact or trainee, the linked record too."""
     if role == Role.MUNICIPALITY and "municipality_id" not in links:
         links["municipality_id"] = make_municipality().id
     if role == Role.TRAINEE and "trainee_id" not in links:
         links["trainee_id"] = make_trainee().id
     user = create_user(
-        email=email or f"{role.value}{next(_counter)}@cohort.example", name=f"{role.value.title()} User",
-        role=role, password=password, **links,
+        email=email or f"{role.value}{next(_counter)}@cohort.example",
+        name=f"{role.value.title()} User",
+        role=role,
+        password=password,
+        **links,
     )
     db.session.commit()
     return user

@@ -80,7 +80,9 @@ def test_the_openapi_document_lists_every_api_route(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     documented = {
-        (path, method.upper()) for path, item in document["paths"].items() for method in item
+        (path, method.upper())
+        for path, item in document["paths"].items()
+        for method in item
         if method != "parameters"
     }
     for rule in app.url_map.iter_rules():

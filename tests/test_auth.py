@@ -16,8 +16,12 @@ from tests.factories import make_user
 
 @pytest.mark.parametrize(
     ("role", "home"),
-    [(Role.MANAGER, "/dashboard"), (Role.MUNICIPALITY, "/portal"), (Role.TRAINEE, "/schedule"),
-     (Role.TRAINER, "/teaching")],
+    [
+        (Role.MANAGER, "/dashboard"),
+        (Role.MUNICIPALITY, "/portal"),
+        (Role.TRAINEE, "/schedule"),
+        (Role.TRAINER, "/teaching"),
+    ],
 )
 def test_each_role_lands_on_its_own_home_page(client, role, home):
     user = make_user(role)
@@ -87,18 +91,33 @@ def test_throttling_holds_across_server_processes(app_config, client, manager):
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example", "/\\evil.example", "https://evil.example", "javascript:alert(1)",
-               "/\x0d/evil.example", "http:/evil.example"],
+    "target",
+    [
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+        "/\x0d/evil.example",
+        "http:/evil.example",
+    ],
 )
 def test_next_never_leads_off_the_site(client, manager, target):
-    response = post_form(client, f"/login?next={target}",
-                         {"email": manager.email, "password": "correct horse battery"}, page="/login")
+    response = post_form(
+        client,
+        f"/login?next={target}",
+        {"email": manager.email, "password": "correct horse battery"},
+        page="/login",
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_next_leads_to_a_path_on_the_site(client, manager):
-    response = post_form(client, "/login?next=/account",
-                         {"email": manager.email, "password": "correct horse battery"}, page="/login")
+    response = post_form(
+        client,
+        "/login?next=/account",
+        {"email": manager.email, "password": "correct horse battery"},
+        page="/login",
+    )
     assert response.headers["Location"] == "/account"
 
 

@@ -23,8 +23,14 @@ AMSTERDAM = "Europe/Amsterdam"
 
 
 def add_session(cohort, day: date, start: time = time(9, 30), end: time = time(16, 0), **fields):
-    sess = TrainingSession(cohort_id=cohort.id, kind=fields.pop("kind", SessionKind.TRAINING), date=day,
-                           start_time=start, end_time=end, **fields)
+    sess = TrainingSession(
+        cohort_id=cohort.id,
+        kind=fields.pop("kind", SessionKind.TRAINING),
+        date=day,
+        start_time=start,
+        end_time=end,
+        **fields,
+    )
     db.session.add(sess)
     db.session.commit()
     return sess
@@ -77,10 +83,17 @@ def feed_path(trainee):
 
 
 def _event(**changes) -> CalendarEvent:
-    fields = dict(uid="session-1@example.org", title="Trainingsdag",
-                  start=local_datetime(date(2026, 3, 31), time(9, 30), AMSTERDAM),
-                  end=local_datetime(date(2026, 3, 31), time(16), AMSTERDAM), location="Utrecht",
-                  description="", sequence=0, is_cancelled=False, stamp=datetime(2026, 1, 5, tzinfo=UTC))
+    fields = dict(
+        uid="session-1@example.org",
+        title="Trainingsdag",
+        start=local_datetime(date(2026, 3, 31), time(9, 30), AMSTERDAM),
+        end=local_datetime(date(2026, 3, 31), time(16), AMSTERDAM),
+        location="Utrecht",
+        description="",
+        sequence=0,
+        is_cancelled=False,
+        stamp=datetime(2026, 1, 5, tzinfo=UTC),
+    )
     return CalendarEvent(**{**fields, **changes})
 
 
@@ -98,8 +111,14 @@ def test_the_builder_refuses_naive_times_that_would_float():
 
 def test_the_builder_writes_the_calendar_headers_and_the_timezone_before_the_events():
     text = build_calendar("Rooster – Groep 1", [_event()]).decode()
-    for line in ("VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "X-WR-CALNAME:Rooster – Groep 1",
-                 "PRODID:", "DTSTART;TZID=Europe/Amsterdam:20260331T093000"):
+    for line in (
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Rooster – Groep 1",
+        "PRODID:",
+        "DTSTART;TZID=Europe/Amsterdam:20260331T093000",
+    ):
         assert line in text
     assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
 
@@ -184,8 +203,13 @@ def test_a_cancelled_session_is_marked_cancelled(client, cohort, feed_path):
 
 def test_events_carry_the_location_and_the_trainer(client, app, cohort, feed_path):
     trainer = make_user(Role.TRAINER)
-    own = add_session(cohort, date(2026, 9, 8), location="Zaal 2, Stationsplein 1",
-                      trainer_id=trainer.id, notes="Neem uw laptop mee.")
+    own = add_session(
+        cohort,
+        date(2026, 9, 8),
+        location="Zaal 2, Stationsplein 1",
+        trainer_id=trainer.id,
+        notes="Neem uw laptop mee.",
+    )
     default = add_session(cohort, date(2026, 9, 9))
     events = events_by_uid(client.get(feed_path))
     event = events[f"session-{own.id}@localhost"]
@@ -230,11 +254,14 @@ def test_a_new_or_deleted_session_changes_the_etag(client, cohort, feed_path):
     assert client.get(feed_path, headers={"If-None-Match": added.headers["ETag"]}).status_code == 200
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda path: path.replace(".ics", "x.ics"),
-    lambda path: path.rsplit("/", 1)[0] + "/" + "A" * 32 + ".ics",
-    lambda path: path.rsplit("/", 1)[0] + "/é.ics",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda path: path.replace(".ics", "x.ics"),
+        lambda path: path.rsplit("/", 1)[0] + "/" + "A" * 32 + ".ics",
+        lambda path: path.rsplit("/", 1)[0] + "/é.ics",
+    ],
+)
 def test_a_wrong_token_is_not_found(client, feed_path, mangle):
     assert client.get(feed_path).status_code == 200
     assert client.get(mangle(feed_path)).status_code == 404
@@ -249,8 +276,9 @@ def test_one_trainees_token_does_not_open_another_trainees_feed(client, cohort, 
 
 
 @pytest.mark.parametrize("withdrawn_on", [date(2020, 9, 14), None])
-def test_a_withdrawn_trainee_keeps_only_the_sessions_before_leaving(client, cohort, trainee, feed_path,
-                                                                     withdrawn_on):
+def test_a_withdrawn_trainee_keeps_only_the_sessions_before_leaving(
+    client, cohort, trainee, feed_path, withdrawn_on
+):
     past = add_session(cohort, date(2020, 9, 7))
     add_session(cohort, date(2099, 9, 21) if withdrawn_on is None else date(2020, 9, 21))
     trainee.status, trainee.withdrawn_on = TraineeStatus.WITHDRAWN, withdrawn_on
@@ -344,15 +372,23 @@ def _add_taught_sessions(cohort, numbers: range) -> None:
         trainer = User(email=f"feedtrainer{n}@cohort.example", name=f"Trainer {n}", role=Role.TRAINER)
         db.session.add(trainer)
         db.session.flush()
-        db.session.add(TrainingSession(cohort_id=cohort.id, kind=SessionKind.TRAINING,
-                                       date=date(2026, 9, 1 + n % 28), start_time=time(9, 30),
-                                       end_time=time(16), trainer_id=trainer.id))
+        db.session.add(
+            TrainingSession(
+                cohort_id=cohort.id,
+                kind=SessionKind.TRAINING,
+                date=date(2026, 9, 1 + n % 28),
+                start_time=time(9, 30),
+                end_time=time(16),
+                trainer_id=trainer.id,
+            )
+        )
     db.session.commit()
 
 
 @pytest.mark.parametrize("feed", ["trainee", "cohort"])
-def test_a_feed_costs_the_same_queries_for_3_and_30_sessions(client, manager, cohort, feed_path,
-                                                             count_queries, feed):
+def test_a_feed_costs_the_same_queries_for_3_and_30_sessions(
+    client, manager, cohort, feed_path, count_queries, feed
+):
     path = feed_path if feed == "trainee" else path_of(cohort_feed_url(cohort, manager))
 
     def queries() -> int:

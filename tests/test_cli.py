@@ -12,9 +12,20 @@ from tests.factories import make_municipality
 
 
 def test_users_create_with_a_password_can_log_in(app, client):
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "Pieter@Cohort.example", "--name", "Pieter Bakker",
-        "--role", "trainer", "--password", "lang genoeg wachtwoord"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Pieter@Cohort.example",
+            "--name",
+            "Pieter Bakker",
+            "--role",
+            "trainer",
+            "--password",
+            "lang genoeg wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert login(client, "pieter@cohort.example", "lang genoeg wachtwoord").status_code == 302
 
@@ -22,17 +33,29 @@ def test_users_create_with_a_password_can_log_in(app, client):
 def test_users_create_without_a_password_sends_an_invitation(app):
     municipality = make_municipality()
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "eva@gemeente.example", "--name", "Eva de Boer",
-        "--role", "municipality", "--municipality", str(municipality.id)])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "eva@gemeente.example",
+            "--name",
+            "Eva de Boer",
+            "--role",
+            "municipality",
+            "--municipality",
+            str(municipality.id),
+        ]
+    )
     assert result.exit_code == 0, result.output
     message = db.session.scalar(sa.select(OutboxMessage))
     assert message.recipient == "eva@gemeente.example" and message.status == "sent"
 
 
 def test_users_create_refuses_bad_input_and_saves_nothing(app):
-    result = app.test_cli_runner().invoke(args=[
-        "users", "create", "--email", "x@cohort.example", "--name", "X", "--role", "municipality"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "x@cohort.example", "--name", "X", "--role", "municipality"]
+    )
     assert result.exit_code != 0
     assert "municipality_id" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
@@ -40,8 +63,12 @@ def test_users_create_refuses_bad_input_and_saves_nothing(app):
 
 def test_set_password_and_deactivate(app, client, manager):
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["users", "set-password", "--email", manager.email,
-                               "--password", "nog een wachtwoord"]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["users", "set-password", "--email", manager.email, "--password", "nog een wachtwoord"]
+        ).exit_code
+        == 0
+    )
     assert login(client, manager.email, "nog een wachtwoord").status_code == 302
     assert runner.invoke(args=["users", "deactivate", "--email", manager.email]).exit_code == 0
     assert client.get("/dashboard").status_code == 302
@@ -61,13 +88,16 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
     assert first.exit_code == 0, first.output
     for role in Role:
         assert role.value in first.output
-    counts = {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-              for model in (User, Cohort, Trainee, Municipality)}
+    counts = {
+        model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (User, Cohort, Trainee, Municipality)
+    }
     assert counts[Cohort] == 2 and counts[Municipality] == 5 and counts[User] == 4
     assert counts[Trainee] >= 8
     second = runner.invoke(args=["demo"])
     assert "nothing was changed" in second.output
-    assert counts == {model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-                      for model in counts}
+    assert counts == {
+        model: db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in counts
+    }
     assert login(client, "deelnemer@cohort.example", "cohort-demo-2026").status_code == 302
     assert "Utrecht najaar" in client.get("/schedule").get_data(as_text=True)

@@ -1,6 +1,5 @@
 """Planning cohorts through the pages and the API: holidays, bad input, re-planning, scope."""
 
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -14,12 +13,15 @@ from tests.factories import make_user
 
 
 def create(api, **fields):
-    return api.post("/api/v1/cohorts", json={"name": "Utrecht voorjaar", "start_date": "2026-04-20", **fields})
+    return api.post(
+        "/api/v1/cohorts", json={"name": "Utrecht voorjaar", "start_date": "2026-04-20", **fields}
+    )
 
 
 def sessions_of(cohort_id: int) -> list[TrainingSession]:
-    return db.session.scalars(sa.select(TrainingSession).filter_by(cohort_id=cohort_id)
-                              .order_by(TrainingSession.date)).all()
+    return db.session.scalars(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort_id).order_by(TrainingSession.date)
+    ).all()
 
 
 @pytest.fixture
@@ -33,8 +35,10 @@ def test_a_new_cohort_gets_its_whole_year_planned(manager_api):
     cohort = response.get_json()
     assert cohort["template"] == "inburgeringsconsulent" and cohort["end_date"] == "2027-01-03"
     assert [(p["kind"], p["start_date"], p["end_date"]) for p in cohort["phases"]] == [
-        ("training", "2026-01-05", "2026-02-15"), ("internship", "2026-02-16", "2026-04-12"),
-        ("guided_work", "2026-04-13", "2027-01-03")]
+        ("training", "2026-01-05", "2026-02-15"),
+        ("internship", "2026-02-16", "2026-04-12"),
+        ("guided_work", "2026-04-13", "2027-01-03"),
+    ]
     kinds = [s.kind for s in sessions_of(cohort["id"])]
     assert kinds.count("training") == 24  # six weeks, Monday to Thursday, no holiday in them
     assert kinds.count("return_day") + len(cohort["attention"]) == 46  # weeks 7 to 52
@@ -50,8 +54,12 @@ def test_koningsdag_in_the_training_weeks_moves_to_the_friday(manager_api):
 
 
 def test_a_full_week_has_no_free_day_so_the_session_is_left_out_and_listed(manager_api, manager_client):
-    cohort = create(manager_api, start_date="2027-04-26",
-                    training_weekdays=["mon", "tue", "wed", "thu", "fri"], return_weekday="fri").get_json()
+    cohort = create(
+        manager_api,
+        start_date="2027-04-26",
+        training_weekdays=["mon", "tue", "wed", "thu", "fri"],
+        return_weekday="fri",
+    ).get_json()
     # Koningsdag 2027 is Tuesday 27 April, in a week with training every weekday.
     assert cohort["attention"][0]["date"] == "2027-04-27"
     assert cohort["attention"][0]["reason"] == "Koningsdag"
@@ -59,18 +67,24 @@ def test_a_full_week_has_no_free_day_so_the_session_is_left_out_and_listed(manag
     assert "Koningsdag; geen vrije werkdag in week 1" in page
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"start_date": "2026-02-30"}, "start_date"),
-    ({"start_date": "2026-04-22"}, "start_date"),
-    ({"training_weeks": 0}, "training_weeks"),
-    ({"programme_weeks": 105}, "programme_weeks"),
-    ({"training_weekdays": []}, "training_weekdays"),
-    ({"return_weekday": "mon", "training_weekdays": ["mon", "tue"], "training_weeks": 10}, "return_weekday"),
-    ({"template": "does-not-exist"}, "template"),
-    ({"name": ""}, "name"),
-    ({"training_weekdays": ["someday"]}, "training_weekdays"),
-    ({"capacity": "many"}, "capacity"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"start_date": "2026-02-30"}, "start_date"),
+        ({"start_date": "2026-04-22"}, "start_date"),
+        ({"training_weeks": 0}, "training_weeks"),
+        ({"programme_weeks": 105}, "programme_weeks"),
+        ({"training_weekdays": []}, "training_weekdays"),
+        (
+            {"return_weekday": "mon", "training_weekdays": ["mon", "tue"], "training_weeks": 10},
+            "return_weekday",
+        ),
+        ({"template": "does-not-exist"}, "template"),
+        ({"name": ""}, "name"),
+        ({"training_weekdays": ["someday"]}, "training_weekdays"),
+        ({"capacity": "many"}, "capacity"),
+    ],
+)
 def test_bad_cohort_input_is_a_400_naming_the_field_and_saves_nothing(manager_api, fields, field):
     response = create(manager_api, **fields)
     assert response.status_code == 400
@@ -79,17 +93,28 @@ def test_bad_cohort_input_is_a_400_naming_the_field_and_saves_nothing(manager_ap
 
 
 def test_a_start_date_that_is_not_a_monday_suggests_the_mondays_around_it(manager_client):
-    response = post_form(manager_client, "/cohorts/new", {
-        "name": "Zaanstad", "template": "inburgeringsconsulent", "start_date": "2026-04-22", "capacity": 12})
+    response = post_form(
+        manager_client,
+        "/cohorts/new",
+        {"name": "Zaanstad", "template": "inburgeringsconsulent", "start_date": "2026-04-22", "capacity": 12},
+    )
     page = response.get_data(as_text=True)
     assert "maandag 20 april 2026" in page and "maandag 27 april 2026" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Cohort)) == 0
 
 
 def test_a_manager_plans_a_cohort_in_the_form_and_sees_the_moved_holiday(manager_client):
-    response = post_form(manager_client, "/cohorts/new", {
-        "name": "Zaanstad voorjaar", "template": "inburgeringsconsulent", "start_date": "2026-05-11",
-        "location": "Zaandam", "capacity": 12})
+    response = post_form(
+        manager_client,
+        "/cohorts/new",
+        {
+            "name": "Zaanstad voorjaar",
+            "template": "inburgeringsconsulent",
+            "start_date": "2026-05-11",
+            "location": "Zaandam",
+            "capacity": 12,
+        },
+    )
     assert response.status_code == 302
     page = manager_client.get(response.headers["Location"]).get_data(as_text=True)
     # Hemelvaartsdag, Thursday 14 May 2026, moves to Friday 15 May.
@@ -98,8 +123,14 @@ def test_a_manager_plans_a_cohort_in_the_form_and_sees_the_moved_holiday(manager
 
 
 def _edit_form(cohort: Cohort, **changes) -> dict:
-    return {"name": cohort.name, "template": "inburgeringsconsulent", "start_date": cohort.start_date.isoformat(),
-            "location": cohort.location, "capacity": cohort.capacity, **changes}
+    return {
+        "name": cohort.name,
+        "template": "inburgeringsconsulent",
+        "start_date": cohort.start_date.isoformat(),
+        "location": cohort.location,
+        "capacity": cohort.capacity,
+        **changes,
+    }
 
 
 def test_replanning_keeps_hand_edits_unless_discarded(manager_api, manager_client):
@@ -113,16 +144,23 @@ def test_replanning_keeps_hand_edits_unless_discarded(manager_api, manager_clien
     assert "Controleer de wijzigingen" in preview.get_data(as_text=True)
     assert len(sessions_of(cohort_id)) == before  # nothing saved by the preview
 
-    post_form(manager_client, f"/cohorts/{cohort_id}/edit", _edit_form(cohort, programme_weeks=40, confirmed="yes"),
-              page=f"/cohorts/{cohort_id}/edit")
+    post_form(
+        manager_client,
+        f"/cohorts/{cohort_id}/edit",
+        _edit_form(cohort, programme_weeks=40, confirmed="yes"),
+        page=f"/cohorts/{cohort_id}/edit",
+    )
     db.session.expire_all()
     assert len(sessions_of(cohort_id)) == before - 12  # weeks 41..52 lose their return day
     kept = db.session.get(TrainingSession, edited.id)
     assert (kept.start_time.strftime("%H:%M"), kept.title, kept.is_edited) == ("10:00", "Het PIP", True)
 
-    post_form(manager_client, f"/cohorts/{cohort_id}/edit",
-              _edit_form(cohort, programme_weeks=40, discard_edits="y", confirmed="yes"),
-              page=f"/cohorts/{cohort_id}/edit")
+    post_form(
+        manager_client,
+        f"/cohorts/{cohort_id}/edit",
+        _edit_form(cohort, programme_weeks=40, discard_edits="y", confirmed="yes"),
+        page=f"/cohorts/{cohort_id}/edit",
+    )
     db.session.expire_all()
     reverted = db.session.get(TrainingSession, edited.id)
     assert (reverted.start_time.strftime("%H:%M"), reverted.is_edited) == ("09:30", False)
@@ -131,7 +169,9 @@ def test_replanning_keeps_hand_edits_unless_discarded(manager_api, manager_clien
 def test_patching_a_session_changes_it_and_raises_its_sequence(manager_api):
     cohort_id = create(manager_api).get_json()["id"]
     sess = sessions_of(cohort_id)[0]
-    response = manager_api.patch(f"/api/v1/sessions/{sess.id}", json={"location": "Stadhuis", "status": "cancelled"})
+    response = manager_api.patch(
+        f"/api/v1/sessions/{sess.id}", json={"location": "Stadhuis", "status": "cancelled"}
+    )
     assert response.status_code == 200
     assert (response.get_json()["location"], response.get_json()["status"]) == ("Stadhuis", "cancelled")
     db.session.refresh(sess)
@@ -150,7 +190,9 @@ def test_enrolling_a_trainee_by_api_invites_them_and_refuses_a_duplicate(manager
     trainee = response.get_json()
     assert trainee["status"] == "enrolled" and trainee["user_id"]
     assert trainee["calendar_url"].startswith("http://localhost/calendar/trainee/")
-    again = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees", json={**body, "email": "AMINA@mail.example"})
+    again = manager_api.post(
+        f"/api/v1/cohorts/{cohort_id}/trainees", json={**body, "email": "AMINA@mail.example"}
+    )
     assert again.status_code == 409 and "email" in again.get_json()["error"]["fields"]
     missing = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees", json={"email": "x@mail.example"})
     assert missing.status_code == 400 and "name" in missing.get_json()["error"]["fields"]
@@ -158,8 +200,9 @@ def test_enrolling_a_trainee_by_api_invites_them_and_refuses_a_duplicate(manager
 
 def test_attendance_is_registered_for_a_whole_session(manager_api):
     cohort_id = create(manager_api).get_json()["id"]
-    trainee = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees",
-                               json={"name": "Dawit", "email": "dawit@mail.example"}).get_json()
+    trainee = manager_api.post(
+        f"/api/v1/cohorts/{cohort_id}/trainees", json={"name": "Dawit", "email": "dawit@mail.example"}
+    ).get_json()
     sess = sessions_of(cohort_id)[0]
     url = f"/api/v1/sessions/{sess.id}/attendance"
     ok = manager_api.put(url, json=[{"trainee_id": trainee["id"], "status": "late", "note": "bus"}])
@@ -173,10 +216,12 @@ def test_attendance_is_registered_for_a_whole_session(manager_api):
 def test_scope_of_the_cohort_endpoints(api_client, manager_api):
     cohort_id = create(manager_api).get_json()["id"]
     other_id = create(manager_api, name="Ander", start_date="2026-06-01").get_json()["id"]
-    first = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees",
-                             json={"name": "A", "email": "a@mail.example"}).get_json()
-    second = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees",
-                              json={"name": "B", "email": "b@mail.example"}).get_json()
+    first = manager_api.post(
+        f"/api/v1/cohorts/{cohort_id}/trainees", json={"name": "A", "email": "a@mail.example"}
+    ).get_json()
+    second = manager_api.post(
+        f"/api/v1/cohorts/{cohort_id}/trainees", json={"name": "B", "email": "b@mail.example"}
+    ).get_json()
     trainer = make_user(Role.TRAINER)
     sess = sessions_of(cohort_id)[0]
     sess.trainer_id = trainer.id
@@ -191,11 +236,17 @@ def test_scope_of_the_cohort_endpoints(api_client, manager_api):
     assert trainee_api.get(f"/api/v1/trainees/{first['id']}").status_code == 200
     assert trainee_api.get(f"/api/v1/trainees/{second['id']}").status_code == 404
     assert trainee_api.get(f"/api/v1/trainees/{second['id']}/schedule").status_code == 404
-    assert [t["id"] for t in trainee_api.get(f"/api/v1/cohorts/{cohort_id}/trainees").get_json()] == [first["id"]]
+    assert [t["id"] for t in trainee_api.get(f"/api/v1/cohorts/{cohort_id}/trainees").get_json()] == [
+        first["id"]
+    ]
     assert trainee_api.patch(f"/api/v1/sessions/{sess.id}", json={"title": "x"}).status_code == 403
     assert trainee_api.post(f"/api/v1/cohorts/{cohort_id}/trainees", json={}).status_code == 403
-    assert trainer_api.put(f"/api/v1/sessions/{sess.id}/attendance",
-                           json=[{"trainee_id": first["id"], "status": "present"}]).status_code == 200
+    assert (
+        trainer_api.put(
+            f"/api/v1/sessions/{sess.id}/attendance", json=[{"trainee_id": first["id"], "status": "present"}]
+        ).status_code
+        == 200
+    )
     other_session = sessions_of(other_id)[0]
     assert trainer_api.put(f"/api/v1/sessions/{other_session.id}/attendance", json=[]).status_code == 404
     assert municipality_api.get(f"/api/v1/cohorts/{cohort_id}").status_code == 404
@@ -207,13 +258,24 @@ def test_the_schedule_api_lists_sessions_in_date_order_and_a_withdrawn_trainee_k
     manager_api, manager_client
 ):
     cohort_id = create(manager_api, start_date="2026-01-05").get_json()["id"]
-    trainee = manager_api.post(f"/api/v1/cohorts/{cohort_id}/trainees",
-                               json={"name": "A", "email": "a@mail.example"}).get_json()
+    trainee = manager_api.post(
+        f"/api/v1/cohorts/{cohort_id}/trainees", json={"name": "A", "email": "a@mail.example"}
+    ).get_json()
     schedule = manager_api.get(f"/api/v1/trainees/{trainee['id']}/schedule").get_json()
     assert [item["date"] for item in schedule] == sorted(item["date"] for item in schedule)
-    assert schedule[0] == {"date": "2026-01-05", "kind": "training", "start_time": "09:30", "end_time": "16:00",
-                           "title": "", "location": "", "status": "scheduled"}
-    post_form(manager_client, f"/trainees/{trainee['id']}",
-              {"withdraw-withdrawn_on": "2026-03-01", "withdraw-reason": "Werk gevonden", "action": "withdraw"})
+    assert schedule[0] == {
+        "date": "2026-01-05",
+        "kind": "training",
+        "start_time": "09:30",
+        "end_time": "16:00",
+        "title": "",
+        "location": "",
+        "status": "scheduled",
+    }
+    post_form(
+        manager_client,
+        f"/trainees/{trainee['id']}",
+        {"withdraw-withdrawn_on": "2026-03-01", "withdraw-reason": "Werk gevonden", "action": "withdraw"},
+    )
     after = manager_api.get(f"/api/v1/trainees/{trainee['id']}/schedule").get_json()
     assert after and max(item["date"] for item in after) <= "2026-03-01"

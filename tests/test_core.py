@@ -40,8 +40,9 @@ def test_creating_the_app_never_starts_a_scheduler():
         "print(any(name.startswith('apscheduler') for name in sys.modules), threading.active_count())\n"
     )
     env = {"SECRET_KEY": "x", "DATABASE_URL": "sqlite://", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["False", "1"]
 
 
@@ -110,7 +111,7 @@ def test_responses_carry_security_headers(client):
 
 def test_the_css_foundation_is_served_by_the_app(client):
     page = client.get("/login").get_data(as_text=True)
-    assert '/static/vendor/pico.min.css' in page and "//cdn" not in page
+    assert "/static/vendor/pico.min.css" in page and "//cdn" not in page
     response = client.get("/static/vendor/pico.min.css")
     assert response.status_code == 200 and b"Pico CSS" in response.data
     response.close()

@@ -26,8 +26,14 @@ def _link_in(envelope) -> str:
 def _invite(manager_client, email="nieuw@gemeente.example", **fields):
     municipality = make_municipality()
     db.session.commit()
-    data = {"name": "Eva de Boer", "email": email, "role": "municipality",
-            "municipality_id": municipality.id, "language": "nl", **fields}
+    data = {
+        "name": "Eva de Boer",
+        "email": email,
+        "role": "municipality",
+        "municipality_id": municipality.id,
+        "language": "nl",
+        **fields,
+    }
     return post_form(manager_client, "/users/new", data)
 
 

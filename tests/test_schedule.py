@@ -1,4 +1,4 @@
-""""Mijn rooster", absence notices and attendance through the pages; query counts stay flat."""
+""" "Mijn rooster", absence notices and attendance through the pages; query counts stay flat."""
 
 from datetime import date, timedelta
 
@@ -18,15 +18,24 @@ from tests.factories import make_user
 def planned_cohort(weeks_ago: int = 9) -> Cohort:
     today = local_today()
     start = today - timedelta(days=today.weekday(), weeks=weeks_ago)
-    cohort, _ = save_cohort(None, CohortInput(name="Utrecht najaar", template=default_template(),
-                                              start_date=start, location="Vredenburg 40, Utrecht"))
+    cohort, _ = save_cohort(
+        None,
+        CohortInput(
+            name="Utrecht najaar",
+            template=default_template(),
+            start_date=start,
+            location="Vredenburg 40, Utrecht",
+        ),
+    )
     db.session.commit()
     return cohort
 
 
 def enrol_many(cohort: Cohort, count: int) -> list:
-    trainees = [enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}.{cohort.id}@mail.example")
-                for n in range(count)]
+    trainees = [
+        enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}.{cohort.id}@mail.example")
+        for n in range(count)
+    ]
     db.session.commit()
     return trainees
 
@@ -38,15 +47,18 @@ def user_of(trainee) -> User:
 def login_trainee(make_client, trainee):
     user = user_of(trainee)
     from accounts.services import set_password
+
     set_password(user, "correct horse battery")
     db.session.commit()
     return make_client(user)
 
 
 def next_session(cohort: Cohort) -> TrainingSession:
-    return db.session.scalar(sa.select(TrainingSession).where(
-        TrainingSession.cohort_id == cohort.id, TrainingSession.date >= local_today())
-        .order_by(TrainingSession.date))
+    return db.session.scalar(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date)
+    )
 
 
 def test_mijn_rooster_shows_the_next_session_on_top_with_where_and_when(app, make_client):
@@ -82,9 +94,14 @@ def test_a_trainee_cannot_report_absence_for_another_cohorts_session(app, make_c
 def test_the_manager_registers_attendance_on_one_screen(manager_client):
     cohort = planned_cohort()
     trainees = enrol_many(cohort, 2)
-    sess = db.session.scalar(sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date))
-    data = {f"status-{trainees[0].id}": "present", f"status-{trainees[1].id}": "absent_excused",
-            f"note-{trainees[1].id}": "ziek"}
+    sess = db.session.scalar(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    )
+    data = {
+        f"status-{trainees[0].id}": "present",
+        f"status-{trainees[1].id}": "absent_excused",
+        f"note-{trainees[1].id}": "ziek",
+    }
     assert post_form(manager_client, f"/sessions/{sess.id}/attendance", data).status_code == 302
     rows = {a.trainee_id: (a.status, a.note) for a in db.session.scalars(sa.select(Attendance))}
     assert rows == {trainees[0].id: ("present", ""), trainees[1].id: ("absent_excused", "ziek")}
@@ -105,17 +122,32 @@ def test_a_trainer_registers_only_their_own_sessions(make_client, app):
 def test_a_manager_edits_cancels_and_adds_sessions_in_the_pages(manager_client):
     cohort = planned_cohort()
     sess = next_session(cohort)
-    response = post_form(manager_client, f"/sessions/{sess.id}/edit", {
-        "date": sess.date.isoformat(), "start_time": "10:00", "end_time": "15:00", "title": "Het PIP",
-        "location": "", "notes": ""})
+    response = post_form(
+        manager_client,
+        f"/sessions/{sess.id}/edit",
+        {
+            "date": sess.date.isoformat(),
+            "start_time": "10:00",
+            "end_time": "15:00",
+            "title": "Het PIP",
+            "location": "",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     post_form(manager_client, f"/sessions/{sess.id}/cancel", {}, page=f"/sessions/{sess.id}/edit")
     extra_day = sess.date + timedelta(days=1)
-    post_form(manager_client, f"/cohorts/{cohort.id}/sessions/new", {
-        "date": extra_day.isoformat(), "start_time": "13:00", "end_time": "12:00", "title": "Extra"})
+    post_form(
+        manager_client,
+        f"/cohorts/{cohort.id}/sessions/new",
+        {"date": extra_day.isoformat(), "start_time": "13:00", "end_time": "12:00", "title": "Extra"},
+    )
     assert db.session.scalar(sa.select(TrainingSession).filter_by(kind="extra")) is None  # end before start
-    post_form(manager_client, f"/cohorts/{cohort.id}/sessions/new", {
-        "date": extra_day.isoformat(), "start_time": "13:00", "end_time": "15:00", "title": "Extra"})
+    post_form(
+        manager_client,
+        f"/cohorts/{cohort.id}/sessions/new",
+        {"date": extra_day.isoformat(), "start_time": "13:00", "end_time": "15:00", "title": "Extra"},
+    )
     db.session.expire_all()
     assert (sess.title, sess.status, sess.is_edited) == ("Het PIP", "cancelled", True)
     assert db.session.scalar(sa.select(TrainingSession).filter_by(kind="extra")).date == extra_day
@@ -128,17 +160,24 @@ def _queries(count_queries, client, url) -> int:
 
 
 @pytest.mark.parametrize("page", ["schedule", "cohort"])
-def test_pages_issue_the_same_queries_for_1_and_25_trainees(app, make_client, manager_client, count_queries, page):
+def test_pages_issue_the_same_queries_for_1_and_25_trainees(
+    app, make_client, manager_client, count_queries, page
+):
     small, large = planned_cohort(), planned_cohort(weeks_ago=3)
     [first] = enrol_many(small, 1)
     many = enrol_many(large, 25)
     for cohort, trainees in ((small, [first]), (large, many)):
-        sess = db.session.scalar(sa.select(TrainingSession).filter_by(cohort_id=cohort.id)
-                                 .order_by(TrainingSession.date))
-        db.session.add_all([Attendance(session_id=sess.id, trainee_id=t.id, status="present") for t in trainees])
+        sess = db.session.scalar(
+            sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+        )
+        db.session.add_all(
+            [Attendance(session_id=sess.id, trainee_id=t.id, status="present") for t in trainees]
+        )
     db.session.commit()
     if page == "schedule":
-        counts = [_queries(count_queries, login_trainee(make_client, t), "/schedule") for t in (first, many[0])]
+        counts = [
+            _queries(count_queries, login_trainee(make_client, t), "/schedule") for t in (first, many[0])
+        ]
     else:
         counts = [_queries(count_queries, manager_client, f"/cohorts/{c.id}") for c in (small, large)]
     assert counts[0] == counts[1]

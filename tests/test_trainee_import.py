@@ -46,8 +46,12 @@ def import_url(cohort) -> str:
 
 
 def upload(client, cohort, content: bytes, filename: str = "deelnemers.csv"):
-    return post_form(client, import_url(cohort), {"file": (io.BytesIO(content), filename)},
-                     content_type="multipart/form-data")
+    return post_form(
+        client,
+        import_url(cohort),
+        {"file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def signed_rows_in(html: str) -> str:
@@ -101,10 +105,12 @@ def english(manager):
 def test_a_dutch_excel_csv_with_semicolons_and_a_bom_is_read(app, manager_client, cohort, english):
     utrecht = make_municipality("Utrecht")
     db.session.commit()
-    content = csv_bytes([
-        ["Naam ", " E-mailadres", "Telefoonnummer", "Woonplaats", "Talen", "Opmerking"],
-        ["Zoë Haddad", "Zoe.Haddad@Mail.Example", "06 12345678", "utrecht", "Arabisch, Engels", "x"],
-    ])
+    content = csv_bytes(
+        [
+            ["Naam ", " E-mailadres", "Telefoonnummer", "Woonplaats", "Talen", "Opmerking"],
+            ["Zoë Haddad", "Zoe.Haddad@Mail.Example", "06 12345678", "utrecht", "Arabisch, Engels", "x"],
+        ]
+    )
     assert content.startswith(b"\xef\xbb\xbf")
     response = upload(manager_client, cohort, content)
     html = response.get_data(as_text=True)
@@ -126,12 +132,14 @@ def test_a_comma_csv_in_windows_1252_is_read(manager_client, cohort):
 def test_an_xlsx_file_is_read_and_enrolled(manager_client, cohort, english):
     the_hague = make_municipality("'s-Gravenhage")
     db.session.commit()
-    content = xlsx_bytes([
-        ["Name", "Email", "Phone", "Home municipality", "Languages"],
-        ["Samir Odeh", "samir@mail.example", 612345678, the_hague.cbs_code.lower(), "Arabic/Dutch"],
-        [None, None, None, None, None],
-        ["Lina Odeh", "lina@mail.example", None, None, None],
-    ])
+    content = xlsx_bytes(
+        [
+            ["Name", "Email", "Phone", "Home municipality", "Languages"],
+            ["Samir Odeh", "samir@mail.example", 612345678, the_hague.cbs_code.lower(), "Arabic/Dutch"],
+            [None, None, None, None, None],
+            ["Lina Odeh", "lina@mail.example", None, None, None],
+        ]
+    )
     preview = upload(manager_client, cohort, content, "Deelnemers.XLSX")
     html = preview.get_data(as_text=True)
     assert "612345678" in table_row(html, 2) and "Lina Odeh" in table_row(html, 4)
@@ -160,19 +168,21 @@ def test_the_preview_names_each_problem_by_row_and_saves_nothing(manager_client,
     enrolled = make_trainee(cohort)
     db.session.commit()
     before = saved_counts()
-    content = csv_bytes([
-        DUTCH_HEADER,
-        ["Amal Haddad", "amal@mail.example", "030-1234567", "Utrecht", "Arabisch"],  # 2: fine
-        ["", "noname@mail.example", "", "", ""],  # 3
-        ["Bad Mail", "not-an-address", "", "", ""],  # 4
-        ["Far Away", "far@mail.example", "", "Atlantis", ""],  # 5
-        ["Amal Again", "AMAL@mail.example", "", "", ""],  # 6
-        ["Enrolled", enrolled.email, "", "", ""],  # 7
-        ["Has Account", manager.email, "", "", ""],  # 8
-        ["Bad Phone", "phone@mail.example", "call me", "", ""],  # 9
-        ["", "", "", "", ""],  # 10: empty, skipped
-        ["Last One", "last@mail.example", "", "", ""],  # 11: fine
-    ])
+    content = csv_bytes(
+        [
+            DUTCH_HEADER,
+            ["Amal Haddad", "amal@mail.example", "030-1234567", "Utrecht", "Arabisch"],  # 2: fine
+            ["", "noname@mail.example", "", "", ""],  # 3
+            ["Bad Mail", "not-an-address", "", "", ""],  # 4
+            ["Far Away", "far@mail.example", "", "Atlantis", ""],  # 5
+            ["Amal Again", "AMAL@mail.example", "", "", ""],  # 6
+            ["Enrolled", enrolled.email, "", "", ""],  # 7
+            ["Has Account", manager.email, "", "", ""],  # 8
+            ["Bad Phone", "phone@mail.example", "call me", "", ""],  # 9
+            ["", "", "", "", ""],  # 10: empty, skipped
+            ["Last One", "last@mail.example", "", "", ""],  # 11: fine
+        ]
+    )
     response = upload(manager_client, cohort, content)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -190,8 +200,9 @@ def test_the_preview_names_each_problem_by_row_and_saves_nothing(manager_client,
 
 
 def test_without_valid_rows_the_preview_offers_no_confirm_button(manager_client, cohort, english):
-    html = upload(manager_client, cohort, csv_bytes([DUTCH_HEADER, ["", "nope", "", "", ""]])
-                  ).get_data(as_text=True)
+    html = upload(manager_client, cohort, csv_bytes([DUTCH_HEADER, ["", "nope", "", "", ""]])).get_data(
+        as_text=True
+    )
     assert "0 rows can be enrolled" in html
     assert not SIGNED_ROWS.search(html)
     assert "There is nobody to enrol." in html
@@ -208,8 +219,9 @@ def test_without_valid_rows_the_preview_offers_no_confirm_button(manager_client,
         ("deelnemers.csv", csv_bytes([DUTCH_HEADER, *people(501)]), "more than 500 rows"),
     ],
 )
-def test_a_file_that_cannot_be_used_gets_an_error_on_the_form(manager_client, cohort, english,
-                                                              filename, content, problem):
+def test_a_file_that_cannot_be_used_gets_an_error_on_the_form(
+    manager_client, cohort, english, filename, content, problem
+):
     response = upload(manager_client, cohort, content, filename)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -218,13 +230,13 @@ def test_a_file_that_cannot_be_used_gets_an_error_on_the_form(manager_client, co
 
 
 def test_a_file_is_required(manager_client, cohort, english):
-    html = post_form(manager_client, import_url(cohort), {}, content_type="multipart/form-data"
-                     ).get_data(as_text=True)
+    html = post_form(manager_client, import_url(cohort), {}, content_type="multipart/form-data").get_data(
+        as_text=True
+    )
     assert "Choose a file." in html
 
 
-def test_the_preview_costs_the_same_queries_for_5_and_50_rows(manager_client, cohort, english,
-                                                              count_queries):
+def test_the_preview_costs_the_same_queries_for_5_and_50_rows(manager_client, cohort, english, count_queries):
     make_municipality("Utrecht")
     db.session.commit()
     url = import_url(cohort)
@@ -269,12 +281,16 @@ def test_after_confirm_the_cohort_page_says_how_many_were_enrolled(manager_clien
     assert ("success", "3 trainees enrolled.") in flashes
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda signed: signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB"),
-    lambda signed: URLSafeSerializer("another-key", salt="trainee-import").dumps(
-        {"cohort": 1, "rows": [{"number": 2, "name": "X", "email": "x@mail.example"}]}),
-    lambda signed: "",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda signed: signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB"),
+        lambda signed: URLSafeSerializer("another-key", salt="trainee-import").dumps(
+            {"cohort": 1, "rows": [{"number": 2, "name": "X", "email": "x@mail.example"}]}
+        ),
+        lambda signed: "",
+    ],
+)
 def test_a_changed_confirm_field_is_refused_and_nothing_is_saved(manager_client, cohort, tamper):
     preview = upload(manager_client, cohort, csv_bytes([DUTCH_HEADER, *people(2)]))
     signed = signed_rows_in(preview.get_data(as_text=True))
@@ -349,8 +365,9 @@ def test_anonymous_visitors_are_sent_to_log_in(client, cohort):
 
 def test_a_cohort_that_does_not_exist_is_404(manager_client):
     assert manager_client.get("/cohorts/9999/trainees/import").status_code == 404
-    response = post_form(manager_client, "/cohorts/9999/trainees/import/confirm", {"rows": "x"},
-                         page="/users")
+    response = post_form(
+        manager_client, "/cohorts/9999/trainees/import/confirm", {"rows": "x"}, page="/users"
+    )
     assert response.status_code == 404
 
 
@@ -387,14 +404,24 @@ def test_a_missing_required_column_is_named():
 def test_checking_rows_gives_codes_and_cleaned_values():
     municipalities = importing.municipality_index([(7, "Den Haag", "GM0518")])
     rows = [
-        importing.RawRow(2, {"name": " A ", "email": "A@Mail.Example", "municipality": "gm0518",
-                             "languages": "Arabisch; Engels/ Farsi,"}),
+        importing.RawRow(
+            2,
+            {
+                "name": " A ",
+                "email": "A@Mail.Example",
+                "municipality": "gm0518",
+                "languages": "Arabisch; Engels/ Farsi,",
+            },
+        ),
         importing.RawRow(3, {"name": "B", "email": "a@mail.example"}),
         importing.RawRow(4, {"name": "C" * 121, "email": "taken@mail.example", "phone": "06-12 (34)"}),
     ]
     first, second, third = importing.check_rows(rows, municipalities, {"taken@mail.example"})
     assert first.is_valid and first.enrolment() == {
-        "name": "A", "email": "a@mail.example", "phone": "", "home_municipality_id": 7,
+        "name": "A",
+        "email": "a@mail.example",
+        "phone": "",
+        "home_municipality_id": 7,
         "languages": ["Arabisch", "Engels", "Farsi"],
     }
     assert (second.problems, second.duplicate_of) == ({"email": "duplicate_in_file"}, 2)

@@ -12,9 +12,21 @@ BIN = Path(__import__("sys").executable).parent
 def test_every_text_in_the_code_has_a_dutch_translation(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [BIN / "pybabel", "extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs=.* node_modules tests",
-         "-o", template, "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            BIN / "pybabel",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "--ignore-dirs=.* node_modules tests",
+            "-o",
+            template,
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with template.open("rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}

@@ -21,8 +21,9 @@ def test_deactivating_a_user_ends_their_session_at_once(manager_client, trainee_
 def test_deactivating_ends_a_remembered_login_too(app, manager_client):
     user = make_user(Role.TRAINER)
     remembered = app.test_client()
-    post_form(remembered, "/login", {"email": user.email, "password": "correct horse battery",
-                                     "remember": "y"})
+    post_form(
+        remembered, "/login", {"email": user.email, "password": "correct horse battery", "remember": "y"}
+    )
     with remembered.session_transaction() as sess:
         sess.clear()  # browser closed: only the remember cookie is left
     assert remembered.get("/teaching").status_code == 200
@@ -36,8 +37,10 @@ def test_a_deactivated_user_cannot_log_in(client, app):
     user = make_user(Role.TRAINER)
     user.is_active = False
     db.session.commit()
-    assert post_form(client, "/login", {"email": user.email, "password": "correct horse battery"}
-                     ).status_code == 400
+    assert (
+        post_form(client, "/login", {"email": user.email, "password": "correct horse battery"}).status_code
+        == 400
+    )
 
 
 def test_a_manager_cannot_deactivate_themself(manager_client, manager):

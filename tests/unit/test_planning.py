@@ -307,9 +307,7 @@ def test_full_week_with_a_holiday_leaves_the_session_out():
     plan = plan_cohort(settings)
 
     assert plan.attention == (
-        Attention(
-            date(2026, 4, 27), SessionKind.TRAINING, "Koningsdag; no free weekday in week 2", 2
-        ),
+        Attention(date(2026, 4, 27), SessionKind.TRAINING, "Koningsdag; no free weekday in week 2", 2),
     )
     assert date(2026, 4, 27) not in training_dates(plan)
     assert len(training_dates(plan)) == 2 * 5 - 1
@@ -368,9 +366,7 @@ def test_wet_inburgering_is_five_tuesdays():
 
 
 def test_overrides_resize_the_phases():
-    settings = default_settings(
-        date(2026, 1, 5), training_weeks=4, internship_weeks=0, programme_weeks=10
-    )
+    settings = default_settings(date(2026, 1, 5), training_weeks=4, internship_weeks=0, programme_weeks=10)
     plan = plan_cohort(settings)
 
     assert [(p.kind, p.start_date, p.end_date) for p in plan.phases] == [
@@ -490,4 +486,3 @@ def test_planning_is_deterministic():
     assert plan_cohort(settings, closures) == first
     assert plan_cohort(settings, list(reversed(closures))) == first
     assert first.attention  # the closures did something
-
