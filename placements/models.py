@@ -1,8 +1,13 @@
-"""Host municipalities. Offers, placements and evaluations join them in the placements issue."""
+"""Host municipalities, their internship offers, placements of trainees and their history."""
+
+import enum
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.clock import utcnow
+from core.types import UTCDateTime
 from extensions import db
 
 
@@ -18,3 +23,175 @@ class Municipality(db.Model):
 
     def __repr__(self) -> str:
         return f"<Municipality {self.cbs_code} {self.name}>"
+
+
+class PlacementStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    ENDED_EARLY = "ended_early"
+
+
+# A trainee has at most one placement in these states per cohort.
+OPEN_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
+# These take one of the offer's places.
+PLACE_TAKING_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+
+
+class InternshipOffer(db.Model):
+    """Internship places a municipality offers for a cohort (or a period).
+
+    `places_taken` counts confirmed placements; the CHECK constraint and the conditional
+    update in the confirm service keep it at or below `places` inside the transaction.
+    """
+
+    __tablename__ = "internship_offers"
+    __table_args__ = (
+        sa.CheckConstraint("places >= 1", name="places_positive"),
+        sa.CheckConstraint("places_taken >= 0 AND places_taken <= places", name="places_taken_within"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    places: Mapped[int]
+    places_taken: Mapped[int] = mapped_column(default=0)
+    department: Mapped[str] = mapped_column(sa.String(120), default="")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    supervisor_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    supervisor_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    supervisor_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    cohort = relationship("Cohort")
+
+    @property
+    def places_free(self) -> int:
+        return self.places - self.places_taken
+
+    def __repr__(self) -> str:
+        return f"<InternshipOffer {self.id} {self.places_taken}/{self.places}>"
+
+
+class Placement(db.Model):
+    """A trainee proposed for, and then placed at, an internship offer."""
+
+    __tablename__ = "placements"
+    __table_args__ = (
+        # One open or confirmed placement per trainee per cohort, enforced by the database.
+        sa.Index(
+            "uq_placements_open_per_trainee",
+            "trainee_id",
+            "cohort_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('proposed', 'confirmed', 'active')"),
+            postgresql_where=sa.text("status IN ('proposed', 'confirmed', 'active')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_offers.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default=PlacementStatus.PROPOSED)
+    supervisor_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    supervisor_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    supervisor_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    workplace_address: Mapped[str] = mapped_column(sa.String(200), default="")
+    weekdays: Mapped[str] = mapped_column(sa.String(30), default="")  # "mon,tue,wed"
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    trainee = relationship("Trainee", lazy="joined")
+    offer: Mapped[InternshipOffer] = relationship(lazy="joined")
+    events: Mapped[list["PlacementEvent"]] = relationship(
+        back_populates="placement", order_by="PlacementEvent.created_at", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Placement {self.id} {self.status}>"
+
+
+class PlacementEvent(db.Model):
+    """Who changed a placement's state, when and why."""
+
+    __tablename__ = "placement_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(sa.String(12))
+    to_status: Mapped[str] = mapped_column(sa.String(12))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Who acted when there is no account: e.g. "e-mail link (Eva de Boer)".
+    actor_label: Mapped[str] = mapped_column(sa.String(160), default="")
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    placement: Mapped[Placement] = relationship(back_populates="events")
+
+    def __repr__(self) -> str:
+        return f"<PlacementEvent {self.from_status}->{self.to_status}>"
+
+
+class EvaluationKind(enum.StrEnum):
+    MIDTERM = "midterm"  # internship week 4
+    FINAL = "final"  # internship week 8
+
+
+class Evaluation(db.Model):
+    """A supervisor's mid-term or final feedback on an intern: scored criteria and free text."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (sa.UniqueConstraint("placement_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(sa.ForeignKey("placements.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    scores: Mapped[dict] = mapped_column(sa.JSON)  # criterion code -> 1..5
+    comments: Mapped[str] = mapped_column(sa.Text, default="")
+    submitted_by: Mapped[str] = mapped_column(sa.String(160), default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    placement: Mapped[Placement] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Evaluation {self.kind} placement={self.placement_id}>"
+
+
+class SubmissionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class OfferSubmission(db.Model):
+    """Places offered through the public "Stageplek aanbieden" page, waiting for a manager."""
+
+    __tablename__ = "offer_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation: Mapped[str] = mapped_column(sa.String(120))
+    contact_name: Mapped[str] = mapped_column(sa.String(120))
+    contact_email: Mapped[str] = mapped_column(sa.String(254))
+    places: Mapped[int]
+    cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"))
+    period: Mapped[str] = mapped_column(sa.String(120), default="")
+    department: Mapped[str] = mapped_column(sa.String(120), default="")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    supervisor: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=SubmissionStatus.PENDING)
+    rejection_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"))
+    offer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("internship_offers.id"))
+    sender_address: Mapped[str] = mapped_column(sa.String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<OfferSubmission {self.id} {self.status}>"
