@@ -51,6 +51,8 @@ def register_blueprints(app: Flask) -> None:
     from cohort.import_views import bp as trainee_import_bp
     from cohort.views import bp as cohorts_bp
     from core.views import bp as core_bp
+    from placements.evaluation_views import bp as evaluations_bp
+    from placements.municipality_views import bp as municipalities_bp
     from placements.views import bp as placements_bp
     from reminders.views import bp as reminders_bp
     from reports.views import bp as reports_bp
@@ -68,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         sessions_bp,
         feeds_bp,
+        municipalities_bp,
+        evaluations_bp,
     ):
         app.register_blueprint(blueprint)
 
