@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
     from accounts.views import bp as accounts_bp
     from api import bp as api_bp
     from cohort.import_views import bp as trainee_import_bp
+    from cohort.templates_views import bp as programmes_bp
     from cohort.views import bp as cohorts_bp
     from core.views import bp as core_bp
     from placements.evaluation_views import bp as evaluations_bp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         cohorts_bp,
         trainee_import_bp,
+        programmes_bp,
         placements_bp,
         reminders_bp,
         reports_bp,

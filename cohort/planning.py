@@ -535,6 +535,19 @@ def _phases(settings: PlanSettings) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
+def blocked_days(
+    start: date,
+    end: date,
+    closures: Iterable[Closure | tuple[date, date] | tuple[date, date, str]] = (),
+    holiday_calendar: Mapping[date, str] | None = None,
+) -> dict[date, str]:
+    """Weekdays between start and end (inclusive) that are public holidays or closure days, with
+    the reason; for other schedules that must avoid the same days (e.g. internship days)."""
+    if holiday_calendar is None:
+        holiday_calendar = dutch_holidays(range(start.year, end.year + 1))
+    return _blocked_days(start, end, closures, holiday_calendar)
+
+
 def _blocked_days(
     start: date,
     end: date,

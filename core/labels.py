@@ -13,6 +13,14 @@ LABELS = {
     "phase:training": _l("Training"),
     "phase:internship": _l("Internship"),
     "phase:guided_work": _l("Guided work"),
+    # placements
+    "placement:proposed": _l("Proposed"),
+    "placement:confirmed": _l("Confirmed"),
+    "placement:declined": _l("Declined"),
+    "placement:withdrawn": _l("Withdrawn"),
+    "placement:active": _l("In internship"),
+    "placement:completed": _l("Completed"),
+    "placement:ended_early": _l("Ended early"),
     # session status
     "scheduled": _l("Planned"),
     "cancelled": _l("Cancelled"),

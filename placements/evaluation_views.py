@@ -1,5 +1,121 @@
-"""Mid-term and final evaluations of interns by their supervisors."""
+"""Mid-term and final evaluations of interns by their supervisors.
 
-from flask import Blueprint
+The supervisor fills in the form in the portal (a contact of the offer's municipality, or a
+manager on their behalf) or through a signed e-mail link without logging in. The manager, the
+municipality's contacts and the intern read it; the manager sees which are missing.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from core.clock import local_today
+from core.errors import ServiceError
+from core.forms import form_errors_from
+from core.scope import one_or_404
+from extensions import db
+from placements import evaluation_services as services
+from placements.access import placements_for
+from placements.evaluation_forms import CRITERION_LABELS, KIND_LABELS, evaluation_form, score_field, score_label
+from placements.evaluations import CRITERIA, due_date
+from placements.models import Placement
 
 bp = Blueprint("evaluations", __name__)
+
+KIND_PATH = "<any(midterm, final):kind>"
+
+
+def _due(placement: Placement, kind: str):
+    """The due date from the cohort's internship phase; None for a cohort without one."""
+    phase = next((p for p in placement.trainee.cohort.phases if p.kind == "internship"), None)
+    return due_date(phase.start_date, kind, phase.end_date) if phase else None
+
+
+def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str | None):
+    """Show the form; on a valid post save it, commit and go to `done_url` (or back to the form)."""
+    existing = services.find_evaluation(placement.id, kind)
+    form = evaluation_form(existing)
+    if form.validate_on_submit():
+        try:
+            services.submit_evaluation(placement, kind, form.scores(), form.comments.data, submitted_by)
+        except ServiceError as error:
+            db.session.rollback()
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you. The evaluation is saved."), "success")
+            return redirect(done_url or url_for("evaluations.by_link", token=_current_token()))
+    return render_template(
+        "placements/evaluation_form.html",
+        form=form,
+        placement=placement,
+        kind=kind,
+        kind_label=KIND_LABELS[kind],
+        due=_due(placement, kind),
+        existing=existing,
+        is_open=services.is_evaluable(placement),
+        criteria=[(code, CRITERION_LABELS[code], form[score_field(code)]) for code in CRITERIA],
+    )
+
+
+def _current_token() -> str:
+    from flask import request
+
+    return request.view_args["token"]
+
+
+@bp.route(f"/evaluations/<int:placement_id>/{KIND_PATH}", methods=["GET", "POST"])
+@role_required(Role.MANAGER, Role.MUNICIPALITY)
+def fill_in(placement_id: int, kind: str):
+    placement = one_or_404(placements_for(current_user), placement_id)
+    done_url = url_for("evaluations.show", placement_id=placement.id, kind=kind)
+    return _form_page(placement, kind, current_user.name, done_url)
+
+
+@bp.route("/e/evaluation/<token>", methods=["GET", "POST"])
+def by_link(token: str):
+    """The e-mail link: no login; the signed token names the placement and the kind."""
+    found = services.read_evaluation_token(token)
+    placement = db.session.get(Placement, found[0]) if found else None
+    if placement is None:
+        return _link_invalid()
+    return _form_page(placement, found[1], services.link_submitter(placement), None)
+
+
+def _link_invalid():
+    explanation = _(
+        "The link is not complete or is too old: a link works for 30 days. "
+        "Ask the programme manager for a new link."
+    )
+    page = render_template(
+        "errors/error.html", code=404, title=_("This link does not work"), explanation=explanation
+    )
+    return page, 404
+
+
+@bp.get(f"/evaluations/<int:placement_id>/{KIND_PATH}/view")
+@role_required(Role.MANAGER, Role.MUNICIPALITY, Role.TRAINEE)
+def show(placement_id: int, kind: str):
+    placement = one_or_404(placements_for(current_user), placement_id)
+    evaluation = services.find_evaluation(placement.id, kind)
+    scores = evaluation.scores if evaluation else {}
+    return render_template(
+        "placements/evaluation.html",
+        placement=placement,
+        kind=kind,
+        kind_label=KIND_LABELS[kind],
+        due=_due(placement, kind),
+        evaluation=evaluation,
+        rows=[(CRITERION_LABELS[c], score_label(scores[c]) if c in scores else "—") for c in CRITERIA],
+        may_fill_in=current_user.role in (Role.MANAGER, Role.MUNICIPALITY),
+    )
+
+
+@bp.get("/evaluations/missing")
+@role_required(Role.MANAGER)
+def missing():
+    due = services.missing_evaluations(today=local_today())
+    links = {(d.placement_id, d.kind): services.evaluation_url(d.placement_id, d.kind) for d in due}
+    return render_template("placements/evaluations_missing.html", due_evaluations=due, links=links)

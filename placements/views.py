@@ -1,23 +1,155 @@
-"""The municipality contact's portal. The placements issue fills it with offers and interns."""
+"""Placements: the manager's shortage view and proposals, the municipality's portal and answers."""
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
+from cohort import planning
+from cohort.access import cohorts_for
+from cohort.models import Trainee, TraineeStatus
+from core.clock import local_today
+from core.errors import ServiceError
+from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
-from placements.access import municipalities_for
+from placements import services
+from placements.access import municipalities_for, placements_for
+from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, ProposeForm, ReasonForm
+from placements.links import read_token
+from placements.matching import OfferOption, rank_offers, working_days_until
+from placements.models import InternshipOffer, Placement, PlacementStatus
+from placements.schedule import intern_days
+from reminders.mail import send_queued_mail
+from sessions.models import AbsenceNotice, TrainingSession
 
 bp = Blueprint("placements", __name__)
+
+
+# --- Manager: shortage, suggestions, proposals --------------------------------------
+
+
+def _suggestions(cohort, trainees, offers) -> dict[int, list]:
+    options = [OfferOption(o.id, o.municipality_id, o.municipality.name, o.municipality.province, o.places_free)
+               for o in offers]
+    return {t.id: rank_offers(t.home_municipality_id, t.home_municipality.province if t.home_municipality else None,
+                              options)[:5] for t in trainees}
+
+
+@bp.get("/cohorts/<int:cohort_id>/placements")
+@role_required(Role.MANAGER)
+def cohort_placements(cohort_id: int):
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    placements = services.placements_of(cohort)
+    placed = {p.trainee_id for p in placements if p.status in services.PLACE_TAKING_STATUSES + (PlacementStatus.PROPOSED,)}
+    trainees = db.session.scalars(sa.select(Trainee).where(
+        Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN).order_by(Trainee.name)).all()
+    unplaced = [t for t in trainees if t.id not in placed]
+    offers = services.offers_for_cohort(cohort)
+    internship = next((p for p in cohort.phases if p.kind == "internship"), None)
+    days_left = working_days_until(local_today(), internship.start_date, planning.blocked_days(
+        local_today(), internship.start_date)) if internship else None
+    return render_template(
+        "placements/cohort.html", cohort=cohort, status=services.placement_status(cohort), placements=placements,
+        unplaced=unplaced, suggestions=_suggestions(cohort, unplaced, offers), offers=offers,
+        internship=internship, days_left=days_left, form=ProposeForm(), reason_form=ReasonForm())
+
+
+@bp.post("/cohorts/<int:cohort_id>/placements")
+@role_required(Role.MANAGER)
+def propose(cohort_id: int):
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    form = ProposeForm()
+    if form.validate_on_submit():
+        trainee = one_or_404(sa.select(Trainee).where(Trainee.cohort_id == cohort.id), int(form.trainee_id.data))
+        offer = one_or_404(sa.select(InternshipOffer), int(form.offer_id.data))
+        try:
+            services.propose(trainee, offer, current_user)
+        except ServiceError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            send_queued_mail()
+            flash(_("The proposal has been sent to the municipality."), "success")
+    return redirect(url_for("placements.cohort_placements", cohort_id=cohort.id))
+
+
+@bp.post("/placements/<int:placement_id>/withdraw")
+@role_required(Role.MANAGER)
+def withdraw(placement_id: int):
+    placement = one_or_404(placements_for(current_user), placement_id)
+    try:
+        services.withdraw(placement, ReasonForm().reason.data or "", current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The proposal is withdrawn."), "success")
+    return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
+
+
+# --- Municipality: the portal and answering ------------------------------------------
 
 
 @bp.get("/portal")
 @role_required(Role.MUNICIPALITY)
 def portal():
     municipality = one_or_404(municipalities_for(current_user), current_user.municipality_id)
-    contacts = db.session.scalars(
-        sa.select(User).where(User.municipality_id == municipality.id, User.is_active).order_by(User.name)
-    ).all()
-    return render_template("placements/portal.html", municipality=municipality, contacts=contacts)
+    offers = db.session.scalars(sa.select(InternshipOffer).where(InternshipOffer.municipality_id == municipality.id)
+                                .order_by(InternshipOffer.created_at.desc())).all()
+    placements = db.session.scalars(placements_for(current_user).order_by(Placement.proposed_at)).unique().all()
+    interns = [p for p in placements if p.status in (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)]
+    absences = db.session.scalars(sa.select(AbsenceNotice).join(TrainingSession).where(
+        AbsenceNotice.trainee_id.in_([p.trainee_id for p in interns]), TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date)).all()
+    return render_template(
+        "placements/portal.html", municipality=municipality, offers=offers, interns=interns,
+        awaiting=[p for p in placements if p.status == PlacementStatus.PROPOSED], absences=absences,
+        days=intern_days(interns), contacts=_contacts(municipality.id))
+
+
+def _contacts(municipality_id: int) -> list[User]:
+    return db.session.scalars(sa.select(User).where(
+        User.municipality_id == municipality_id, User.is_active).order_by(User.name)).all()
+
+
+def _answer(placement: Placement, actor: User | None, actor_label: str):
+    """The confirm-or-decline page, shared by the portal and the e-mail link."""
+    confirm_form, decline_form = ConfirmPlacementForm(prefix="confirm"), DeclinePlacementForm(prefix="decline")
+    if request.method == "GET":
+        confirm_form.workplace_address.data = placement.offer.address
+        cohort = placement.trainee.cohort
+        confirm_form.weekdays.data = [planning.weekday_code(d) for d in services.default_weekdays(cohort)]
+    action = request.form.get("action")
+    form = {"confirm": confirm_form, "decline": decline_form}.get(action)
+    if form is not None and form.validate_on_submit():
+        try:
+            if action == "confirm":
+                services.confirm(placement, confirm_form.values(), actor, actor_label)
+            else:
+                services.decline(placement, decline_form.reason.data, actor, actor_label)
+        except ServiceError as error:
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+    days = intern_days([placement]).get(placement.id)
+    return render_template("placements/answer.html", placement=placement, confirm_form=confirm_form,
+                           decline_form=decline_form, days=days)
+
+
+@bp.route("/e/placement/<token>", methods=["GET", "POST"])
+def answer(token: str):
+    """Answer a proposal from the e-mail link: no password, and only for this one placement."""
+    placement_id = read_token(token, "answer")
+    placement = db.session.get(Placement, placement_id) if placement_id else None
+    if placement is None:
+        return render_template("placements/link_invalid.html"), 404
+    return _answer(placement, None, _("e-mail link"))
+
+
+@bp.route("/portal/placements/<int:placement_id>", methods=["GET", "POST"])
+@role_required(Role.MUNICIPALITY)
+def answer_in_portal(placement_id: int):
+    return _answer(one_or_404(placements_for(current_user), placement_id), current_user, "")

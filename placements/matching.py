@@ -1,0 +1,59 @@
+"""Which offers suit a trainee, and how much time is left. Pure: plain values in and out."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+
+@dataclass(frozen=True)
+class OfferOption:
+    offer_id: int
+    municipality_id: int
+    municipality_name: str
+    province: str
+    places_free: int
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    offer: OfferOption
+    match: str  # "home_municipality", "province" or "elsewhere"
+
+
+def rank_offers(home_municipality_id: int | None, home_province: str | None,
+                offers: Iterable[OfferOption]) -> list[Suggestion]:
+    """Offers with free places: the trainee's home municipality first, then the same province, then
+    the rest; within each group the most free places first, then by name (a stable order)."""
+    suggestions = []
+    for offer in offers:
+        if offer.places_free <= 0:
+            continue
+        if home_municipality_id is not None and offer.municipality_id == home_municipality_id:
+            match = "home_municipality"
+        elif home_province and offer.province == home_province:
+            match = "province"
+        else:
+            match = "elsewhere"
+        suggestions.append(Suggestion(offer, match))
+    order = {"home_municipality": 0, "province": 1, "elsewhere": 2}
+    return sorted(suggestions, key=lambda s: (order[s.match], -s.offer.places_free, s.offer.municipality_name,
+                                              s.offer.offer_id))
+
+
+def working_days_until(today: date, start: date, holidays: Iterable[date] = ()) -> int:
+    """Working days (Monday–Friday, not a holiday) from tomorrow up to the day before `start`."""
+    blocked = set(holidays)
+    days, day = 0, today + timedelta(days=1)
+    while day < start:
+        if day.weekday() < 5 and day not in blocked:
+            days += 1
+        day += timedelta(days=1)
+    return days
+
+
+def internship_days(start: date, end: date, weekdays: Iterable[int], blocked: Iterable[date]) -> list[date]:
+    """The intern's days at the workplace: their weekdays within the internship, never a blocked day
+    (a public holiday, a closure or a return day)."""
+    chosen, skip = set(weekdays), set(blocked)
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)
+            if (start + timedelta(days=n)).weekday() in chosen and start + timedelta(days=n) not in skip]
