@@ -141,7 +141,7 @@ def _clean_days_and_times(values: dict, problems: dict) -> dict:
 
 def _clean_default(template: ProgrammeTemplate | None, values: dict, problems: dict) -> bool:
     is_default = values.get("is_default") in (True, "y", "on", "true", "1")
-    if False:
+    if template is not None and template.is_default and not is_default:
         problems["is_default"] = _(
             "One programme is always the default. To change that, make another programme the default."
         )

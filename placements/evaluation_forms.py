@@ -23,7 +23,9 @@ CRITERION_LABELS = {
 
 CRITERION_HINTS = {
     "conversation": _l("Listens well, asks good questions and explains things clearly to clients."),
-    "law_and_pip": _l("Knows the rules of civic integration, the broad intake, the routes and the personal plan."),
+    "law_and_pip": _l(
+        "Knows the rules of civic integration, the broad intake, the routes and the personal plan."
+    ),
     "cultural_sensitivity": _l("Understands and respects differences in culture and background."),
     "dutch_at_work": _l("Speaks and writes Dutch well enough for the work."),
     "independence": _l("Plans their own work, takes initiative and asks for help in time."),
@@ -58,6 +60,7 @@ class EvaluationForm(FlaskForm):
     comments = TextAreaField(
         _l("What goes well, and what can the intern improve?"),
         description=_l("Write a few sentences. The intern can read this. At most 5000 characters."),
+        render_kw={"rows": 8},
     )
 
     def scores(self) -> dict[str, str | None]:

@@ -28,6 +28,7 @@ EVALUABLE_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, Placeme
 MAX_COMMENTS = 5000
 LINK_VALID_DAYS = 30
 SUBMITTED_BY_MAX = 160
+LINK_SUBMITTER = "e-mail link"  # then the supervisor's name in brackets, as placement events record it
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,17 @@ def submit_evaluation(
 def link_submitter(placement: Placement) -> str:
     """Who sent an evaluation through the e-mail link: the supervisor named on the placement."""
     name = placement.supervisor_name.strip()
-    return f"e-mail link ({name})" if name else "e-mail link"
+    return f"{LINK_SUBMITTER} ({name})" if name else LINK_SUBMITTER
+
+
+def due_date_of(placement: Placement, kind: str) -> date | None:
+    """When this evaluation is due, from the cohort's internship phase; None without one."""
+    phase = db.session.scalar(
+        sa.select(CohortPhase).where(
+            CohortPhase.cohort_id == placement.cohort_id, CohortPhase.kind == PhaseKind.INTERNSHIP
+        )
+    )
+    return evaluations.due_date(phase.start_date, kind, phase.end_date) if phase else None
 
 
 def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:

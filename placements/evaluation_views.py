@@ -5,7 +5,7 @@ manager on their behalf) or through a signed e-mail link without logging in. The
 municipality's contacts and the intern read it; the manager sees which are missing.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,8 +18,14 @@ from core.scope import one_or_404
 from extensions import db
 from placements import evaluation_services as services
 from placements.access import placements_for
-from placements.evaluation_forms import CRITERION_LABELS, KIND_LABELS, evaluation_form, score_field, score_label
-from placements.evaluations import CRITERIA, due_date
+from placements.evaluation_forms import (
+    CRITERION_LABELS,
+    KIND_LABELS,
+    evaluation_form,
+    score_field,
+    score_label,
+)
+from placements.evaluations import CRITERIA
 from placements.models import Placement
 
 bp = Blueprint("evaluations", __name__)
@@ -27,14 +33,17 @@ bp = Blueprint("evaluations", __name__)
 KIND_PATH = "<any(midterm, final):kind>"
 
 
-def _due(placement: Placement, kind: str):
-    """The due date from the cohort's internship phase; None for a cohort without one."""
-    phase = next((p for p in placement.trainee.cohort.phases if p.kind == "internship"), None)
-    return due_date(phase.start_date, kind, phase.end_date) if phase else None
+def _sender(evaluation) -> str:
+    """Who sent it, in the reader's language; the link records "e-mail link (supervisor's name)"."""
+    sent_by = evaluation.submitted_by if evaluation else ""
+    if not sent_by.startswith(services.LINK_SUBMITTER):
+        return sent_by
+    name = sent_by.removeprefix(services.LINK_SUBMITTER).strip(" ()") or _("the supervisor")
+    return _("%(name)s, through the e-mail link", name=name)
 
 
-def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str | None):
-    """Show the form; on a valid post save it, commit and go to `done_url` (or back to the form)."""
+def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str):
+    """Show the form; on a valid post save it, commit and go to `done_url`."""
     existing = services.find_evaluation(placement.id, kind)
     form = evaluation_form(existing)
     if form.validate_on_submit():
@@ -46,24 +55,19 @@ def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str
         else:
             db.session.commit()
             flash(_("Thank you. The evaluation is saved."), "success")
-            return redirect(done_url or url_for("evaluations.by_link", token=_current_token()))
+            return redirect(done_url)
     return render_template(
         "placements/evaluation_form.html",
         form=form,
         placement=placement,
         kind=kind,
         kind_label=KIND_LABELS[kind],
-        due=_due(placement, kind),
+        due=services.due_date_of(placement, kind),
         existing=existing,
+        sender=_sender(existing),
         is_open=services.is_evaluable(placement),
         criteria=[(code, CRITERION_LABELS[code], form[score_field(code)]) for code in CRITERIA],
     )
-
-
-def _current_token() -> str:
-    from flask import request
-
-    return request.view_args["token"]
 
 
 @bp.route(f"/evaluations/<int:placement_id>/{KIND_PATH}", methods=["GET", "POST"])
@@ -81,7 +85,8 @@ def by_link(token: str):
     placement = db.session.get(Placement, found[0]) if found else None
     if placement is None:
         return _link_invalid()
-    return _form_page(placement, found[1], services.link_submitter(placement), None)
+    done_url = url_for("evaluations.by_link", token=token)
+    return _form_page(placement, found[1], services.link_submitter(placement), done_url)
 
 
 def _link_invalid():
@@ -106,8 +111,9 @@ def show(placement_id: int, kind: str):
         placement=placement,
         kind=kind,
         kind_label=KIND_LABELS[kind],
-        due=_due(placement, kind),
+        due=services.due_date_of(placement, kind),
         evaluation=evaluation,
+        sender=_sender(evaluation),
         rows=[(CRITERION_LABELS[c], score_label(scores[c]) if c in scores else "—") for c in CRITERIA],
         may_fill_in=current_user.role in (Role.MANAGER, Role.MUNICIPALITY),
     )

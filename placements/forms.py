@@ -9,16 +9,32 @@ from cohort.forms import CheckboxesField, weekday_choices
 
 
 class ConfirmPlacementForm(FlaskForm):
-    supervisor_name = StringField(_l("Name of the workplace supervisor"), validators=[InputRequired(), Length(max=120)])
-    supervisor_email = EmailField(_l("E-mail address of the supervisor"), validators=[InputRequired(), Length(max=254)])
+    supervisor_name = StringField(
+        _l("Name of the workplace supervisor"), validators=[InputRequired(), Length(max=120)]
+    )
+    supervisor_email = EmailField(
+        _l("E-mail address of the supervisor"), validators=[InputRequired(), Length(max=254)]
+    )
     supervisor_phone = StringField(_l("Phone of the supervisor"), validators=[Optional(), Length(max=40)])
     workplace_address = StringField(_l("Address of the workplace"), validators=[Optional(), Length(max=200)])
-    weekdays = CheckboxesField(_l("Internship days"), choices=weekday_choices, validators=[Optional()],
-                               description=_l("Not the return day: then the intern is at the training."))
+    weekdays = CheckboxesField(
+        _l("Internship days"),
+        choices=weekday_choices,
+        validators=[Optional()],
+        description=_l("Not the return day: then the intern is at the training."),
+    )
 
     def values(self) -> dict:
-        return {name: self[name].data for name in
-                ("supervisor_name", "supervisor_email", "supervisor_phone", "workplace_address", "weekdays")}
+        return {
+            name: self[name].data
+            for name in (
+                "supervisor_name",
+                "supervisor_email",
+                "supervisor_phone",
+                "workplace_address",
+                "weekdays",
+            )
+        }
 
 
 class DeclinePlacementForm(FlaskForm):

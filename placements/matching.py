@@ -20,8 +20,9 @@ class Suggestion:
     match: str  # "home_municipality", "province" or "elsewhere"
 
 
-def rank_offers(home_municipality_id: int | None, home_province: str | None,
-                offers: Iterable[OfferOption]) -> list[Suggestion]:
+def rank_offers(
+    home_municipality_id: int | None, home_province: str | None, offers: Iterable[OfferOption]
+) -> list[Suggestion]:
     """Offers with free places: the trainee's home municipality first, then the same province, then
     the rest; within each group the most free places first, then by name (a stable order)."""
     suggestions = []
@@ -36,8 +37,10 @@ def rank_offers(home_municipality_id: int | None, home_province: str | None,
             match = "elsewhere"
         suggestions.append(Suggestion(offer, match))
     order = {"home_municipality": 0, "province": 1, "elsewhere": 2}
-    return sorted(suggestions, key=lambda s: (order[s.match], -s.offer.places_free, s.offer.municipality_name,
-                                              s.offer.offer_id))
+    return sorted(
+        suggestions,
+        key=lambda s: (order[s.match], -s.offer.places_free, s.offer.municipality_name, s.offer.offer_id),
+    )
 
 
 def working_days_until(today: date, start: date, holidays: Iterable[date] = ()) -> int:
@@ -55,5 +58,8 @@ def internship_days(start: date, end: date, weekdays: Iterable[int], blocked: It
     """The intern's days at the workplace: their weekdays within the internship, never a blocked day
     (a public holiday, a closure or a return day)."""
     chosen, skip = set(weekdays), set(blocked)
-    return [start + timedelta(days=n) for n in range((end - start).days + 1)
-            if (start + timedelta(days=n)).weekday() in chosen and start + timedelta(days=n) not in skip]
+    return [
+        start + timedelta(days=n)
+        for n in range((end - start).days + 1)
+        if (start + timedelta(days=n)).weekday() in chosen and start + timedelta(days=n) not in skip
+    ]

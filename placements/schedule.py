@@ -34,15 +34,26 @@ def intern_days(placements: list[Placement]) -> dict[int, InternDays]:
     if not placements:
         return {}
     cohort_ids = {p.cohort_id for p in placements}
-    phases = {p.cohort_id: p for p in db.session.scalars(sa.select(CohortPhase).where(
-        CohortPhase.cohort_id.in_(cohort_ids), CohortPhase.kind == "internship"))}
+    phases = {
+        p.cohort_id: p
+        for p in db.session.scalars(
+            sa.select(CohortPhase).where(
+                CohortPhase.cohort_id.in_(cohort_ids), CohortPhase.kind == "internship"
+            )
+        )
+    }
     if not phases:
         return {p.id: InternDays() for p in placements}
     first, last = min(p.start_date for p in phases.values()), max(p.end_date for p in phases.values())
     return_days = defaultdict(set)
-    for cohort_id, day in db.session.execute(sa.select(TrainingSession.cohort_id, TrainingSession.date).where(
-            TrainingSession.cohort_id.in_(cohort_ids), TrainingSession.kind == SessionKind.RETURN_DAY,
-            TrainingSession.status == SessionStatus.SCHEDULED, TrainingSession.date.between(first, last))):
+    for cohort_id, day in db.session.execute(
+        sa.select(TrainingSession.cohort_id, TrainingSession.date).where(
+            TrainingSession.cohort_id.in_(cohort_ids),
+            TrainingSession.kind == SessionKind.RETURN_DAY,
+            TrainingSession.status == SessionStatus.SCHEDULED,
+            TrainingSession.date.between(first, last),
+        )
+    ):
         return_days[cohort_id].add(day)
     blocked = set(planning.blocked_days(first, last, _closures(first, last)))
     result = {}
@@ -51,8 +62,14 @@ def intern_days(placements: list[Placement]) -> dict[int, InternDays]:
         if phase is None or not placement.weekdays:
             result[placement.id] = InternDays()
             continue
-        returns = sorted(d for d in return_days[placement.cohort_id] if phase.start_date <= d <= phase.end_date)
-        days = internship_days(phase.start_date, phase.end_date, planning.parse_weekdays(placement.weekdays.split(",")),
-                               blocked | set(returns))
+        returns = sorted(
+            d for d in return_days[placement.cohort_id] if phase.start_date <= d <= phase.end_date
+        )
+        days = internship_days(
+            phase.start_date,
+            phase.end_date,
+            planning.parse_weekdays(placement.weekdays.split(",")),
+            blocked | set(returns),
+        )
         result[placement.id] = InternDays(days, returns)
     return result

@@ -32,26 +32,43 @@ from placements.models import (
 from reminders.mail import queue_message
 
 ALLOWED_MOVES = {
-    PlacementStatus.PROPOSED: {PlacementStatus.CONFIRMED, PlacementStatus.DECLINED, PlacementStatus.WITHDRAWN},
+    PlacementStatus.PROPOSED: {
+        PlacementStatus.CONFIRMED,
+        PlacementStatus.DECLINED,
+        PlacementStatus.WITHDRAWN,
+    },
     PlacementStatus.CONFIRMED: {PlacementStatus.ACTIVE, PlacementStatus.ENDED_EARLY},
     PlacementStatus.ACTIVE: {PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY},
 }
 
 
-def _move(placement: Placement, to_status: str, actor: User | None, actor_label: str = "", reason: str = "") -> None:
+def _move(
+    placement: Placement, to_status: str, actor: User | None, actor_label: str = "", reason: str = ""
+) -> None:
     """Change the state and record who, when and why."""
     if to_status not in ALLOWED_MOVES.get(placement.status, set()):
-        raise ConflictError(_("This placement has already been answered or ended."),
-                            {"status": _("Now: %(status)s", status=placement.status)})
-    placement.events.append(PlacementEvent(
-        from_status=placement.status, to_status=to_status, actor_id=actor.id if actor else None,
-        actor_label=actor_label or (actor.name if actor else ""), reason=reason[:500]))
+        raise ConflictError(
+            _("This placement has already been answered or ended."),
+            {"status": _("Now: %(status)s", status=placement.status)},
+        )
+    placement.events.append(
+        PlacementEvent(
+            from_status=placement.status,
+            to_status=to_status,
+            actor_id=actor.id if actor else None,
+            actor_label=actor_label or (actor.name if actor else ""),
+            reason=reason[:500],
+        )
+    )
     placement.status = to_status
 
 
 def _contacts(municipality_id: int) -> list[User]:
-    return db.session.scalars(sa.select(User).where(
-        User.role == Role.MUNICIPALITY, User.municipality_id == municipality_id, User.is_active)).all()
+    return db.session.scalars(
+        sa.select(User).where(
+            User.role == Role.MUNICIPALITY, User.municipality_id == municipality_id, User.is_active
+        )
+    ).all()
 
 
 def _mail_proposal(placement: Placement) -> None:
@@ -60,10 +77,13 @@ def _mail_proposal(placement: Placement) -> None:
         with force_locale(contact.language):
             context = {"placement": placement, "contact": contact, "url": answer_url(placement.id)}
             queue_message(
-                kind="placement_proposal", key=f"placement_proposal:{placement.id}:{contact.id}",
-                recipient=contact.email, subject=render_template("mail/proposal_subject.txt", **context).strip(),
+                kind="placement_proposal",
+                key=f"placement_proposal:{placement.id}:{contact.id}",
+                recipient=contact.email,
+                subject=render_template("mail/proposal_subject.txt", **context).strip(),
                 body_text=render_template("mail/proposal.txt", **context),
-                body_html=render_template("mail/proposal.html", **context))
+                body_html=render_template("mail/proposal.html", **context),
+            )
 
 
 def propose(trainee: Trainee, offer: InternshipOffer, actor: User) -> Placement:
@@ -75,11 +95,15 @@ def propose(trainee: Trainee, offer: InternshipOffer, actor: User) -> Placement:
     if offer.places_free <= 0:
         raise ConflictError(_("This offer has no free place."), {"offer_id": _("No free place.")})
     if has_open_placement(trainee):
-        raise ConflictError(_("This trainee already has a proposal or a place."), {"trainee_id": _("Already placed.")})
-    placement = Placement(trainee_id=trainee.id, offer=offer, cohort_id=trainee.cohort_id,
-                          workplace_address=offer.address)
-    placement.events.append(PlacementEvent(to_status=PlacementStatus.PROPOSED, actor_id=actor.id,
-                                           actor_label=actor.name))
+        raise ConflictError(
+            _("This trainee already has a proposal or a place."), {"trainee_id": _("Already placed.")}
+        )
+    placement = Placement(
+        trainee_id=trainee.id, offer=offer, cohort_id=trainee.cohort_id, workplace_address=offer.address
+    )
+    placement.events.append(
+        PlacementEvent(to_status=PlacementStatus.PROPOSED, actor_id=actor.id, actor_label=actor.name)
+    )
     db.session.add(placement)
     _flush_or_conflict()
     _mail_proposal(placement)
@@ -87,9 +111,16 @@ def propose(trainee: Trainee, offer: InternshipOffer, actor: User) -> Placement:
 
 
 def has_open_placement(trainee: Trainee) -> bool:
-    return db.session.scalar(sa.select(sa.func.count(Placement.id)).where(
-        Placement.trainee_id == trainee.id, Placement.cohort_id == trainee.cohort_id,
-        Placement.status.in_(OPEN_STATUSES))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Placement.id)).where(
+                Placement.trainee_id == trainee.id,
+                Placement.cohort_id == trainee.cohort_id,
+                Placement.status.in_(OPEN_STATUSES),
+            )
+        )
+        > 0
+    )
 
 
 def _flush_or_conflict() -> None:
@@ -128,7 +159,8 @@ def _clean_confirmation(placement: Placement, values: dict) -> dict:
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
     return {
-        "supervisor_name": name[:120], "supervisor_email": email,
+        "supervisor_name": name[:120],
+        "supervisor_email": email,
         "supervisor_phone": str(values.get("supervisor_phone") or "").strip()[:40],
         "workplace_address": str(values.get("workplace_address") or placement.offer.address).strip()[:200],
         "weekdays": ",".join(planning.weekday_code(d) for d in days),
@@ -142,7 +174,9 @@ def _take_place(offer_id: int) -> None:
         .values(places_taken=InternshipOffer.places_taken + 1)
     )
     if taken.rowcount != 1:
-        raise ConflictError(_("There is no free place left on this offer."), {"offer_id": _("No free place.")})
+        raise ConflictError(
+            _("There is no free place left on this offer."), {"offer_id": _("No free place.")}
+        )
 
 
 def confirm(placement: Placement, values: dict, actor: User | None, actor_label: str = "") -> None:
@@ -170,8 +204,11 @@ def withdraw(placement: Placement, reason: str, actor: User) -> None:
 
 
 def _free_place(offer_id: int) -> None:
-    db.session.execute(sa.update(InternshipOffer).where(InternshipOffer.id == offer_id)
-                       .values(places_taken=InternshipOffer.places_taken - 1))
+    db.session.execute(
+        sa.update(InternshipOffer)
+        .where(InternshipOffer.id == offer_id)
+        .values(places_taken=InternshipOffer.places_taken - 1)
+    )
 
 
 def end(placement: Placement, completed: bool, reason: str, actor: User) -> None:
@@ -188,9 +225,14 @@ def end(placement: Placement, completed: bool, reason: str, actor: User) -> None
 def activate_started(today: date) -> int:
     """Confirmed placements whose internship has begun become active; returns how many."""
     started = db.session.scalars(
-        sa.select(Placement).join(CohortPhase, CohortPhase.cohort_id == Placement.cohort_id)
-        .where(Placement.status == PlacementStatus.CONFIRMED, CohortPhase.kind == "internship",
-               CohortPhase.start_date <= today)).all()
+        sa.select(Placement)
+        .join(CohortPhase, CohortPhase.cohort_id == Placement.cohort_id)
+        .where(
+            Placement.status == PlacementStatus.CONFIRMED,
+            CohortPhase.kind == "internship",
+            CohortPhase.start_date <= today,
+        )
+    ).all()
     for placement in started:
         _move(placement, PlacementStatus.ACTIVE, None, actor_label="scheduler")
     return len(started)
@@ -204,29 +246,42 @@ def offers_for_cohort(cohort: Cohort) -> list[InternshipOffer]:
     internship = next((p for p in cohort.phases if p.kind == "internship"), None)
     for_period = sa.false()
     if internship is not None:
-        for_period = sa.and_(InternshipOffer.cohort_id.is_(None),
-                             InternshipOffer.period_start <= internship.end_date,
-                             InternshipOffer.period_end >= internship.start_date)
-    return db.session.scalars(sa.select(InternshipOffer).where(
-        sa.or_(InternshipOffer.cohort_id == cohort.id, for_period))).all()
+        for_period = sa.and_(
+            InternshipOffer.cohort_id.is_(None),
+            InternshipOffer.period_start <= internship.end_date,
+            InternshipOffer.period_end >= internship.start_date,
+        )
+    return db.session.scalars(
+        sa.select(InternshipOffer).where(sa.or_(InternshipOffer.cohort_id == cohort.id, for_period))
+    ).all()
 
 
 def placements_of(cohort: Cohort) -> list[Placement]:
-    return db.session.scalars(sa.select(Placement).where(Placement.cohort_id == cohort.id)
-                              .order_by(Placement.proposed_at)).unique().all()
+    return (
+        db.session.scalars(
+            sa.select(Placement).where(Placement.cohort_id == cohort.id).order_by(Placement.proposed_at)
+        )
+        .unique()
+        .all()
+    )
 
 
 def placement_status(cohort: Cohort) -> dict:
     """The numbers of the shortage view (and of GET /cohorts/{id}/placement-status)."""
-    trainees = db.session.scalars(sa.select(Trainee.id).where(
-        Trainee.cohort_id == cohort.id, Trainee.status.notin_([TraineeStatus.WITHDRAWN]))).all()
+    trainees = db.session.scalars(
+        sa.select(Trainee.id).where(
+            Trainee.cohort_id == cohort.id, Trainee.status.notin_([TraineeStatus.WITHDRAWN])
+        )
+    ).all()
     placements = [p for p in placements_of(cohort) if p.trainee_id in set(trainees)]
     confirmed = {p.trainee_id for p in placements if p.status in PLACE_TAKING_STATUSES}
     proposed = {p.trainee_id for p in placements if p.status == PlacementStatus.PROPOSED}
     offers = offers_for_cohort(cohort)
     return {
-        "trainees": len(trainees), "confirmed": len(confirmed), "proposed": len(proposed),
+        "trainees": len(trainees),
+        "confirmed": len(confirmed),
+        "proposed": len(proposed),
         "unplaced": len(trainees) - len(confirmed),
-        "places_offered": sum(o.places for o in offers), "places_free": sum(o.places_free for o in offers),
+        "places_offered": sum(o.places for o in offers),
+        "places_free": sum(o.places_free for o in offers),
     }
-

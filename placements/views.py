@@ -32,10 +32,16 @@ bp = Blueprint("placements", __name__)
 
 
 def _suggestions(cohort, trainees, offers) -> dict[int, list]:
-    options = [OfferOption(o.id, o.municipality_id, o.municipality.name, o.municipality.province, o.places_free)
-               for o in offers]
-    return {t.id: rank_offers(t.home_municipality_id, t.home_municipality.province if t.home_municipality else None,
-                              options)[:5] for t in trainees}
+    options = [
+        OfferOption(o.id, o.municipality_id, o.municipality.name, o.municipality.province, o.places_free)
+        for o in offers
+    ]
+    return {
+        t.id: rank_offers(
+            t.home_municipality_id, t.home_municipality.province if t.home_municipality else None, options
+        )[:5]
+        for t in trainees
+    }
 
 
 @bp.get("/cohorts/<int:cohort_id>/placements")
@@ -43,18 +49,39 @@ def _suggestions(cohort, trainees, offers) -> dict[int, list]:
 def cohort_placements(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     placements = services.placements_of(cohort)
-    placed = {p.trainee_id for p in placements if p.status in services.PLACE_TAKING_STATUSES + (PlacementStatus.PROPOSED,)}
-    trainees = db.session.scalars(sa.select(Trainee).where(
-        Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN).order_by(Trainee.name)).all()
+    placed = {
+        p.trainee_id
+        for p in placements
+        if p.status in services.PLACE_TAKING_STATUSES + (PlacementStatus.PROPOSED,)
+    }
+    trainees = db.session.scalars(
+        sa.select(Trainee)
+        .where(Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN)
+        .order_by(Trainee.name)
+    ).all()
     unplaced = [t for t in trainees if t.id not in placed]
     offers = services.offers_for_cohort(cohort)
     internship = next((p for p in cohort.phases if p.kind == "internship"), None)
-    days_left = working_days_until(local_today(), internship.start_date, planning.blocked_days(
-        local_today(), internship.start_date)) if internship else None
+    days_left = (
+        working_days_until(
+            local_today(), internship.start_date, planning.blocked_days(local_today(), internship.start_date)
+        )
+        if internship
+        else None
+    )
     return render_template(
-        "placements/cohort.html", cohort=cohort, status=services.placement_status(cohort), placements=placements,
-        unplaced=unplaced, suggestions=_suggestions(cohort, unplaced, offers), offers=offers,
-        internship=internship, days_left=days_left, form=ProposeForm(), reason_form=ReasonForm())
+        "placements/cohort.html",
+        cohort=cohort,
+        status=services.placement_status(cohort),
+        placements=placements,
+        unplaced=unplaced,
+        suggestions=_suggestions(cohort, unplaced, offers),
+        offers=offers,
+        internship=internship,
+        days_left=days_left,
+        form=ProposeForm(),
+        reason_form=ReasonForm(),
+    )
 
 
 @bp.post("/cohorts/<int:cohort_id>/placements")
@@ -63,7 +90,9 @@ def propose(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     form = ProposeForm()
     if form.validate_on_submit():
-        trainee = one_or_404(sa.select(Trainee).where(Trainee.cohort_id == cohort.id), int(form.trainee_id.data))
+        trainee = one_or_404(
+            sa.select(Trainee).where(Trainee.cohort_id == cohort.id), int(form.trainee_id.data)
+        )
         offer = one_or_404(sa.select(InternshipOffer), int(form.offer_id.data))
         try:
             services.propose(trainee, offer, current_user)
@@ -97,27 +126,48 @@ def withdraw(placement_id: int):
 @role_required(Role.MUNICIPALITY)
 def portal():
     municipality = one_or_404(municipalities_for(current_user), current_user.municipality_id)
-    offers = db.session.scalars(sa.select(InternshipOffer).where(InternshipOffer.municipality_id == municipality.id)
-                                .order_by(InternshipOffer.created_at.desc())).all()
-    placements = db.session.scalars(placements_for(current_user).order_by(Placement.proposed_at)).unique().all()
+    offers = db.session.scalars(
+        sa.select(InternshipOffer)
+        .where(InternshipOffer.municipality_id == municipality.id)
+        .order_by(InternshipOffer.created_at.desc())
+    ).all()
+    placements = (
+        db.session.scalars(placements_for(current_user).order_by(Placement.proposed_at)).unique().all()
+    )
     interns = [p for p in placements if p.status in (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)]
-    absences = db.session.scalars(sa.select(AbsenceNotice).join(TrainingSession).where(
-        AbsenceNotice.trainee_id.in_([p.trainee_id for p in interns]), TrainingSession.date >= local_today())
-        .order_by(TrainingSession.date)).all()
+    absences = db.session.scalars(
+        sa.select(AbsenceNotice)
+        .join(TrainingSession)
+        .where(
+            AbsenceNotice.trainee_id.in_([p.trainee_id for p in interns]),
+            TrainingSession.date >= local_today(),
+        )
+        .order_by(TrainingSession.date)
+    ).all()
     return render_template(
-        "placements/portal.html", municipality=municipality, offers=offers, interns=interns,
-        awaiting=[p for p in placements if p.status == PlacementStatus.PROPOSED], absences=absences,
-        days=intern_days(interns), contacts=_contacts(municipality.id))
+        "placements/portal.html",
+        municipality=municipality,
+        offers=offers,
+        interns=interns,
+        awaiting=[p for p in placements if p.status == PlacementStatus.PROPOSED],
+        absences=absences,
+        days=intern_days(interns),
+        contacts=_contacts(municipality.id),
+    )
 
 
 def _contacts(municipality_id: int) -> list[User]:
-    return db.session.scalars(sa.select(User).where(
-        User.municipality_id == municipality_id, User.is_active).order_by(User.name)).all()
+    return db.session.scalars(
+        sa.select(User).where(User.municipality_id == municipality_id, User.is_active).order_by(User.name)
+    ).all()
 
 
 def _answer(placement: Placement, actor: User | None, actor_label: str):
     """The confirm-or-decline page, shared by the portal and the e-mail link."""
-    confirm_form, decline_form = ConfirmPlacementForm(prefix="confirm"), DeclinePlacementForm(prefix="decline")
+    confirm_form, decline_form = (
+        ConfirmPlacementForm(prefix="confirm"),
+        DeclinePlacementForm(prefix="decline"),
+    )
     if request.method == "GET":
         confirm_form.workplace_address.data = placement.offer.address
         cohort = placement.trainee.cohort
@@ -135,8 +185,13 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
         else:
             db.session.commit()
     days = intern_days([placement]).get(placement.id)
-    return render_template("placements/answer.html", placement=placement, confirm_form=confirm_form,
-                           decline_form=decline_form, days=days)
+    return render_template(
+        "placements/answer.html",
+        placement=placement,
+        confirm_form=confirm_form,
+        decline_form=decline_form,
+        days=days,
+    )
 
 
 @bp.route("/e/placement/<token>", methods=["GET", "POST"])

@@ -8,7 +8,12 @@ import sqlalchemy as sa
 from cohort.models import Trainee
 from core.clock import local_today
 from extensions import db
+from placements.models import PLACE_TAKING_STATUSES, Placement
+from placements.schedule import intern_days
 from sessions.models import AbsenceNotice, Attendance, SessionStatus, TrainingSession
+
+# Internship days carry the usual office hours; the workplace sets the real ones.
+INTERNSHIP_START, INTERNSHIP_END = time(9, 0), time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,7 @@ class ScheduleItem:
         return self.status == SessionStatus.CANCELLED
 
     def as_json(self) -> dict:
-        return {
+        data = {
             "date": self.date.isoformat(),
             "kind": self.kind,
             "start_time": self.start_time.strftime("%H:%M"),
@@ -39,6 +44,9 @@ class ScheduleItem:
             "location": self.location,
             "status": self.status,
         }
+        if self.kind == "internship":
+            data.update(municipality=self.title, supervisor=self.trainer)
+        return data
 
 
 def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleItem]:
@@ -63,7 +71,7 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
         ).all()
     )
     location = trainee.cohort.location
-    return [
+    sessions_items = [
         ScheduleItem(
             date=s.date,
             kind=s.kind,
@@ -78,4 +86,35 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
             absence_reason=absences.get(s.id),
         )
         for s in sessions
+    ]
+    return sorted(sessions_items + internship_items(trainee), key=lambda i: (i.date, i.start_time))
+
+
+def internship_items(trainee: Trainee) -> list[ScheduleItem]:
+    """The confirmed internship's days at the workplace, with municipality and supervisor."""
+    placement = db.session.scalar(
+        sa.select(Placement).where(
+            Placement.trainee_id == trainee.id,
+            Placement.cohort_id == trainee.cohort_id,
+            Placement.status.in_(PLACE_TAKING_STATUSES),
+        )
+    )
+    if placement is None:
+        return []
+    days = intern_days([placement])[placement.id].internship_days
+    if trainee.is_withdrawn and trainee.withdrawn_on:
+        days = [d for d in days if d <= trainee.withdrawn_on]
+    title = placement.offer.municipality.name
+    return [
+        ScheduleItem(
+            date=day,
+            kind="internship",
+            start_time=INTERNSHIP_START,
+            end_time=INTERNSHIP_END,
+            title=title,
+            location=placement.workplace_address,
+            status=SessionStatus.SCHEDULED,
+            trainer=placement.supervisor_name or None,
+        )
+        for day in days
     ]

@@ -1,0 +1,126 @@
+"""Municipalities, internship offers and placements: thin views over the placement services."""
+
+import sqlalchemy as sa
+from flask import g, jsonify
+
+from accounts.models import Role
+from api.blueprint import bp, json_body, require_role
+from cohort.access import cohorts_for
+from cohort.models import Trainee
+from core.errors import ValidationError
+from core.scope import one_or_404
+from extensions import db
+from placements import municipality_services, services
+from placements.access import municipalities_for, offers_for, placements_for
+from placements.models import InternshipOffer, Municipality, Placement
+from reminders.mail import send_queued_mail
+
+
+def municipality_json(municipality: Municipality) -> dict:
+    return {
+        "id": municipality.id,
+        "name": municipality.name,
+        "cbs_code": municipality.cbs_code,
+        "province": municipality.province,
+        "address": municipality.address,
+    }
+
+
+def offer_json(offer: InternshipOffer) -> dict:
+    return {
+        "id": offer.id,
+        "municipality_id": offer.municipality_id,
+        "cohort_id": offer.cohort_id,
+        "places": offer.places,
+        "places_free": offer.places_free,
+        "department": offer.department,
+        "address": offer.address,
+    }
+
+
+def placement_json(placement: Placement) -> dict:
+    return {
+        "id": placement.id,
+        "trainee_id": placement.trainee_id,
+        "offer_id": placement.offer_id,
+        "status": placement.status,
+        "supervisor_name": placement.supervisor_name or None,
+        "weekdays": placement.weekdays.split(",") if placement.weekdays else [],
+    }
+
+
+@bp.post("/municipalities")
+def create_municipality():
+    require_role(Role.MANAGER)
+    municipality = municipality_services.create_municipality(json_body())
+    db.session.commit()
+    return jsonify(municipality_json(municipality)), 201
+
+
+@bp.get("/municipalities")
+def list_municipalities():
+    rows = db.session.scalars(municipalities_for(g.api_user).order_by(Municipality.name)).all()
+    return jsonify([municipality_json(m) for m in rows])
+
+
+@bp.post("/municipalities/<int:municipality_id>/offers")
+def create_offer(municipality_id: int):
+    municipality = one_or_404(municipalities_for(g.api_user), municipality_id)
+    require_role(Role.MANAGER)
+    offer = municipality_services.create_offer(municipality, json_body())
+    db.session.commit()
+    return jsonify(offer_json(offer)), 201
+
+
+@bp.get("/offers/<int:offer_id>")
+def get_offer(offer_id: int):
+    return jsonify(offer_json(one_or_404(offers_for(g.api_user), offer_id)))
+
+
+@bp.post("/placements")
+def propose():
+    require_role(Role.MANAGER)
+    data = json_body()
+    trainee = one_or_404(sa.select(Trainee), _int(data, "trainee_id"))
+    offer = one_or_404(offers_for(g.api_user), _int(data, "offer_id"))
+    placement = services.propose(trainee, offer, g.api_user)
+    db.session.commit()
+    send_queued_mail()
+    return jsonify(placement_json(placement)), 201
+
+
+def _int(data: dict, name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{name} must be a whole number.", {name: "required, a whole number"})
+    return value
+
+
+@bp.get("/placements/<int:placement_id>")
+def get_placement(placement_id: int):
+    return jsonify(placement_json(one_or_404(placements_for(g.api_user), placement_id)))
+
+
+@bp.post("/placements/<int:placement_id>/confirm")
+def confirm(placement_id: int):
+    placement = one_or_404(placements_for(g.api_user), placement_id)
+    require_role(Role.MANAGER, Role.MUNICIPALITY)
+    services.confirm(placement, json_body(), g.api_user)
+    db.session.commit()
+    return jsonify(placement_json(placement))
+
+
+@bp.post("/placements/<int:placement_id>/decline")
+def decline(placement_id: int):
+    placement = one_or_404(placements_for(g.api_user), placement_id)
+    require_role(Role.MANAGER, Role.MUNICIPALITY)
+    services.decline(placement, json_body().get("reason"), g.api_user)
+    db.session.commit()
+    return jsonify(placement_json(placement))
+
+
+@bp.get("/cohorts/<int:cohort_id>/placement-status")
+def placement_status(cohort_id: int):
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    require_role(Role.MANAGER, Role.TRAINER)
+    return jsonify(services.placement_status(cohort))

@@ -1,0 +1,248 @@
+"""Placements: proposals, answers from the portal and the e-mail link, capacity under concurrency,
+internship days, and who sees what."""
+
+import re
+import threading
+from datetime import date
+from email import message_from_bytes, policy
+
+import pytest
+import sqlalchemy as sa
+
+from accounts.models import Role
+from cohort.models import Cohort
+from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+from core.errors import ConflictError
+from extensions import db
+from placements import services
+from placements.links import make_token
+from placements.matching import OfferOption, rank_offers, working_days_until
+from placements.models import InternshipOffer, Placement
+from placements.schedule import intern_days
+from sessions.schedule import schedule_for
+from tests.conftest import post_form
+from tests.factories import make_municipality, make_user
+
+SUPERVISOR = {"supervisor_name": "Eva de Boer", "supervisor_email": "eva@gemeente.example"}
+
+
+def cohort_starting(start: date, name: str = "Utrecht") -> Cohort:
+    cohort, _ = save_cohort(None, CohortInput(name=name, template=default_template(), start_date=start))
+    db.session.commit()
+    return cohort
+
+
+@pytest.fixture
+def setting(app, manager):
+    """A cohort whose internship starts in spring 2027, a host municipality with a contact, trainees."""
+    cohort = cohort_starting(date(2027, 3, 29))  # internship from 10 May 2027
+    municipality = make_municipality("Utrecht")
+    contact = make_user(Role.MUNICIPALITY, municipality_id=municipality.id)
+    offer = InternshipOffer(municipality_id=municipality.id, cohort_id=cohort.id, places=1, address="Stadsplateau 1")
+    trainees = [enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}@mail.example") for n in range(2)]
+    db.session.add(offer)
+    db.session.commit()
+    return {"cohort": cohort, "municipality": municipality, "contact": contact, "offer": offer, "trainees": trainees,
+            "manager": manager}
+
+
+def propose(setting, n=0) -> Placement:
+    placement = services.propose(setting["trainees"][n], setting["offer"], setting["manager"])
+    db.session.commit()
+    return placement
+
+
+def test_ranking_puts_the_home_municipality_first_then_the_province():
+    offers = [OfferOption(1, 10, "Zeist", "Utrecht", 1), OfferOption(2, 20, "Tilburg", "Noord-Brabant", 3),
+              OfferOption(3, 30, "Amersfoort", "Utrecht", 2), OfferOption(4, 40, "Houten", "Utrecht", 0)]
+    ranked = rank_offers(10, "Utrecht", offers)
+    assert [(s.offer.offer_id, s.match) for s in ranked] == [
+        (1, "home_municipality"), (3, "province"), (2, "elsewhere")]  # Houten has no free place
+
+
+def test_working_days_skip_weekends_and_holidays():
+    # Friday 1 May 2026 to Monday 11 May 2026: 4-8 May are working days (Bevrijdingsdag is no holiday in 2026).
+    assert working_days_until(date(2026, 5, 1), date(2026, 5, 11)) == 5
+    assert working_days_until(date(2026, 5, 1), date(2026, 5, 11), [date(2026, 5, 5)]) == 4
+
+
+def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password(
+    setting, manager_client, smtp_config, client
+):
+    trainee, offer = setting["trainees"][0], setting["offer"]
+    response = post_form(manager_client, f"/cohorts/{setting['cohort'].id}/placements",
+                         {"trainee_id": trainee.id, "offer_id": offer.id})
+    assert response.status_code == 302
+    [envelope] = smtp_config.messages
+    assert envelope.rcpt_tos == [setting["contact"].email]
+    body = message_from_bytes(envelope.content, policy=policy.default).get_body(("plain",)).get_content()
+    link = re.search(r"http://localhost(/e/placement/[\w.-]+)", body).group(1)
+    page = client.get(link).get_data(as_text=True)
+    assert trainee.name in page
+    form = {"confirm-supervisor_name": "Eva de Boer", "confirm-supervisor_email": "eva@gemeente.example",
+            "confirm-weekdays": ["mon", "tue", "wed", "thu"], "action": "confirm"}
+    answered = post_form(client, link, form).get_data(as_text=True)
+    assert "Beantwoord: Bevestigd" in answered
+    placement = db.session.scalar(sa.select(Placement))
+    assert placement.status == "confirmed" and placement.supervisor_name == "Eva de Boer"
+    assert [e.to_status for e in placement.events] == ["proposed", "confirmed"]
+    assert placement.events[1].actor_label == "e-maillink"
+    db.session.refresh(offer)
+    assert offer.places_taken == 1
+
+
+def test_the_internship_days_are_never_the_return_day(setting, client):
+    placement = propose(setting)
+    link = f"/e/placement/{make_token(placement.id, 'answer')}"
+    form = {**{f"confirm-{k}": v for k, v in SUPERVISOR.items()}, "confirm-weekdays": ["thu", "fri"],
+            "action": "confirm"}
+    page = post_form(client, link, form).get_data(as_text=True)
+    assert "Niet op de terugkomdag" in page
+    db.session.refresh(placement)
+    assert placement.status == "proposed"
+
+
+@pytest.mark.parametrize("case", ["tampered", "other purpose", "expired", "unknown placement"])
+def test_a_bad_link_answers_404_and_changes_nothing(setting, client, monkeypatch, case):
+    placement = propose(setting)
+    token = {
+        "tampered": make_token(placement.id, "answer")[:-2] + "xx",
+        "other purpose": make_token(placement.id, "evaluation-final"),
+        "unknown placement": make_token(placement.id + 99, "answer"),
+        "expired": None,
+    }[case]
+    if case == "expired":
+        monkeypatch.setattr("time.time", lambda: 1_000_000_000.0)  # 2001: long before now
+        token = make_token(placement.id, "answer")
+        monkeypatch.undo()
+    assert client.get(f"/e/placement/{token}").status_code == 404
+    db.session.refresh(placement)
+    assert placement.status == "proposed"
+
+
+def test_a_link_answers_only_its_own_placement(setting, client):
+    first = propose(setting, 0)
+    link = f"/e/placement/{make_token(first.id, 'answer')}"
+    post_form(client, link, {"decline-reason": "Geen begeleider vrij", "action": "decline"})
+    db.session.refresh(first)
+    assert first.status == "declined"
+    # The same link cannot act again, and a new proposal for the freed trainee is possible.
+    post_form(client, link, {"decline-reason": "nogmaals", "action": "decline"})
+    assert [e.to_status for e in first.events] == ["proposed", "declined"]
+    second = propose(setting, 0)
+    assert second.id != first.id
+
+
+def test_a_contact_sees_only_their_own_municipalitys_proposals(setting, make_client):
+    placement = propose(setting)
+    own = make_client(setting["contact"])
+    assert setting["trainees"][0].name in own.get("/portal").get_data(as_text=True)
+    assert own.get(f"/portal/placements/{placement.id}").status_code == 200
+    other = make_client(make_user(Role.MUNICIPALITY))
+    assert setting["trainees"][0].name not in other.get("/portal").get_data(as_text=True)
+    assert other.get(f"/portal/placements/{placement.id}").status_code == 404
+
+
+def test_a_trainee_has_at_most_one_open_placement(setting):
+    propose(setting)
+    with pytest.raises(ConflictError):
+        services.propose(setting["trainees"][0], setting["offer"], setting["manager"])
+
+
+def test_two_confirmations_for_the_last_place_at_once_only_one_succeeds(setting, app):
+    """Two threads, two connections to one database file: exactly one takes the place."""
+    setting["offer"].places = 2
+    db.session.commit()
+    first, second = propose(setting, 0), propose(setting, 1)
+    setting["offer"].places = 1  # one place left for two proposals
+    db.session.commit()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def answer(placement_id: int) -> None:
+        with app.app_context():
+            placement = db.session.get(Placement, placement_id)
+            barrier.wait()
+            try:
+                services.confirm(placement, SUPERVISOR, None, "test")
+                db.session.commit()
+                outcomes.append("confirmed")
+            except ConflictError:
+                db.session.rollback()
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=answer, args=(p.id,)) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["confirmed", "conflict"]
+    db.session.expire_all()
+    assert db.session.get(InternshipOffer, setting["offer"].id).places_taken == 1
+    assert sorted(p.status for p in db.session.scalars(sa.select(Placement))) == ["confirmed", "proposed"]
+
+
+def test_the_database_refuses_more_confirmed_places_than_offered(setting):
+    offer = setting["offer"]
+    offer.places_taken = 2  # more than its one place
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_internship_days_avoid_hemelvaartsdag_pinkstermaandag_and_return_days(setting):
+    placement = propose(setting)
+    services.confirm(placement, {**SUPERVISOR, "weekdays": ["mon", "tue", "wed", "thu"]}, None, "test")
+    db.session.commit()
+    days = intern_days([placement])[placement.id]
+    # Internship 10 May – 4 July 2027; Hemelvaartsdag Thursday 6 May is before it, so check Pinksteren:
+    assert date(2027, 5, 17) not in days.internship_days  # Tweede Pinksterdag
+    assert date(2027, 5, 18) in days.internship_days
+    assert all(d.weekday() < 4 for d in days.internship_days)
+    assert date(2027, 5, 14) in days.return_days  # Fridays are return days
+    items = schedule_for(setting["trainees"][0])
+    internship = [i for i in items if i.kind == "internship"]
+    assert internship and internship[0].title == "Utrecht" and internship[0].trainer == "Eva de Boer"
+    assert not {i.date for i in internship} & {i.date for i in items if i.kind == "return_day"}
+
+
+def test_hemelvaartsdag_inside_the_internship_is_no_internship_day(app, manager):
+    cohort = cohort_starting(date(2026, 3, 30), "Zeist")  # internship 11 May – 5 July 2026
+    municipality = make_municipality("Zeist")
+    offer = InternshipOffer(municipality_id=municipality.id, cohort_id=cohort.id, places=1)
+    trainee = enrol_trainee(cohort, name="Amina", email="amina@mail.example")
+    db.session.add(offer)
+    db.session.commit()
+    placement = services.propose(trainee, offer, manager)
+    services.confirm(placement, {**SUPERVISOR, "weekdays": ["mon", "thu"]}, None, "test")
+    db.session.commit()
+    days = intern_days([placement])[placement.id].internship_days
+    assert date(2026, 5, 14) not in days  # Hemelvaartsdag
+    assert date(2026, 5, 25) not in days  # Tweede Pinksterdag
+    assert date(2026, 5, 21) in days and date(2026, 5, 11) in days
+    assert min(days) >= date(2026, 5, 11) and max(days) <= date(2026, 7, 5)
+
+
+def test_the_shortage_view_counts_and_suggests(setting, manager_client):
+    propose(setting, 0)
+    page = manager_client.get(f"/cohorts/{setting['cohort'].id}/placements").get_data(as_text=True)
+    assert setting["trainees"][1].name in page  # still without a place
+    status = services.placement_status(setting["cohort"])
+    assert status == {"trainees": 2, "confirmed": 0, "proposed": 1, "unplaced": 2, "places_offered": 1,
+                      "places_free": 1}
+
+
+def test_starting_the_internship_makes_a_confirmed_placement_active(setting):
+    placement = propose(setting)
+    services.confirm(placement, SUPERVISOR, None, "test")
+    db.session.commit()
+    assert services.activate_started(date(2027, 5, 9)) == 0
+    assert services.activate_started(date(2027, 5, 10)) == 1
+    assert placement.status == "active" and placement.events[-1].actor_label == "scheduler"
+
+
+def test_other_roles_cannot_use_the_manager_pages(setting, trainee_client, make_client):
+    url = f"/cohorts/{setting['cohort'].id}/placements"
+    assert trainee_client.get(url).status_code == 403
+    assert make_client(setting["contact"]).get(url).status_code == 403
