@@ -27,9 +27,7 @@ bp = Blueprint("programmes", __name__)
 @role_required(Role.MANAGER)
 def index():
     programmes = db.session.scalars(sa.select(ProgrammeTemplate).order_by(ProgrammeTemplate.name)).all()
-    return render_template(
-        "cohort/programmes.html", programmes=programmes, day_names=dict(weekday_choices())
-    )
+    return render_template("cohort/programmes.html", programmes=programmes, day_names=dict(weekday_choices()))
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])

@@ -6,7 +6,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.clock import local_today
 from extensions import db
+from placements.services import activate_started
 from reminders.heartbeat import record_heartbeat
 from reminders.mail import dispatch_due
 
@@ -18,6 +20,7 @@ def run_tick(app) -> None:
     with app.app_context():
         try:
             record_heartbeat()
+            activate_started(local_today(app.config["TIMEZONE"]))
             db.session.commit()
             counts = dispatch_due()
             if counts["sent"] or counts["failed"]:

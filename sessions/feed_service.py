@@ -26,11 +26,13 @@ from sqlalchemy.orm import joinedload
 from accounts.models import Role, User
 from cohort.access import cohorts_for
 from cohort.models import Cohort, Trainee, new_calendar_salt
-from core.clock import local_today
+from core.clock import local_today, utcnow
 from core.urls import external_url
 from extensions import db
+from placements.models import Placement
 from sessions.calendar import CalendarEvent, build_calendar, local_datetime
 from sessions.models import SessionKind, TrainingSession
+from sessions.schedule import internship_items
 
 TOKEN_LENGTH = 32
 # Part of every ETag: raise it when the calendar text changes shape (new field, new wording),
@@ -56,6 +58,7 @@ class Feed:
     language: str
     identity: str
     until: date | None = None
+    trainee: Trainee | None = None  # a trainee's own feed also shows their internship days
 
 
 # --- Links --------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
         return None
     trainee = row.Trainee
     identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"
-    return Feed(trainee.cohort, row.language or "nl", identity, history_cutoff(trainee, _today()))
+    return Feed(trainee.cohort, row.language or "nl", identity, history_cutoff(trainee, _today()), trainee)
 
 
 def find_cohort_feed(cohort_id: int, user_id: int, token: str) -> Feed | None:
@@ -178,8 +181,42 @@ def feed_etag(feed: Feed) -> str:
         str(last_update),
         sequences,
         last_id,
+        _placement_version(feed),
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def _placement_version(feed: Feed) -> list:
+    """What of the trainee's placements shows in the feed; a confirmation changes the ETag."""
+    if feed.trainee is None:
+        return []
+    rows = db.session.execute(
+        sa.select(Placement.id, Placement.status, Placement.weekdays, Placement.answered_at).where(
+            Placement.trainee_id == feed.trainee.id
+        )
+    )
+    return [[str(value) for value in row] for row in rows]
+
+
+def _internship_events(feed: Feed, domain: str, tz_name: str) -> list[CalendarEvent]:
+    if feed.trainee is None:
+        return []
+    items = internship_items(feed.trainee)
+    return [
+        CalendarEvent(
+            uid=f"internship-{feed.trainee.id}-{item.date.isoformat()}@{domain}",
+            title=_("Internship: %(municipality)s", municipality=item.title),
+            start=local_datetime(item.date, item.start_time, tz_name),
+            end=local_datetime(item.date, item.end_time, tz_name),
+            location=item.location,
+            description=_("Supervisor: %(name)s", name=item.trainer) if item.trainer else "",
+            sequence=0,
+            is_cancelled=False,
+            stamp=feed.cohort.planned_at or utcnow(),
+        )
+        for item in items
+        if feed.until is None or item.date < feed.until
+    ]
 
 
 def _description(sess: TrainingSession) -> str:
@@ -220,4 +257,5 @@ def feed_calendar(feed: Feed) -> bytes:
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     tz_name = current_app.config["TIMEZONE"]
     name = _("Schedule – %(cohort)s", cohort=feed.cohort.name)
-    return build_calendar(name, (_event(sess, feed.cohort, domain, tz_name) for sess in sessions))
+    events = [_event(sess, feed.cohort, domain, tz_name) for sess in sessions]
+    return build_calendar(name, events + _internship_events(feed, domain, tz_name))

@@ -246,3 +246,21 @@ def test_other_roles_cannot_use_the_manager_pages(setting, trainee_client, make_
     url = f"/cohorts/{setting['cohort'].id}/placements"
     assert trainee_client.get(url).status_code == 403
     assert make_client(setting["contact"]).get(url).status_code == 403
+
+
+def test_the_trainees_calendar_feed_shows_the_confirmed_internship_days(setting, client):
+    from icalendar import Calendar
+
+    from sessions.feed_service import trainee_feed_url
+
+    trainee = setting["trainees"][0]
+    url = trainee_feed_url(trainee).removeprefix("http://localhost")
+    before = client.get(url)
+    placement = propose(setting)
+    services.confirm(placement, {**SUPERVISOR, "weekdays": ["mon", "tue"]}, None, "test")
+    db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200  # the confirmation changed the feed
+    events = [e for e in Calendar.from_ical(after.data).walk("VEVENT") if str(e["UID"]).startswith("internship-")]
+    assert events and all(e.decoded("DTSTART").weekday() in (0, 1) for e in events)
+    assert date(2027, 5, 17) not in {e.decoded("DTSTART").date() for e in events}  # Tweede Pinksterdag
