@@ -12,7 +12,8 @@ from accounts.services import create_user
 from cohort.models import Closure, Cohort, Trainee, TraineeStatus
 from cohort.services import CohortInput, default_template, save_cohort, seed_default_templates
 from extensions import db
-from placements.models import Municipality
+from placements.models import InternshipOffer, Municipality
+from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
 from sessions.services import record_attendance, report_absence
 
@@ -26,13 +27,14 @@ MUNICIPALITIES = [
     ("Tilburg", "GM0855", "Noord-Brabant", "Stadhuisplein 130, 5038 TC Tilburg"),
 ]
 
+# The last one's proposal waits for the demo municipality contact (Utrecht) to answer.
 RUNNING_TRAINEES = [
     ("Amina Yusuf", "GM0344"),
-    ("Tesfay Gebremedhin", "GM0344"),
     ("Rahaf Al-Hassan", "GM0307"),
     ("Dawit Tesfaye", "GM0479"),
     ("Nour Haddad", "GM0202"),
     ("Samir Rahimi", "GM0855"),
+    ("Tesfay Gebremedhin", "GM0344"),
 ]
 PLANNED_TRAINEES = [
     ("Fatima Osman", "GM0344"),
@@ -107,6 +109,26 @@ def _assign_trainer(cohort: Cohort, trainer: User) -> None:
         sess.trainer_id = trainer.id
 
 
+def _place_interns(cohort: Cohort, trainees: list[Trainee], municipalities: dict, manager: User,
+                   today: date) -> None:
+    """Every trainee of the running cohort placed near home, except the last: proposed, awaiting an answer."""
+    offers = {}
+    for trainee in trainees:
+        municipality = trainee.home_municipality
+        if municipality.id not in offers:
+            offers[municipality.id] = InternshipOffer(
+                municipality=municipality, cohort=cohort, places=3, department="Team Inburgering",
+                address=municipality.address, supervisor_name="Sanne de Vries")
+            db.session.add(offers[municipality.id])
+    db.session.flush()
+    for n, trainee in enumerate(trainees):
+        placement = propose(trainee, offers[trainee.home_municipality_id], manager)
+        if n < len(trainees) - 1:
+            confirm(placement, {"supervisor_name": "Sanne de Vries", "supervisor_email": "s.devries@gemeente.example",
+                                "supervisor_phone": "030-2860000"}, None, "demo")
+    activate_started(today)
+
+
 def load_demo(today: date) -> None:
     """Fill an empty database; the running cohort is in its internship phase on `today`."""
     seed_default_templates()
@@ -139,6 +161,10 @@ def load_demo(today: date) -> None:
     for cohort in (running, planned):
         _assign_trainer(cohort, users[Role.TRAINER])
     _past_attendance(running, running_trainees, today, users[Role.TRAINER])
+    _place_interns(running, running_trainees, municipalities, users[Role.MANAGER], today)
+    for code in ("GM0344", "GM0307", "GM0479"):
+        db.session.add(InternshipOffer(municipality=municipalities[code], cohort=planned, places=2,
+                                       department="Team Inburgering"))
     next_return_day = db.session.scalar(
         sa.select(TrainingSession)
         .where(TrainingSession.cohort_id == running.id, TrainingSession.date > today)

@@ -5,8 +5,9 @@ Rules where the brief left room:
 - A template is checked with the planner's own rules (``planning.validate_settings``) on a
   sample Monday, so a template that saves can always be planned.
 - Without a return day, the return times and week are not stored (all None).
-- The short name (slug) may change only while no cohort uses the template: the API and other
-  systems name a programme by its slug, and a cohort's programme must keep its name.
+- The short name (slug) is lowercased, then must be lowercase letters, digits and single hyphens.
+  It may change only while no cohort uses the template: the API names a cohort's programme by
+  its slug, so that name must stay stable for the cohorts (and clients) that use it.
 - There is always one default template: ticking it on one un-defaults the others; unticking it
   on the default itself is refused (make another template the default instead).
 - Saving a template never re-plans cohorts; a cohort is re-planned from its own settings page.
@@ -54,7 +55,6 @@ def save_template(template: ProgrammeTemplate | None, values: dict) -> Programme
             ProgrammeTemplate.id != template.id, ProgrammeTemplate.is_default.is_(True)
         )
         db.session.execute(others.values(is_default=False))
-    db.session.flush()
     return template
 
 

@@ -13,6 +13,7 @@ NAVIGATION = {
     Role.MANAGER: [
         ("reports.dashboard", _l("Overview")),
         ("cohorts.index", _l("Groups")),
+        ("municipalities.index", _l("Municipalities")),
         ("programmes.index", _l("Programmes")),
         ("accounts.users", _l("Users")),
         ("reminders.outbox", _l("Messages")),

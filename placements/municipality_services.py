@@ -21,6 +21,7 @@ from accounts.services import create_user, find_user_by_email
 from cohort.models import Cohort
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
+from core.urls import external_url
 from extensions import db
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
 from reminders.mail import queue_message
