@@ -169,6 +169,77 @@ ATTENDANCE_INPUT = _list(
 )
 
 
+MUNICIPALITY = _object(
+    {
+        "id": ID,
+        "name": {"type": "string"},
+        "cbs_code": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+        "province": {"type": "string"},
+        "address": {"type": "string"},
+    }
+)
+MUNICIPALITY_INPUT = _object(
+    {
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "cbs_code": {"type": "string", "pattern": "^GM[0-9]{4}$"},
+        "province": {"type": "string"},
+        "address": {"type": "string", "maxLength": 200},
+    },
+    required=("name", "cbs_code", "province"),
+)
+OFFER = _object(
+    {
+        "id": ID,
+        "municipality_id": ID,
+        "cohort_id": {"type": "integer", "nullable": True},
+        "places": {"type": "integer"},
+        "places_free": {"type": "integer"},
+        "department": {"type": "string"},
+        "address": {"type": "string"},
+    }
+)
+OFFER_INPUT = _object(
+    {
+        "cohort_id": ID,
+        "places": {"type": "integer", "minimum": 1, "maximum": 50},
+        "department": {"type": "string", "maxLength": 120},
+        "address": {"type": "string", "maxLength": 200},
+    },
+    required=("cohort_id", "places"),
+)
+PLACEMENT_STATUS = {
+    "type": "string",
+    "enum": ["proposed", "confirmed", "declined", "withdrawn", "active", "completed", "ended_early"],
+}
+PLACEMENT = _object(
+    {
+        "id": ID,
+        "trainee_id": ID,
+        "offer_id": ID,
+        "status": PLACEMENT_STATUS,
+        "supervisor_name": NULLABLE_STRING,
+        "weekdays": _list(WEEKDAY),
+    }
+)
+PLACEMENT_INPUT = _object({"trainee_id": ID, "offer_id": ID})
+CONFIRM_INPUT = _object(
+    {
+        "supervisor_name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "supervisor_email": {"type": "string", "format": "email"},
+        "supervisor_phone": {"type": "string", "maxLength": 40},
+        "weekdays": _list(WEEKDAY),
+    },
+    required=("supervisor_name", "supervisor_email"),
+)
+DECLINE_INPUT = _object({"reason": {"type": "string", "minLength": 1, "maxLength": 500}})
+PLACEMENT_STATUS_COUNTS = _object(
+    {
+        name: {"type": "integer"}
+        for name in ("trainees", "confirmed", "proposed", "unplaced", "places_offered", "places_free")
+    }
+)
+
+
 def _path_id(name: str) -> list[dict]:
     return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
 
@@ -227,6 +298,67 @@ PATHS = {
     "/trainees/{trainee_id}/schedule": {
         "parameters": _path_id("trainee_id"),
         "get": _operation("The trainee's schedule in date order", _list(SCHEDULE_ITEM), errors=("404",)),
+    },
+    "/municipalities": {
+        "get": _operation("Municipalities the caller may see", _list(MUNICIPALITY)),
+        "post": _operation(
+            "Add a municipality (managers)",
+            MUNICIPALITY,
+            status="201",
+            body=MUNICIPALITY_INPUT,
+            errors=("400", "403", "409"),
+        ),
+    },
+    "/municipalities/{municipality_id}/offers": {
+        "parameters": _path_id("municipality_id"),
+        "post": _operation(
+            "Add an internship offer (managers)",
+            OFFER,
+            status="201",
+            body=OFFER_INPUT,
+            errors=("400", "403", "404"),
+        ),
+    },
+    "/offers/{offer_id}": {
+        "parameters": _path_id("offer_id"),
+        "get": _operation("One internship offer", OFFER, errors=("404",)),
+    },
+    "/placements": {
+        "post": _operation(
+            "Propose a trainee for an offer (managers)",
+            PLACEMENT,
+            status="201",
+            body=PLACEMENT_INPUT,
+            errors=("400", "403", "404", "409"),
+        )
+    },
+    "/placements/{placement_id}": {
+        "parameters": _path_id("placement_id"),
+        "get": _operation("One placement", PLACEMENT, errors=("404",)),
+    },
+    "/placements/{placement_id}/confirm": {
+        "parameters": _path_id("placement_id"),
+        "post": _operation(
+            "Confirm a proposal, naming the supervisor (takes a place)",
+            PLACEMENT,
+            body=CONFIRM_INPUT,
+            errors=("400", "403", "404", "409"),
+        ),
+    },
+    "/placements/{placement_id}/decline": {
+        "parameters": _path_id("placement_id"),
+        "post": _operation(
+            "Decline a proposal with a reason",
+            PLACEMENT,
+            body=DECLINE_INPUT,
+            errors=("400", "403", "404", "409"),
+        ),
+    },
+    "/cohorts/{cohort_id}/placement-status": {
+        "parameters": _path_id("cohort_id"),
+        "get": _operation(
+            "Places needed, offered, confirmed and proposed", PLACEMENT_STATUS_COUNTS, errors=("403", "404")
+        ),
     },
 }
 

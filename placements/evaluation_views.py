@@ -73,7 +73,7 @@ def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str
 @bp.route(f"/evaluations/<int:placement_id>/{KIND_PATH}", methods=["GET", "POST"])
 @role_required(Role.MANAGER, Role.MUNICIPALITY)
 def fill_in(placement_id: int, kind: str):
-    placement = db.session.get(Placement, placement_id)
+    placement = one_or_404(placements_for(current_user), placement_id)
     done_url = url_for("evaluations.show", placement_id=placement.id, kind=kind)
     return _form_page(placement, kind, current_user.name, done_url)
 
@@ -103,7 +103,7 @@ def _link_invalid():
 @bp.get(f"/evaluations/<int:placement_id>/{KIND_PATH}/view")
 @role_required(Role.MANAGER, Role.MUNICIPALITY, Role.TRAINEE)
 def show(placement_id: int, kind: str):
-    placement = db.session.get(Placement, placement_id)
+    placement = one_or_404(placements_for(current_user), placement_id)
     evaluation = services.find_evaluation(placement.id, kind)
     scores = evaluation.scores if evaluation else {}
     return render_template(

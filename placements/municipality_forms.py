@@ -37,7 +37,7 @@ class MunicipalityForm(FlaskForm):
         validators=[InputRequired(), Length(max=20)],
         description=_l("GM and four digits, like GM0344."),
     )
-    province = SelectField(_l("Province"), choices=province_choices)
+    province = SelectField(_l("Province"), choices=province_choices, default="")
     address = StringField(_l("Address"), validators=[Length(max=200)])
 
     def values(self) -> dict:
@@ -81,7 +81,9 @@ class OfferForm(FlaskForm):
 class PublicOfferForm(FlaskForm):
     """The public page. `website` is a trap for robots: hidden from people, so never filled in."""
 
-    organisation = StringField(_l("Municipality or organisation"), validators=[InputRequired(), Length(max=120)])
+    organisation = StringField(
+        _l("Municipality or organisation"), validators=[InputRequired(), Length(max=120)]
+    )
     contact_name = StringField(_l("Your name"), validators=[InputRequired(), Length(max=120)])
     contact_email = EmailField(
         _l("Your e-mail address"),
@@ -135,14 +137,15 @@ class ApproveForm(NoCsrfForm):
     cbs_code = StringField(
         _l("CBS code"), validators=[Length(max=20)], description=_l("GM and four digits, like GM0344.")
     )
-    province = SelectField(_l("Province"), choices=province_choices)
+    province = SelectField(_l("Province"), choices=province_choices, default="")
     cohort_id = SelectField(_l("Group"), coerce=optional_id, validators=[Optional()])
     period_start = DateField(_l("First day"), validators=[Optional()])
     period_end = DateField(_l("Last day"), validators=[Optional()])
 
     def values(self) -> dict:
         return _values(
-            self, ("municipality_id", "name", "cbs_code", "province", "cohort_id", "period_start", "period_end")
+            self,
+            ("municipality_id", "name", "cbs_code", "province", "cohort_id", "period_start", "period_end"),
         )
 
 

@@ -458,6 +458,7 @@ def approve_submission(submission: OfferSubmission, values: dict) -> InternshipO
             "offer_received_approved",
             municipality=municipality,
             invited=invited,
+            login_url=external_url("accounts.login"),
         )
     return offer
 

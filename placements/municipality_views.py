@@ -16,8 +16,14 @@ from core.scope import one_or_404
 from extensions import db
 from placements import municipality_services as services
 from placements.access import municipalities_for
-from placements.municipality_forms import ApproveForm, MunicipalityForm, OfferForm, PublicOfferForm, RejectForm
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
+from placements.municipality_forms import (
+    ApproveForm,
+    MunicipalityForm,
+    OfferForm,
+    PublicOfferForm,
+    RejectForm,
+)
 from reminders.mail import send_queued_mail
 
 bp = Blueprint("municipalities", __name__)

@@ -17,6 +17,7 @@ from core.scope import one_or_404
 from extensions import db
 from placements import services
 from placements.access import municipalities_for, placements_for
+from placements.evaluation_services import missing_evaluations
 from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, ProposeForm, ReasonForm
 from placements.links import read_token
 from placements.matching import OfferOption, rank_offers, working_days_until
@@ -153,6 +154,7 @@ def portal():
         absences=absences,
         days=intern_days(interns),
         contacts=_contacts(municipality.id),
+        due_evaluations=missing_evaluations(municipality_id=municipality.id),
     )
 
 

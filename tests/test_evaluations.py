@@ -72,9 +72,8 @@ def test_scores_must_be_given_for_every_criterion_from_1_to_5():
         "cooperation": "out_of_range",
     }
     assert evaluations.validate_scores({}) == dict.fromkeys(evaluations.CRITERIA, "missing")
-    assert evaluations.clean_scores({**dict.fromkeys(evaluations.CRITERIA, "2"), "extra": 4}) == dict.fromkeys(
-        evaluations.CRITERIA, 2
-    )
+    given = {**dict.fromkeys(evaluations.CRITERIA, "2"), "extra": 4}
+    assert evaluations.clean_scores(given) == dict.fromkeys(evaluations.CRITERIA, 2)
 
 
 # --- test data ---------------------------------------------------------------------------
@@ -147,7 +146,8 @@ def test_the_contact_submits_the_midterm_evaluation_through_the_portal(make_clie
     page = client.get(url).get_data(as_text=True)
     assert page.count('type="radio"') == 5 * len(evaluations.CRITERIA)
     assert "<legend>" in page and "Eva de Boer" in page
-    response = post_form(client, url, {**GOOD_SCORES, "score-dutch_at_work": "2", "comments": "Goed gesprek."})
+    data = {**GOOD_SCORES, "score-dutch_at_work": "2", "comments": "Goed gesprek."}
+    response = post_form(client, url, data)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/evaluations/{placement.id}/midterm/view")
     evaluation = saved(placement.id, "midterm")
@@ -204,7 +204,8 @@ def test_another_municipalitys_contact_gets_404_and_a_trainee_403(make_client):
     assert stranger.get(f"/evaluations/{placement.id}/midterm/view").status_code == 404
     post_form(stranger, f"/evaluations/{placement.id}/midterm", GOOD_SCORES, page="/account")
     assert saved(placement.id, "midterm") is None
-    assert trainee_client(make_client, placement).get(f"/evaluations/{placement.id}/midterm").status_code == 403
+    trainee = trainee_client(make_client, placement)
+    assert trainee.get(f"/evaluations/{placement.id}/midterm").status_code == 403
 
 
 def test_an_unknown_kind_is_not_found(make_client, manager_client):
@@ -231,7 +232,12 @@ def test_the_signed_link_works_without_login_and_records_the_supervisor(client):
 def test_a_tampered_or_other_purpose_link_is_refused(client):
     placement = place(planned_cohort(9))
     good = make_token(placement.id, "evaluation-midterm")
-    for token in (good[:-2] + ("AA" if not good.endswith("AA") else "BB"), make_token(placement.id, "answer")):
+    tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    for token in (
+        tampered,
+        make_token(placement.id, "answer"),
+        make_token(placement.id + 1000, "evaluation-midterm"),
+    ):
         response = client.get(f"/e/evaluation/{token}")
         assert response.status_code == 404
         assert 'type="radio"' not in response.get_data(as_text=True)
@@ -247,7 +253,8 @@ def token_made_days_ago(monkeypatch, placement_id: int, days: int) -> str:
 
 def test_an_evaluation_link_works_for_30_days(client, monkeypatch):
     placement = place(planned_cohort(9))
-    assert client.get(f"/e/evaluation/{token_made_days_ago(monkeypatch, placement.id, 29)}").status_code == 200
+    recent = token_made_days_ago(monkeypatch, placement.id, 29)  # older than other links may be
+    assert client.get(f"/e/evaluation/{recent}").status_code == 200
     expired = token_made_days_ago(monkeypatch, placement.id, 31)
     assert client.get(f"/e/evaluation/{expired}").status_code == 404
     response = post_form(client, f"/e/evaluation/{expired}", GOOD_SCORES, page="/login")
@@ -269,7 +276,7 @@ def test_the_trainee_reads_their_own_evaluation_and_not_anothers(make_client):
     page = client.get(f"/evaluations/{mine.id}/midterm/view").get_data(as_text=True)
     assert f"Opmerking over {mine.trainee.name}" in page
     assert "5 – " in page and "3 – " in page
-    assert f"/evaluations/{mine.id}/midterm\"" not in page  # no link to change it
+    assert f'/evaluations/{mine.id}/midterm"' not in page  # no link to change it
     assert client.get(f"/evaluations/{theirs.id}/midterm/view").status_code == 404
 
 
@@ -277,7 +284,7 @@ def test_the_manager_and_the_contact_read_it_and_see_when_it_is_not_filled_in(ma
     placement = place(planned_cohort(9))
     contact = make_client(contact_of(placement))
     url = f"/evaluations/{placement.id}/final/view"
-    assert f"/evaluations/{placement.id}/final\"" in contact.get(url).get_data(as_text=True)
+    assert f'/evaluations/{placement.id}/final"' in contact.get(url).get_data(as_text=True)
     submit_evaluation(placement, "final", dict.fromkeys(evaluations.CRITERIA, 4), "Prima stage.", "Eva")
     db.session.commit()
     assert "Prima stage." in manager_client.get(url).get_data(as_text=True)
@@ -304,7 +311,7 @@ def test_the_missing_list_shows_exactly_the_due_evaluations_without_an_answer(ma
     for absent in (not_yet, proposed, withdrawn):
         assert absent.trainee.name not in page
     assert evaluation_url(midterm_due.id, "midterm").split("/e/evaluation/")[0] + "/e/evaluation/" in page
-    assert f"/evaluations/{both_due.id}/final\"" in page
+    assert f'/evaluations/{both_due.id}/final"' in page
     assert {(d.placement_id, d.kind) for d in missing_evaluations(cohort_ids=[midterm_due.cohort_id])} == {
         (midterm_due.id, "midterm")
     }
