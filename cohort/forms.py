@@ -60,6 +60,17 @@ class CohortForm(FlaskForm):
     )
     discard_edits = BooleanField(_l("Discard changes made by hand to single sessions"))
 
+    @staticmethod
+    def data_from(cohort) -> dict:
+        """The form's starting values for an existing cohort (its overrides as stored)."""
+        return {
+            "name": cohort.name, "template": cohort.template.slug, "start_date": cohort.start_date,
+            "location": cohort.location, "capacity": cohort.capacity,
+            "training_weekdays": cohort.training_weekdays.split(",") if cohort.training_weekdays else [],
+            "return_weekday": cohort.return_weekday or "", "training_weeks": cohort.training_weeks,
+            "internship_weeks": cohort.internship_weeks, "programme_weeks": cohort.programme_weeks,
+        }
+
     def settings(self) -> dict:
         """The form's values in the shape the cohort service reads."""
         data = {

@@ -61,11 +61,7 @@ def new():
 def edit(cohort_id: int):
     """Change the settings: first a confirmation that says what will change, then the save."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
-    form = CohortForm(
-        obj=cohort,
-        template=cohort.template.slug,
-        training_weekdays=(cohort.training_weekdays or "").split(",") or None,
-    )
+    form = CohortForm(data=CohortForm.data_from(cohort))
     _template_choices(form)
     if form.validate_on_submit():
         try:

@@ -319,9 +319,14 @@ def test_accepting_creates_the_municipality_the_offer_and_the_contact(client, ma
     submission = submitted(client, cohort)
     assert "Gemeente Houten" in manager_client.get("/offers/submissions").get_data(as_text=True)
     response = approve(
-        manager_client, submission, municipality_id="", name="Houten", cbs_code="gm0321", province="Utrecht",
+        manager_client,
+        submission,
+        municipality_id="",
+        name="Houten",
+        cbs_code="gm0321",
+        province="Utrecht",
         cohort_id=cohort.id,
-    )  # fmt: skip
+    )
     municipality = db.session.scalar(sa.select(Municipality))
     assert response.headers["Location"] == f"/municipalities/{municipality.id}"
     assert (municipality.name, municipality.cbs_code) == ("Houten", "GM0321")
@@ -345,9 +350,13 @@ def test_accepting_for_an_existing_municipality_keeps_an_existing_account(client
     existing = make_user(Role.MUNICIPALITY, email="eva@houten.example", municipality_id=municipality.id)
     submission = submitted(client, coming_cohort(), cohort_id="", period="Voorjaar 2027")
     response = approve(
-        manager_client, submission, municipality_id=municipality.id, period_start="2027-03-01",
-        period_end="2027-04-26", cohort_id="",
-    )  # fmt: skip
+        manager_client,
+        submission,
+        municipality_id=municipality.id,
+        period_start="2027-03-01",
+        period_end="2027-04-26",
+        cohort_id="",
+    )
     assert response.status_code == 302
     assert count(Municipality) == 1 and count(User) == 2  # the manager and the existing contact
     offer = db.session.scalar(sa.select(InternshipOffer))
@@ -364,15 +373,27 @@ def test_a_refused_acceptance_keeps_nothing(client, manager_client):
     db.session.commit()
     submission = submitted(client, coming_cohort())
     response = approve(
-        manager_client, submission, municipality_id="", name="Houten", cbs_code="GM0321", province="Utrecht",
+        manager_client,
+        submission,
+        municipality_id="",
+        name="Houten",
+        cbs_code="GM0321",
+        province="Utrecht",
         cohort_id=submission.cohort_id,
-    )  # fmt: skip
+    )
     assert response.status_code == 409 and has_error(response, f"approve-{submission.id}-cbs_code")
     assert count(Municipality) == 1 and count(InternshipOffer) == 0 and count(User) == 1
     db.session.refresh(submission)
     assert (submission.status, submission.decided_at) == ("pending", None)
-    response = approve(manager_client, submission, municipality_id="", name="Houten", cbs_code="GM0999",
-                       province="Utrecht", cohort_id="")  # fmt: skip
+    response = approve(
+        manager_client,
+        submission,
+        municipality_id="",
+        name="Houten",
+        cbs_code="GM0999",
+        province="Utrecht",
+        cohort_id="",
+    )
     assert response.status_code == 400 and has_error(response, f"approve-{submission.id}-cohort_id")
     assert count(Municipality) == 1 and count(InternshipOffer) == 0
 
