@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +16,7 @@ from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
 from placements import municipality_services as services
-from placements.access import municipalities_for
+from placements.access import municipalities_for, offers_for
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
 from placements.municipality_forms import (
     ApproveForm,
@@ -29,14 +30,8 @@ from reminders.mail import send_queued_mail
 bp = Blueprint("municipalities", __name__)
 
 
-def offers_for(user: User) -> sa.Select:
-    """Offers of the municipalities the user may see."""
-    allowed = municipalities_for(user).with_only_columns(Municipality.id)
-    return sa.select(InternshipOffer).where(InternshipOffer.municipality_id.in_(allowed))
-
-
 def _cohort_choices(cohorts, empty_label) -> list[tuple]:
-    return [(None, empty_label)] + [(c.id, f"{c.name} ({c.start_date:%d-%m-%Y})") for c in cohorts]
+    return [(None, empty_label)] + [(c.id, f"{c.name} ({format_date(c.start_date)})") for c in cohorts]
 
 
 def _all_cohorts() -> list[Cohort]:
@@ -161,8 +156,13 @@ def edit_offer(offer_id: int):
 @bp.route("/stageplek-aanbieden", methods=["GET", "POST"])
 def offer_public():
     """No login. Protected by a honeypot field, a rate limit per address and field limits."""
-    form = PublicOfferForm()
-    form.cohort_id.choices = _cohort_choices(services.open_cohorts(), _l("Another period"))
+    form, cohorts = PublicOfferForm(), services.open_cohorts()
+    # The groups first, "another period" last; a visitor starts with the first group chosen.
+    form.cohort_id.choices = _cohort_choices(cohorts, _l("Another period"))[1:] + [
+        (None, _l("Another period"))
+    ]
+    if not form.is_submitted() and cohorts:
+        form.cohort_id.data = cohorts[0].id
     if form.is_submitted() and form.website.data:
         return redirect(url_for(".offer_thanks"))  # a robot: answer as if saved, save nothing
     status = 200
