@@ -109,23 +109,37 @@ def _assign_trainer(cohort: Cohort, trainer: User) -> None:
         sess.trainer_id = trainer.id
 
 
-def _place_interns(cohort: Cohort, trainees: list[Trainee], municipalities: dict, manager: User,
-                   today: date) -> None:
+def _place_interns(
+    cohort: Cohort, trainees: list[Trainee], municipalities: dict, manager: User, today: date
+) -> None:
     """Every trainee of the running cohort placed near home, except the last: proposed, awaiting an answer."""
     offers = {}
     for trainee in trainees:
         municipality = trainee.home_municipality
         if municipality.id not in offers:
             offers[municipality.id] = InternshipOffer(
-                municipality=municipality, cohort=cohort, places=3, department="Team Inburgering",
-                address=municipality.address, supervisor_name="Sanne de Vries")
+                municipality=municipality,
+                cohort=cohort,
+                places=3,
+                department="Team Inburgering",
+                address=municipality.address,
+                supervisor_name="Sanne de Vries",
+            )
             db.session.add(offers[municipality.id])
     db.session.flush()
     for n, trainee in enumerate(trainees):
         placement = propose(trainee, offers[trainee.home_municipality_id], manager)
         if n < len(trainees) - 1:
-            confirm(placement, {"supervisor_name": "Sanne de Vries", "supervisor_email": "s.devries@gemeente.example",
-                                "supervisor_phone": "030-2860000"}, None, "demo")
+            confirm(
+                placement,
+                {
+                    "supervisor_name": "Sanne de Vries",
+                    "supervisor_email": "s.devries@gemeente.example",
+                    "supervisor_phone": "030-2860000",
+                },
+                None,
+                "demo",
+            )
     activate_started(today)
 
 
@@ -163,8 +177,11 @@ def load_demo(today: date) -> None:
     _past_attendance(running, running_trainees, today, users[Role.TRAINER])
     _place_interns(running, running_trainees, municipalities, users[Role.MANAGER], today)
     for code in ("GM0344", "GM0307", "GM0479"):
-        db.session.add(InternshipOffer(municipality=municipalities[code], cohort=planned, places=2,
-                                       department="Team Inburgering"))
+        db.session.add(
+            InternshipOffer(
+                municipality=municipalities[code], cohort=planned, places=2, department="Team Inburgering"
+            )
+        )
     next_return_day = db.session.scalar(
         sa.select(TrainingSession)
         .where(TrainingSession.cohort_id == running.id, TrainingSession.date > today)

@@ -3,12 +3,7 @@
 from accounts.models import ApiToken, LoginFailure, OneTimeLink, User
 from cohort.models import Closure, Cohort, CohortPhase, PlanAttention, ProgrammeTemplate, Trainee
 from placements.models import (
-    Evaluation,
-    InternshipOffer,
     Municipality,
-    OfferSubmission,
-    Placement,
-    PlacementEvent,
 )
 from reminders.models import OutboxMessage, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession

@@ -64,11 +64,16 @@ class CohortForm(FlaskForm):
     def data_from(cohort) -> dict:
         """The form's starting values for an existing cohort (its overrides as stored)."""
         return {
-            "name": cohort.name, "template": cohort.template.slug, "start_date": cohort.start_date,
-            "location": cohort.location, "capacity": cohort.capacity,
+            "name": cohort.name,
+            "template": cohort.template.slug,
+            "start_date": cohort.start_date,
+            "location": cohort.location,
+            "capacity": cohort.capacity,
             "training_weekdays": cohort.training_weekdays.split(",") if cohort.training_weekdays else [],
-            "return_weekday": cohort.return_weekday or "", "training_weeks": cohort.training_weeks,
-            "internship_weeks": cohort.internship_weeks, "programme_weeks": cohort.programme_weeks,
+            "return_weekday": cohort.return_weekday or "",
+            "training_weeks": cohort.training_weeks,
+            "internship_weeks": cohort.internship_weeks,
+            "programme_weeks": cohort.programme_weeks,
         }
 
     def settings(self) -> dict:

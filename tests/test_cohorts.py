@@ -1,6 +1,5 @@
 """Planning cohorts through the pages and the API: holidays, bad input, re-planning, scope."""
 
-
 import pytest
 import sqlalchemy as sa
 
@@ -282,8 +281,12 @@ def test_the_schedule_api_lists_sessions_in_date_order_and_a_withdrawn_trainee_k
 
 
 def test_the_edit_form_starts_from_the_cohorts_own_settings(manager_api, manager_client):
-    cohort_id = create(manager_api, template="wet-inburgering", training_weekdays=["tue", "thu"]).get_json()["id"]
+    cohort_id = create(manager_api, template="wet-inburgering", training_weekdays=["tue", "thu"]).get_json()[
+        "id"
+    ]
     page = manager_client.get(f"/cohorts/{cohort_id}/edit").get_data(as_text=True)
     assert '<option selected value="wet-inburgering">' in page
     assert 'checked id="training_weekdays-3" name="training_weekdays" type="checkbox" value="thu"' in page
-    assert 'id="training_weekdays-2" name="training_weekdays" type="checkbox" value="wed"' in page  # unchecked
+    assert (
+        'id="training_weekdays-2" name="training_weekdays" type="checkbox" value="wed"' in page
+    )  # unchecked

@@ -38,12 +38,20 @@ def setting(app, manager):
     cohort = cohort_starting(date(2027, 3, 29))  # internship from 10 May 2027
     municipality = make_municipality("Utrecht")
     contact = make_user(Role.MUNICIPALITY, municipality_id=municipality.id)
-    offer = InternshipOffer(municipality_id=municipality.id, cohort_id=cohort.id, places=1, address="Stadsplateau 1")
+    offer = InternshipOffer(
+        municipality_id=municipality.id, cohort_id=cohort.id, places=1, address="Stadsplateau 1"
+    )
     trainees = [enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}@mail.example") for n in range(2)]
     db.session.add(offer)
     db.session.commit()
-    return {"cohort": cohort, "municipality": municipality, "contact": contact, "offer": offer, "trainees": trainees,
-            "manager": manager}
+    return {
+        "cohort": cohort,
+        "municipality": municipality,
+        "contact": contact,
+        "offer": offer,
+        "trainees": trainees,
+        "manager": manager,
+    }
 
 
 def propose(setting, n=0) -> Placement:
@@ -53,15 +61,22 @@ def propose(setting, n=0) -> Placement:
 
 
 def test_ranking_puts_the_home_municipality_first_then_the_province():
-    offers = [OfferOption(1, 10, "Zeist", "Utrecht", 1), OfferOption(2, 20, "Tilburg", "Noord-Brabant", 3),
-              OfferOption(3, 30, "Amersfoort", "Utrecht", 2), OfferOption(4, 40, "Houten", "Utrecht", 0)]
+    offers = [
+        OfferOption(1, 10, "Zeist", "Utrecht", 1),
+        OfferOption(2, 20, "Tilburg", "Noord-Brabant", 3),
+        OfferOption(3, 30, "Amersfoort", "Utrecht", 2),
+        OfferOption(4, 40, "Houten", "Utrecht", 0),
+    ]
     ranked = rank_offers(10, "Utrecht", offers)
     assert [(s.offer.offer_id, s.match) for s in ranked] == [
-        (1, "home_municipality"), (3, "province"), (2, "elsewhere")]  # Houten has no free place
+        (1, "home_municipality"),
+        (3, "province"),
+        (2, "elsewhere"),
+    ]  # Houten has no free place
 
 
 def test_working_days_skip_weekends_and_holidays():
-    # Friday 1 May 2026 to Monday 11 May 2026: 4-8 May are working days (Bevrijdingsdag is no holiday in 2026).
+    # From Friday 1 May to Monday 11 May 2026, 4-8 May are working days (no Bevrijdingsdag in 2026).
     assert working_days_until(date(2026, 5, 1), date(2026, 5, 11)) == 5
     assert working_days_until(date(2026, 5, 1), date(2026, 5, 11), [date(2026, 5, 5)]) == 4
 
@@ -70,8 +85,11 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
     setting, manager_client, smtp_config, client
 ):
     trainee, offer = setting["trainees"][0], setting["offer"]
-    response = post_form(manager_client, f"/cohorts/{setting['cohort'].id}/placements",
-                         {"trainee_id": trainee.id, "offer_id": offer.id})
+    response = post_form(
+        manager_client,
+        f"/cohorts/{setting['cohort'].id}/placements",
+        {"trainee_id": trainee.id, "offer_id": offer.id},
+    )
     assert response.status_code == 302
     [envelope] = smtp_config.messages
     assert envelope.rcpt_tos == [setting["contact"].email]
@@ -79,8 +97,12 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
     link = re.search(r"http://localhost(/e/placement/[\w.-]+)", body).group(1)
     page = client.get(link).get_data(as_text=True)
     assert trainee.name in page
-    form = {"confirm-supervisor_name": "Eva de Boer", "confirm-supervisor_email": "eva@gemeente.example",
-            "confirm-weekdays": ["mon", "tue", "wed", "thu"], "action": "confirm"}
+    form = {
+        "confirm-supervisor_name": "Eva de Boer",
+        "confirm-supervisor_email": "eva@gemeente.example",
+        "confirm-weekdays": ["mon", "tue", "wed", "thu"],
+        "action": "confirm",
+    }
     answered = post_form(client, link, form).get_data(as_text=True)
     assert "Beantwoord: Bevestigd" in answered
     placement = db.session.scalar(sa.select(Placement))
@@ -94,8 +116,11 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
 def test_the_internship_days_are_never_the_return_day(setting, client):
     placement = propose(setting)
     link = f"/e/placement/{make_token(placement.id, 'answer')}"
-    form = {**{f"confirm-{k}": v for k, v in SUPERVISOR.items()}, "confirm-weekdays": ["thu", "fri"],
-            "action": "confirm"}
+    form = {
+        **{f"confirm-{k}": v for k, v in SUPERVISOR.items()},
+        "confirm-weekdays": ["thu", "fri"],
+        "action": "confirm",
+    }
     page = post_form(client, link, form).get_data(as_text=True)
     assert "Niet op de terugkomdag" in page
     db.session.refresh(placement)
@@ -229,8 +254,14 @@ def test_the_shortage_view_counts_and_suggests(setting, manager_client):
     page = manager_client.get(f"/cohorts/{setting['cohort'].id}/placements").get_data(as_text=True)
     assert setting["trainees"][1].name in page  # still without a place
     status = services.placement_status(setting["cohort"])
-    assert status == {"trainees": 2, "confirmed": 0, "proposed": 1, "unplaced": 2, "places_offered": 1,
-                      "places_free": 1}
+    assert status == {
+        "trainees": 2,
+        "confirmed": 0,
+        "proposed": 1,
+        "unplaced": 2,
+        "places_offered": 1,
+        "places_free": 1,
+    }
 
 
 def test_starting_the_internship_makes_a_confirmed_placement_active(setting):
@@ -261,6 +292,8 @@ def test_the_trainees_calendar_feed_shows_the_confirmed_internship_days(setting,
     db.session.commit()
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200  # the confirmation changed the feed
-    events = [e for e in Calendar.from_ical(after.data).walk("VEVENT") if str(e["UID"]).startswith("internship-")]
+    events = [
+        e for e in Calendar.from_ical(after.data).walk("VEVENT") if str(e["UID"]).startswith("internship-")
+    ]
     assert events and all(e.decoded("DTSTART").weekday() in (0, 1) for e in events)
     assert date(2027, 5, 17) not in {e.decoded("DTSTART").date() for e in events}  # Tweede Pinksterdag
