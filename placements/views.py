@@ -22,6 +22,7 @@ from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, Propose
 from placements.links import read_token
 from placements.matching import OfferOption, rank_offers, working_days_until
 from placements.models import InternshipOffer, Placement, PlacementStatus
+from placements.return_day_feed import municipality_feed_url
 from placements.schedule import intern_days
 from reminders.mail import send_queued_mail
 from sessions.models import AbsenceNotice, TrainingSession
@@ -120,6 +121,22 @@ def withdraw(placement_id: int):
     return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
 
 
+@bp.post("/placements/<int:placement_id>/end")
+@role_required(Role.MANAGER)
+def end(placement_id: int):
+    """Close an internship: completed, or ended early with a reason (which frees the place)."""
+    placement = one_or_404(placements_for(current_user), placement_id)
+    completed = request.form.get("outcome") == "completed"
+    try:
+        services.end(placement, completed, ReasonForm().reason.data or "", current_user)
+    except ServiceError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
+
+
 # --- Municipality: the portal and answering ------------------------------------------
 
 
@@ -155,6 +172,7 @@ def portal():
         days=intern_days(interns),
         contacts=_contacts(municipality.id),
         due_evaluations=missing_evaluations(municipality_id=municipality.id),
+        calendar_url=municipality_feed_url(current_user),
     )
 
 

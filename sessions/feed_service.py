@@ -64,23 +64,23 @@ class Feed:
 # --- Links --------------------------------------------------------------------------
 
 
-def _sign(message: str) -> str:
+def sign_feed_message(message: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:TOKEN_LENGTH]
 
 
-def _token_matches(given: str, expected: str) -> bool:
+def token_matches(given: str, expected: str) -> bool:
     # Bytes, so a non-ASCII token from the URL is a mismatch rather than a TypeError.
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def trainee_feed_token(trainee: Trainee) -> str:
-    return _sign(f"trainee-feed:{trainee.id}:{trainee.calendar_salt}")
+    return sign_feed_message(f"trainee-feed:{trainee.id}:{trainee.calendar_salt}")
 
 
 def cohort_feed_token(cohort_id: int, user: User) -> str:
-    return _sign(f"cohort-feed:{cohort_id}:{user.id}:{user.auth_epoch}")
+    return sign_feed_message(f"cohort-feed:{cohort_id}:{user.id}:{user.auth_epoch}")
 
 
 def trainee_feed_url(trainee: Trainee) -> str:
@@ -125,7 +125,7 @@ def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
         .where(Trainee.id == trainee_id)
         .limit(1)
     ).first()
-    if row is None or not _token_matches(token, trainee_feed_token(row.Trainee)):
+    if row is None or not token_matches(token, trainee_feed_token(row.Trainee)):
         return None
     trainee = row.Trainee
     identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"
@@ -137,7 +137,7 @@ def find_cohort_feed(cohort_id: int, user_id: int, token: str) -> Feed | None:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or user.role not in COHORT_FEED_ROLES:
         return None
-    if not _token_matches(token, cohort_feed_token(cohort_id, user)):
+    if not token_matches(token, cohort_feed_token(cohort_id, user)):
         return None
     # The cohort scope says which cohorts a trainer sees: those they give a session in.
     cohort = db.session.scalar(cohorts_for(user).where(Cohort.id == cohort_id))

@@ -15,6 +15,7 @@ from accounts.permissions import role_required
 from cohort.access import trainees_for
 from core.scope import one_or_404
 from extensions import db
+from placements.return_day_feed import contact_feed, contact_feed_calendar, contact_feed_etag
 from sessions.feed_service import (
     Feed,
     feed_calendar,
@@ -35,12 +36,15 @@ def _calendar_response(feed: Feed | None) -> Response:
     """The feed, or 304 when the client's copy is current (checked before building anything)."""
     if feed is None:
         abort(404)
-    etag = feed_etag(feed)
+    return _conditional(feed_etag(feed), feed.language, lambda: feed_calendar(feed))
+
+
+def _conditional(etag: str, language: str, build) -> Response:
     if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
-        with force_locale(feed.language):
-            response = Response(feed_calendar(feed), content_type=CALENDAR_CONTENT_TYPE)
+        with force_locale(language):
+            response = Response(build(), content_type=CALENDAR_CONTENT_TYPE)
     response.set_etag(etag)
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS
@@ -55,6 +59,18 @@ def trainee_feed(trainee_id: int, token: str):
 @bp.get("/calendar/cohort/<int:cohort_id>/user/<int:user_id>/<token>.ics")
 def cohort_feed(cohort_id: int, user_id: int, token: str):
     return _calendar_response(find_cohort_feed(cohort_id, user_id, token))
+
+
+@bp.get("/calendar/municipality/user/<int:user_id>/<token>.ics")
+def municipality_feed(user_id: int, token: str):
+    """A municipality contact's feed of the days their interns are away at the training."""
+    found = contact_feed(user_id, token)
+    if found is None:
+        abort(404)
+    user, interns = found
+    return _conditional(
+        contact_feed_etag(user, interns), user.language, lambda: contact_feed_calendar(user, interns)
+    )
 
 
 @bp.post("/schedule/calendar/reset")

@@ -297,3 +297,40 @@ def test_the_trainees_calendar_feed_shows_the_confirmed_internship_days(setting,
     ]
     assert events and all(e.decoded("DTSTART").weekday() in (0, 1) for e in events)
     assert date(2027, 5, 17) not in {e.decoded("DTSTART").date() for e in events}  # Tweede Pinksterdag
+
+
+def test_the_contact_gets_a_feed_of_their_interns_return_days(setting, make_client, client):
+    from icalendar import Calendar
+
+    from placements.return_day_feed import municipality_feed_url
+
+    placement = propose(setting)
+    services.confirm(placement, SUPERVISOR, None, "test")
+    db.session.commit()
+    portal = make_client(setting["contact"]).get("/portal").get_data(as_text=True)
+    url = municipality_feed_url(setting["contact"]).removeprefix("http://localhost")
+    assert url in portal
+    response = client.get(url)
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    days = sorted(e.decoded("DTSTART").date() for e in events)
+    assert days[0] == date(2027, 5, 14) and all(d.weekday() == 4 for d in days)  # the Friday return days
+    assert len(days) == 8 and setting["trainees"][0].name in str(events[0]["SUMMARY"])
+    assert client.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert client.get(url.replace(".ics", "x.ics")).status_code == 404
+    setting["contact"].is_active = False
+    db.session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_the_manager_ends_an_internship_early_with_a_reason_which_frees_the_place(setting, manager_client):
+    placement = propose(setting)
+    services.confirm(placement, SUPERVISOR, None, "test")
+    db.session.commit()
+    url, page = f"/placements/{placement.id}/end", f"/cohorts/{setting['cohort'].id}/placements"
+    post_form(manager_client, url, {"outcome": "ended_early", "reason": ""}, page=page)
+    db.session.refresh(placement)
+    assert placement.status == "confirmed"  # a reason is required
+    post_form(manager_client, url, {"outcome": "ended_early", "reason": "Ziek geworden"}, page=page)
+    db.session.expire_all()
+    assert placement.status == "ended_early" and placement.events[-1].reason == "Ziek geworden"
+    assert db.session.get(InternshipOffer, setting["offer"].id).places_taken == 0

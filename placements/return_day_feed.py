@@ -1,0 +1,114 @@
+"""The municipality contact's calendar feed: the return days of their interns (when they are away).
+
+Like the other feeds, the link carries a secret token (bound to the contact's auth epoch, so a
+deactivated contact's link dies) and answers 304 to a current ETag before building anything.
+"""
+
+import hashlib
+import json
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from accounts.models import Role, User
+from cohort.models import CohortPhase
+from core.urls import external_url
+from extensions import db
+from placements.models import InternshipOffer, Placement, PlacementStatus
+from sessions.calendar import CalendarEvent, build_calendar, local_datetime
+from sessions.feed_service import sign_feed_message, token_matches
+from sessions.models import SessionKind, SessionStatus, TrainingSession
+
+INTERN_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
+
+
+def municipality_feed_token(user: User) -> str:
+    return sign_feed_message(f"municipality-feed:{user.id}:{user.auth_epoch}")
+
+
+def municipality_feed_url(user: User) -> str:
+    return external_url("feeds.municipality_feed", user_id=user.id, token=municipality_feed_token(user))
+
+
+def find_contact(user_id: int, token: str) -> User | None:
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.role != Role.MUNICIPALITY:
+        return None
+    return user if token_matches(token, municipality_feed_token(user)) else None
+
+
+def _interns(user: User) -> list[Placement]:
+    return (
+        db.session.scalars(
+            sa.select(Placement)
+            .join(InternshipOffer)
+            .where(
+                InternshipOffer.municipality_id == user.municipality_id, Placement.status.in_(INTERN_STATUSES)
+            )
+        )
+        .unique()
+        .all()
+    )
+
+
+def _return_days(placements: list[Placement]) -> sa.Select:
+    """Return-day sessions of the interns' cohorts during their internship phase."""
+    return (
+        sa.select(TrainingSession)
+        .join(
+            CohortPhase,
+            sa.and_(CohortPhase.cohort_id == TrainingSession.cohort_id, CohortPhase.kind == "internship"),
+        )
+        .where(
+            TrainingSession.cohort_id.in_({p.cohort_id for p in placements}),
+            TrainingSession.kind == SessionKind.RETURN_DAY,
+            TrainingSession.date.between(CohortPhase.start_date, CohortPhase.end_date),
+        )
+    )
+
+
+def contact_feed_etag(user: User, placements: list[Placement]) -> str:
+    summary = db.session.execute(
+        _return_days(placements).with_only_columns(
+            sa.func.count(), sa.func.max(TrainingSession.updated_at), sa.func.sum(TrainingSession.sequence)
+        )
+    ).one()
+    parts = [
+        user.id,
+        user.auth_epoch,
+        user.language,
+        [[p.id, p.status, p.trainee.name] for p in placements],
+        [str(value) for value in summary],
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def contact_feed_calendar(user: User, placements: list[Placement]) -> bytes:
+    """One event per intern per return day; call it inside `force_locale(user.language)`."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    tz_name = current_app.config["TIMEZONE"]
+    sessions = db.session.scalars(_return_days(placements).order_by(TrainingSession.date)).all()
+    events = [
+        CalendarEvent(
+            uid=f"return-day-{placement.id}-{sess.id}@{domain}",
+            title=_("Return day: %(name)s is at the training", name=placement.trainee.name),
+            start=local_datetime(sess.date, sess.start_time, tz_name),
+            end=local_datetime(sess.date, sess.end_time, tz_name),
+            location=sess.location or sess.cohort.location,
+            description="",
+            sequence=sess.sequence,
+            is_cancelled=sess.status == SessionStatus.CANCELLED,
+            stamp=sess.updated_at,
+        )
+        for sess in sessions
+        for placement in placements
+        if placement.cohort_id == sess.cohort_id
+    ]
+    return build_calendar(_("Return days of our interns"), events)
+
+
+def contact_feed(user_id: int, token: str) -> tuple[User, list[Placement]] | None:
+    user = find_contact(user_id, token)
+    return (user, _interns(user)) if user is not None else None
