@@ -15,8 +15,10 @@ run: setup
 	$(FLASK) demo
 	scripts/serve-dev
 
+# The whole suite twice: on SQLite (the default) and on a PostgreSQL server of its own.
 test: setup-test
 	$(BIN)/pytest -q
+	scripts/with-postgres $(BIN)/pytest -q
 
 setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
 

@@ -67,6 +67,23 @@ def app(app_config):
 
 
 @pytest.fixture
+def make_app():
+    """Another app (another "server process") on demand; its connections are closed afterwards."""
+    made = []
+
+    def _make(config: dict):
+        other = create_app(config)
+        other.test_client_class = RequestClient
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

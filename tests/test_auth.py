@@ -6,7 +6,6 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 from accounts.models import LoginFailure, Role
-from app import create_app
 from core.clock import utcnow
 from core.urls import is_safe_local_path
 from extensions import db
@@ -82,11 +81,11 @@ def test_throttling_ends_when_the_failures_leave_the_window(client, manager):
     assert login(client, manager.email).status_code == 302
 
 
-def test_throttling_holds_across_server_processes(app_config, client, manager):
+def test_throttling_holds_across_server_processes(app_config, make_app, client, manager):
     """The counter lives in the database: a second app on the same database sees it."""
     for _ in range(5):
         login(client, manager.email, "wrong")
-    other_process = create_app(app_config).test_client()
+    other_process = make_app(app_config).test_client()
     assert login(other_process, manager.email).status_code == 429
 
 
@@ -154,9 +153,9 @@ def test_remember_me_survives_the_idle_timeout_and_has_hardened_cookie(client, m
     assert client.get("/dashboard").status_code == 200
 
 
-def test_cookies_are_secure_when_served_over_https(app_config, monkeypatch):
+def test_cookies_are_secure_when_served_over_https(app_config, make_app, monkeypatch):
     monkeypatch.setenv("BASE_URL", "https://cohort.example")
-    app = create_app({k: v for k, v in app_config.items() if k != "BASE_URL"})
+    app = make_app({k: v for k, v in app_config.items() if k != "BASE_URL"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 

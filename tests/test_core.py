@@ -23,9 +23,9 @@ def test_healthz_reports_a_working_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_answers_503_when_the_database_is_gone(app_config, tmp_path):
+def test_healthz_answers_503_when_the_database_is_gone(app_config, make_app, tmp_path):
     gone = {**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.db"}
-    response = create_app(gone).test_client().get("/healthz")
+    response = make_app(gone).test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unavailable"
 
@@ -82,8 +82,8 @@ def test_a_missing_page_is_friendly_and_in_dutch(client):
     assert "Pagina niet gevonden" in response.get_data(as_text=True)
 
 
-def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(app_config):
-    app = create_app({**app_config, "TESTING": False})
+def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(app_config, make_app):
+    app = make_app({**app_config, "TESTING": False})
 
     @app.get("/boom")
     def boom():
