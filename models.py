@@ -5,7 +5,7 @@ from cohort.models import Closure, Cohort, CohortPhase, PlanAttention, Programme
 from placements.models import (
     Municipality,
 )
-from reminders.models import OutboxMessage, SchedulerHeartbeat
+from reminders.models import OutboxMessage, ReminderRule, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "OneTimeLink",
     "OutboxMessage",
     "PlanAttention",
+    "ReminderRule",
     "ProgrammeTemplate",
     "SchedulerHeartbeat",
     "Trainee",

@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     )
     language: Mapped[str] = mapped_column(sa.String(5), default="nl")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Messages a user may turn off; change notices cannot be turned off.
+    wants_session_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    wants_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Part of the login session's identity: raising it ends every existing session.
     auth_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

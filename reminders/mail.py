@@ -15,6 +15,8 @@ from email.utils import format_datetime, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app, g
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.clock import utcnow
 from extensions import db
@@ -26,33 +28,67 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 
 
-def queue_message(
-    *,
-    kind: str,
-    key: str,
-    recipient: str,
-    subject: str,
-    body_text: str,
-    body_html: str | None = None,
-    due_at: datetime | None = None,
-) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction; the same key twice is one row."""
-    existing = db.session.scalar(sa.select(OutboxMessage).filter_by(key=key))
-    if existing is not None:
-        return existing
-    message = OutboxMessage(
-        kind=kind,
-        key=key,
-        recipient=recipient,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        due_at=due_at or utcnow(),
-    )
-    db.session.add(message)
-    db.session.flush()
-    g.setdefault("queued_message_ids", []).append(message.id)
-    return message
+MESSAGE_FIELDS = (
+    "kind",
+    "key",
+    "recipient",
+    "subject",
+    "body_text",
+    "body_html",
+    "due_at",
+    "recipient_user_id",
+    "language",
+    "session_id",
+    "trainee_id",
+    "placement_id",
+    "payload",
+)
+
+
+def _insert_ignoring_duplicates(rows: list[dict]):
+    """INSERT ... ON CONFLICT (key) DO NOTHING, in the dialect of the database in use."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    values = [
+        {
+            "due_at": now,
+            "created_at": now,
+            "status": MessageStatus.PENDING,
+            "attempts": 0,
+            "language": "nl",
+            **row,
+        }
+        for row in rows
+    ]
+    return insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
+
+
+def insert_messages(rows: list[dict]) -> int:
+    """Add many messages at once (the due-rule scan); rows whose key exists are skipped.
+
+    Each row is a dict with the OutboxMessage fields (at least kind, key, recipient, subject,
+    body_text). Returns how many rows were new. Runs in the caller's transaction.
+    """
+    if not rows:
+        return 0
+    result = db.session.execute(_insert_ignoring_duplicates(rows).returning(OutboxMessage.id))
+    return len(result.all())
+
+
+def queue_message(**fields) -> int | None:
+    """Add one message in the current transaction (the change that causes it commits it).
+
+    The same key twice is one row: returns the new row's id, or None if the key existed.
+    The id is remembered so `send_queued_mail()` can send it right after the commit.
+    """
+    unknown = set(fields) - set(MESSAGE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown message fields: {sorted(unknown)}")
+    new_id = db.session.execute(_insert_ignoring_duplicates([fields]).returning(OutboxMessage.id)).scalar()
+    if new_id is not None:
+        g.setdefault("queued_message_ids", []).append(new_id)
+    return new_id
 
 
 def send_queued_mail() -> dict:

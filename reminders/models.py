@@ -16,6 +16,7 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a dispatcher
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # no longer applies at dispatch (session cancelled, trainee withdrawn, ...)
 
 
 class OutboxMessage(db.Model):
@@ -30,8 +31,16 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(40))
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)
     recipient: Mapped[str] = mapped_column(sa.String(254))
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    # The records the message is about, so the dispatcher can check it still applies.
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="SET NULL"))
+    trainee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("trainees.id", ondelete="SET NULL"))
+    placement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("placements.id", ondelete="SET NULL"))
+    # What a message that collects several events (a change notice) is made of.
+    payload: Mapped[list | None] = mapped_column(sa.JSON)
     subject: Mapped[str] = mapped_column(sa.String(200))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
@@ -47,6 +56,19 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class ReminderRule(db.Model):
+    """A manager's setting for one kind of reminder: on or off, and its timing (see rules.py)."""
+
+    __tablename__ = "reminder_rules"
+
+    kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    settings: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<ReminderRule {self.kind} {'on' if self.is_enabled else 'off'}>"
 
 
 class SchedulerHeartbeat(db.Model):
