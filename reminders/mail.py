@@ -6,6 +6,7 @@ dispatchers never send the same row, and a claim that was never finished is take
 over after CLAIM_TIMEOUT.
 """
 
+import contextlib
 import hashlib
 import logging
 import smtplib
@@ -20,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.clock import utcnow
 from extensions import db
+from reminders.checks import no_longer_applies
 from reminders.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -117,45 +119,112 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    if message.session_id is not None and message.kind in ATTACH_SESSION_KINDS:
+        _attach_session(email, message.session_id)
     return email
 
 
-def send_over_smtp(email: EmailMessage, config) -> None:
-    host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
-    smtp_class = smtplib.SMTP_SSL if config["SMTP_TLS"] == "ssl" else smtplib.SMTP
-    with smtp_class(host, port, timeout=timeout) as smtp:
-        if config["SMTP_TLS"] == "starttls":
-            smtp.starttls()
-        if config["SMTP_USER"]:
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
-        smtp.send_message(email)
+ATTACH_SESSION_KINDS = {"session_reminder", "change_notice"}
 
 
-def _claim(message_id: int, now: datetime) -> bool:
-    """Compare-and-set: only one dispatcher turns a pending (or stale) row into 'sending'."""
-    result = db.session.execute(
-        sa.update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            sa.or_(
-                OutboxMessage.status == MessageStatus.PENDING,
-                sa.and_(
-                    OutboxMessage.status == MessageStatus.SENDING,
-                    OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
-                ),
-            ),
-        )
-        .values(status=MessageStatus.SENDING, claimed_at=now)
+def _attach_session(email: EmailMessage, session_id: int) -> None:
+    """The session as an .ics file, so one tap puts it (or its change) in the calendar."""
+    from urllib.parse import urlsplit
+
+    from sessions.calendar import build_calendar
+    from sessions.feed_service import session_event
+    from sessions.models import TrainingSession
+
+    sess = db.session.get(TrainingSession, session_id)
+    if sess is None:
+        return
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    event = session_event(sess, sess.cohort, domain, current_app.config["TIMEZONE"])
+    calendar = build_calendar(sess.cohort.name, [event])
+    email.add_attachment(calendar, maintype="text", subtype="calendar", filename="bijeenkomst.ics")
+
+
+CLAIM_BATCH = 100
+
+
+def _claimable(now: datetime):
+    """Pending, or claimed so long ago that its dispatcher must have died: take it over."""
+    return sa.or_(
+        OutboxMessage.status == MessageStatus.PENDING,
+        sa.and_(
+            OutboxMessage.status == MessageStatus.SENDING,
+            OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
+        ),
     )
+
+
+def claim_batch(now: datetime, only_ids: list[int] | None = None, limit: int = CLAIM_BATCH) -> list[int]:
+    """Claim due messages in one short transaction, so no other dispatcher sends them.
+
+    PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so dispatchers running at once take
+    different rows without waiting for each other. SQLite has one writer at a time: a
+    compare-and-set UPDATE per row decides, and a second dispatcher's UPDATE finds the
+    row already claimed.
+    """
+    query = (
+        sa.select(OutboxMessage.id)
+        .where(OutboxMessage.due_at <= now, _claimable(now))
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if only_ids is not None:
+        query = query.where(OutboxMessage.id.in_(only_ids))
+    claim = sa.update(OutboxMessage).values(status=MessageStatus.SENDING, claimed_at=now)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(claim.where(OutboxMessage.id.in_(ids)))
+    else:
+        ids = [
+            message_id
+            for message_id in db.session.scalars(query).all()
+            if db.session.execute(claim.where(OutboxMessage.id == message_id, _claimable(now))).rowcount == 1
+        ]
     db.session.commit()
-    return result.rowcount == 1
+    return ids
 
 
-def _deliver(message: OutboxMessage, now: datetime) -> None:
-    config = current_app.config
-    email = build_email(message, config["MAIL_FROM"])
-    if config["SMTP_HOST"]:
-        send_over_smtp(email, config)
+class SmtpConnection:
+    """One SMTP connection for a whole dispatch run, opened when first needed, reopened after an error."""
+
+    def __init__(self, config):
+        self.config, self.smtp = config, None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            self.smtp = _connect(self.config)
+        try:
+            self.smtp.send_message(email)
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.smtp.quit()
+            self.smtp = None
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp_class = smtplib.SMTP_SSL if config["SMTP_TLS"] == "ssl" else smtplib.SMTP
+    smtp = smtp_class(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"])
+    if config["SMTP_TLS"] == "starttls":
+        smtp.starttls()
+    if config["SMTP_USER"]:
+        smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+    return smtp
+
+
+def _deliver(message: OutboxMessage, connection: SmtpConnection | None, now: datetime) -> None:
+    email = build_email(message, current_app.config["MAIL_FROM"])
+    if connection is not None:
+        connection.send(email)
         message.transport = "smtp"
     else:
         log.info("No SMTP configured; kept in the local outbox:\n%s", email)
@@ -175,25 +244,38 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> 
     log.warning("Sending message %s failed (attempt %s): %s", message.id, message.attempts, error)
 
 
+def _send_one(message: OutboxMessage, connection: SmtpConnection | None, now: datetime) -> str:
+    """Send a claimed message, or skip it when it no longer applies; returns what happened."""
+    reason = no_longer_applies(message, now)
+    if reason:
+        message.status, message.last_error = MessageStatus.SKIPPED, reason
+        return "skipped"
+    try:
+        _deliver(message, connection, now)
+    except (OSError, smtplib.SMTPException) as error:
+        _record_failure(message, error, now)
+        return "failed"
+    return "sent"
+
+
 def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None) -> dict:
-    """Send every due message (or only the given ones); return counts of sent and failed."""
+    """Send every due message (or only the given ones) in batches; return the counts.
+
+    Each message is committed on its own right after sending, so a dispatcher killed halfway
+    leaves at most the one message it was sending in "sending"; that one is taken over after
+    CLAIM_TIMEOUT (and may then go out twice: the same Message-ID lets mail clients tell).
+    """
     now = now or utcnow()
-    query = sa.select(OutboxMessage.id).where(
-        OutboxMessage.due_at <= now,
-        OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.SENDING]),
-    )
-    if only_ids is not None:
-        query = query.where(OutboxMessage.id.in_(only_ids))
-    counts = {"sent": 0, "failed": 0}
-    for message_id in db.session.scalars(query.order_by(OutboxMessage.due_at)).all():
-        if not _claim(message_id, now):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            _deliver(message, now)
-            counts["sent"] += 1
-        except (OSError, smtplib.SMTPException) as error:
-            _record_failure(message, error, now)
-            counts["failed"] += 1
-        db.session.commit()
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    connection = SmtpConnection(current_app.config) if current_app.config["SMTP_HOST"] else None
+    try:
+        while claimed := claim_batch(now, only_ids):
+            for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))):
+                counts[_send_one(message, connection, now)] += 1
+                db.session.commit()
+            if only_ids is not None:
+                break
+    finally:
+        if connection is not None:
+            connection.close()
     return counts

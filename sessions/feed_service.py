@@ -232,7 +232,7 @@ def _title(sess: TrainingSession) -> str:
     return _("Cancelled: %(title)s", title=title) if sess.is_cancelled else title
 
 
-def _event(sess: TrainingSession, cohort: Cohort, domain: str, tz_name: str) -> CalendarEvent:
+def session_event(sess: TrainingSession, cohort: Cohort, domain: str, tz_name: str) -> CalendarEvent:
     return CalendarEvent(
         uid=f"session-{sess.id}@{domain}",
         title=_title(sess),
@@ -257,5 +257,5 @@ def feed_calendar(feed: Feed) -> bytes:
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     tz_name = current_app.config["TIMEZONE"]
     name = _("Schedule – %(cohort)s", cohort=feed.cohort.name)
-    events = [_event(sess, feed.cohort, domain, tz_name) for sess in sessions]
+    events = [session_event(sess, feed.cohort, domain, tz_name) for sess in sessions]
     return build_calendar(name, events + _internship_events(feed, domain, tz_name))
