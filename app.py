@@ -97,7 +97,7 @@ def register_error_pages(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from accounts.cli import tokens_cli, users_cli
     from demo import demo_command
-    from reminders.cli import scheduler_command
+    from reminders.cli import reminders_cli, scheduler_command
 
-    for command in (users_cli, tokens_cli, demo_command, scheduler_command):
+    for command in (users_cli, tokens_cli, demo_command, scheduler_command, reminders_cli):
         app.cli.add_command(command)

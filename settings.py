@@ -101,5 +101,5 @@ def load_settings(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
         "LANGUAGES": ("nl", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-        "SCHEDULER_HEARTBEAT_SECONDS": _env_int("SCHEDULER_HEARTBEAT_SECONDS", 30),
+        "SCHEDULER_INTERVAL_SECONDS": _env_int("SCHEDULER_INTERVAL_SECONDS", 60),
     }

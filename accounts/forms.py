@@ -58,7 +58,24 @@ class UserForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
+    """Language, and the messages a user may turn off. Change notices cannot be turned off."""
+
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    wants_session_reminders = BooleanField(_l("Send me a reminder for each session"))
+    wants_digest = BooleanField(_l("Send me the summary e-mail (digest)"))
+
+    # Which optional message each role gets, so only those are shown and saved.
+    OPTIONAL_MESSAGES = {Role.TRAINEE: "wants_session_reminders", Role.MANAGER: "wants_digest"}
+
+    def limit_to_role(self, role: str) -> None:
+        """Remove the choices that are not for this role: they are neither shown nor saved."""
+        for wanted_by, name in self.OPTIONAL_MESSAGES.items():
+            if wanted_by != role:
+                delattr(self, name)
+
+    @property
+    def has_message_choices(self) -> bool:
+        return any(name in self for name in self.OPTIONAL_MESSAGES.values())
 
 
 class ApiTokenForm(FlaskForm):

@@ -183,8 +183,9 @@ def resend_invitation(user_id: int):
 @login_required
 def account():
     form = PreferencesForm(obj=current_user)
+    form.limit_to_role(current_user.role)
     if form.validate_on_submit():
-        current_user.language = form.language.data
+        form.populate_obj(current_user)  # the language and this role's message choices
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("accounts.account"))

@@ -25,7 +25,8 @@ from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.models import Municipality
-from sessions.models import TrainingSession
+from reminders.notices import queue_change_notices, snapshot
+from sessions.models import SessionStatus, TrainingSession
 
 
 def seed_default_templates() -> None:
@@ -229,12 +230,19 @@ def _apply_changes(cohort: Cohort, changes: PlanChanges) -> None:
         db.session.add(TrainingSession(cohort=cohort, **_session_from_plan(planned)))
     for stored, planned in changes.updated:
         session_row = db.session.get(TrainingSession, stored.id)
+        before = snapshot(session_row)
         for name, value in _session_from_plan(planned).items():
             setattr(session_row, name, value)
         session_row.is_edited = False
         session_row.sequence += 1
+        queue_change_notices(session_row, before)
     for stored in changes.removed:
-        db.session.delete(db.session.get(TrainingSession, stored.id))
+        session_row = db.session.get(TrainingSession, stored.id)
+        before = snapshot(session_row)
+        session_row.status = SessionStatus.CANCELLED  # tell people, then let it go
+        session_row.sequence += 1
+        queue_change_notices(session_row, before)
+        db.session.delete(session_row)
 
 
 def _store_plan_outline(cohort: Cohort, plan: planning.Plan) -> None:

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from core.labels import label
 from reminders.log_services import MessageFilters
@@ -39,15 +39,15 @@ class MessageFilterForm(FlaskForm):
         validators=[Optional(), Length(max=254)],
         description=_l("Part of the e-mail address is enough."),
     )
-    date_from = DateField(_l("Made from"), validators=[Optional()])
-    date_to = DateField(_l("Made up to and including"), validators=[Optional()])
+    date_from = DateField(_l("Created from"), validators=[Optional()])
+    date_to = DateField(_l("Created up to and including"), validators=[Optional()])
 
     def set_kinds(self, kinds: list[str]) -> None:
         self.kind.choices = [("", _l("All"))] + [(kind, label(kind)) for kind in kinds]
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValueError(_l("This date is before the first date."))
+            raise ValidationError(_l("This date is before the first date."))
 
     def filters(self, tz_name: str) -> MessageFilters:
         """The filters from the fields that are valid; a field with an error filters nothing."""

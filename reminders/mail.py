@@ -52,17 +52,15 @@ def _insert_ignoring_duplicates(rows: list[dict]):
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
-    values = [
-        {
-            "due_at": now,
-            "created_at": now,
-            "status": MessageStatus.PENDING,
-            "attempts": 0,
-            "language": "nl",
-            **row,
-        }
-        for row in rows
-    ]
+    # Every row names every column: a multi-row INSERT takes its columns from the first row.
+    defaults = {name: None for name in MESSAGE_FIELDS} | {
+        "due_at": now,
+        "created_at": now,
+        "status": MessageStatus.PENDING,
+        "attempts": 0,
+        "language": "nl",
+    }
+    values = [defaults | row for row in rows]
     return insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
 
 

@@ -1,31 +1,61 @@
-"""The outbox as managers read it: every message, as sent or still waiting."""
+"""The message log as managers read it: every message, as sent or still waiting, and retrying."""
+
+import math
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.errors import ConflictError
 from core.scope import one_or_404
 from extensions import db
-from reminders.models import MessageStatus, OutboxMessage
+from reminders.log_forms import MessageFilterForm, status_label
+from reminders.log_services import PAGE_SIZE, message_kinds, message_log, retry_message
+from reminders.models import OutboxMessage
 
 bp = Blueprint("reminders", __name__)
-
-PAGE_SIZE = 50
 
 
 @bp.get("/outbox")
 @role_required(Role.MANAGER)
 def outbox():
-    status = request.args.get("status")
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(PAGE_SIZE)
-    if status in set(MessageStatus):
-        query = query.where(OutboxMessage.status == status)
-    messages = db.session.scalars(query).all()
-    return render_template("reminders/outbox.html", messages=messages, status=status)
+    form = MessageFilterForm(formdata=request.args)
+    form.set_kinds(message_kinds())
+    form.validate()
+    page = max(request.args.get("page", 1, type=int), 1)
+    messages, total = message_log(form.filters(current_app.config["TIMEZONE"]), page)
+    # The current filters without the page, for the page links.
+    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "reminders/outbox.html",
+        form=form,
+        messages=messages,
+        total=total,
+        page=page,
+        pages=max(math.ceil(total / PAGE_SIZE), 1),
+        query=query,
+        status_label=status_label,
+    )
 
 
 @bp.get("/outbox/<int:message_id>")
 @role_required(Role.MANAGER)
 def message(message_id: int):
-    return render_template("reminders/message.html", message=one_or_404(sa.select(OutboxMessage), message_id))
+    record = one_or_404(sa.select(OutboxMessage), message_id)
+    return render_template("reminders/message.html", message=record, status_label=status_label)
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@role_required(Role.MANAGER)
+def retry(message_id: int):
+    record = one_or_404(sa.select(OutboxMessage), message_id)
+    try:
+        retry_message(record)
+    except ConflictError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The message is back in the queue and will be sent within a few minutes."), "success")
+    return redirect(url_for("reminders.message", message_id=message_id))

@@ -11,6 +11,7 @@ from cohort.models import Cohort, Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ValidationError
 from extensions import db
+from reminders.notices import queue_change_notices, snapshot
 from sessions.models import (
     AbsenceNotice,
     Attendance,
@@ -100,13 +101,23 @@ def update_session(training_session: TrainingSession, changes: dict) -> set[str]
         clean.get("start_time", training_session.start_time), clean.get("end_time", training_session.end_time)
     )
     changed = {name for name, value in clean.items() if getattr(training_session, name) != value}
+    before = snapshot(training_session)
     for name in changed:
         setattr(training_session, name, clean[name])
     if changed:
         training_session.is_edited = True
     if changed & NOTIFIABLE_FIELDS:
         training_session.sequence += 1
+        _tell_people(training_session, before)
     return changed
+
+
+def _tell_people(training_session: TrainingSession, before: dict) -> None:
+    """A change to a coming session reaches the trainees (and supervisors) in this transaction."""
+    today = local_today()
+    if max(training_session.date, date.fromisoformat(before["date"])) >= today:
+        db.session.flush()
+        queue_change_notices(training_session, before)
 
 
 def cancel_session(training_session: TrainingSession) -> set[str]:

@@ -1,0 +1,206 @@
+"""The outbox against a real SMTP server: once in effect, never lost, only while it applies."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+import sqlalchemy as sa
+
+from cohort.models import Trainee
+from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
+from core.clock import utcnow
+from extensions import db
+from reminders.mail import CLAIM_TIMEOUT, claim_batch, dispatch_due, insert_messages, message_id_header
+from reminders.models import OutboxMessage
+from sessions import services as session_services
+from sessions.models import TrainingSession
+
+NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
+
+
+def message(n: int = 1, **fields) -> dict:
+    return {
+        "kind": "test",
+        "key": f"test:{n}",
+        "recipient": f"person{n}@mail.example",
+        "subject": f"Bericht {n}",
+        "body_text": "Hallo",
+        "due_at": NOW - timedelta(minutes=1),
+        **fields,
+    }
+
+
+def statuses() -> list[str]:
+    db.session.expire_all()
+    return [m.status for m in db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))]
+
+
+def test_a_key_is_one_message_however_often_it_is_created(app):
+    assert insert_messages([message(1), message(2)]) == 2
+    assert insert_messages([message(1), message(3)]) == 1
+    db.session.commit()
+    assert len(statuses()) == 3
+
+
+def test_dispatching_twice_sends_once_with_a_stable_message_id(app, smtp_config):
+    insert_messages([message(1), message(2)])
+    db.session.commit()
+    assert dispatch_due(NOW) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert dispatch_due(NOW) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert [m.rcpt_tos for m in smtp_config.messages] == [["person1@mail.example"], ["person2@mail.example"]]
+    first = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
+    stored = db.session.scalar(sa.select(OutboxMessage).filter_by(key="test:1"))
+    assert first["Message-ID"] == message_id_header(stored, app.config["MAIL_FROM"])
+
+
+def test_the_send_due_command_twice_sends_once(app, smtp_config):
+    insert_messages([message(1)])
+    db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["reminders", "send-due", "--now", "2027-02-01T10:00+01:00"])
+    second = runner.invoke(args=["reminders", "send-due", "--now", "2027-02-01T10:00+01:00"])
+    assert "sent 1" in first.output and "sent 0" in second.output
+    assert len(smtp_config.messages) == 1
+    listing = runner.invoke(args=["reminders", "list", "--status", "sent"])
+    assert "person1@mail.example" in listing.output
+    assert runner.invoke(args=["reminders", "send-due", "--now", "yesterday"]).exit_code != 0
+
+
+def test_two_dispatchers_at_once_send_each_message_once(app, smtp_config):
+    insert_messages([message(n) for n in range(40)])
+    db.session.commit()
+    barrier, results = threading.Barrier(2), []
+
+    def dispatcher():
+        with app.app_context():
+            barrier.wait()
+            results.append(dispatch_due(NOW))
+            db.session.remove()
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(r["sent"] for r in results) == 40
+    recipients = [m.rcpt_tos[0] for m in smtp_config.messages]
+    assert len(recipients) == 40 and len(set(recipients)) == 40
+    assert set(statuses()) == {"sent"}
+
+
+def test_a_dispatcher_that_died_after_claiming_is_taken_over_later(app, smtp_config):
+    insert_messages([message(1)])
+    db.session.commit()
+    assert claim_batch(NOW) != []  # claimed ... and then the process died
+    assert dispatch_due(NOW + timedelta(minutes=1))["sent"] == 0  # still someone else's
+    assert dispatch_due(NOW + CLAIM_TIMEOUT + timedelta(seconds=1))["sent"] == 1
+    assert len(smtp_config.messages) == 1
+
+
+def test_when_the_smtp_server_is_down_the_message_waits_and_goes_later(app, smtp_server):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_TLS="none")  # nothing listens there
+    insert_messages([message(1)])
+    db.session.commit()
+    assert dispatch_due(NOW)["failed"] == 1
+    waiting = db.session.scalar(sa.select(OutboxMessage))
+    assert waiting.status == "pending" and waiting.attempts == 1 and waiting.due_at > NOW
+    app.config.update(SMTP_PORT=smtp_server.port)
+    assert dispatch_due(NOW)["sent"] == 0  # not yet due again
+    assert dispatch_due(NOW + timedelta(minutes=3))["sent"] == 1
+    assert len(smtp_server.messages) == 1
+
+
+def test_after_six_failures_a_message_is_failed_for_the_managers_to_see(app, manager_client):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_TLS="none")
+    insert_messages([message(1)])
+    db.session.commit()
+    moment = NOW
+    for _ in range(6):
+        dispatch_due(moment)
+        moment += timedelta(hours=2)
+    assert statuses() == ["failed"]
+    assert "1 berichten konden niet worden verstuurd" in manager_client.get("/dashboard").get_data(
+        as_text=True
+    )
+
+
+@pytest.fixture
+def cohort_with_trainee(app):
+    cohort, _ = save_cohort(
+        None,
+        CohortInput(
+            name="Utrecht", template=default_template(), start_date=date(2027, 3, 1), location="Vredenburg 40"
+        ),
+    )
+    trainee = enrol_trainee(cohort, name="Amina Yusuf", email="amina@mail.example")
+    db.session.commit()
+    db.session.execute(sa.delete(OutboxMessage))  # the invitation is not what these tests are about
+    db.session.commit()
+    first = db.session.scalar(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    )
+    return cohort, trainee, first
+
+
+def test_nothing_is_sent_about_a_cancelled_session_or_to_a_withdrawn_trainee(
+    cohort_with_trainee, smtp_config
+):
+    cohort, trainee, first = cohort_with_trainee
+    second = db.session.scalar(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.id != first.id)
+        .order_by(TrainingSession.date)
+    )
+    insert_messages(
+        [
+            message(1, kind="session_reminder", session_id=first.id, recipient=trainee.email),
+            message(
+                2,
+                kind="session_reminder",
+                session_id=second.id,
+                trainee_id=trainee.id,
+                recipient=trainee.email,
+            ),
+        ]
+    )
+    first.status = "cancelled"
+    withdraw_trainee(db.session.get(Trainee, trainee.id), date(2027, 1, 15), "Werk gevonden")
+    db.session.commit()
+    counts = dispatch_due(NOW)
+    assert counts == {"sent": 0, "failed": 0, "skipped": 2}
+    assert smtp_config.messages == []
+    reasons = {m.last_error for m in db.session.scalars(sa.select(OutboxMessage))}
+    assert reasons == {"session cancelled", "trainee withdrawn"}
+
+
+def test_changes_within_five_minutes_become_one_notice_with_the_session_attached(
+    cohort_with_trainee, smtp_config
+):
+    cohort, trainee, first = cohort_with_trainee
+    session_services.update_session(first, {"start_time": "10:00"})
+    session_services.update_session(first, {"location": "Stadhuis"})
+    db.session.commit()
+    [notice] = db.session.scalars(sa.select(OutboxMessage).filter_by(kind="change_notice")).all()
+    assert notice.recipient == "amina@mail.example" and len(notice.payload) == 1
+    assert "09:30" in notice.body_text and "10:00" in notice.body_text and "Stadhuis" in notice.body_text
+    assert dispatch_due(utcnow())["sent"] == 0  # waits for more changes
+    assert dispatch_due(utcnow() + timedelta(minutes=6))["sent"] == 1
+    mail = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
+    assert mail["Subject"] == "Een wijziging in uw rooster"
+    attachment = next(part for part in mail.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar" and "VEVENT" in attachment.get_content()
+
+
+def test_a_change_after_the_window_is_a_new_notice(cohort_with_trainee):
+    cohort, trainee, first = cohort_with_trainee
+    session_services.update_session(first, {"start_time": "10:00"})
+    db.session.commit()
+    db.session.execute(sa.update(OutboxMessage).values(due_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    session_services.cancel_session(first)
+    db.session.commit()
+    notices = db.session.scalars(
+        sa.select(OutboxMessage).filter_by(kind="change_notice").order_by(OutboxMessage.id)
+    ).all()
+    assert len(notices) == 2 and "AFGELAST" in notices[1].body_text
