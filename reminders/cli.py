@@ -110,6 +110,4 @@ def list_messages(status: str | None, limit: int):
         query = query.where(OutboxMessage.status == status)
     for message in db.session.scalars(query):
         due = message.due_at.strftime("%Y-%m-%d %H:%M")
-        click.echo(
-            f"{message.id:>6}  {message.status:<8} {due}Z  {message.kind:<20} {message.recipient}  {message.subject}"
-        )
+        click.echo(f"{message.id:>6}  {message.status:<8} {due}Z  {message.kind:<20} {message.recipient}")
