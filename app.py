@@ -55,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from placements.evaluation_views import bp as evaluations_bp
     from placements.municipality_views import bp as municipalities_bp
     from placements.views import bp as placements_bp
+    from reminders.rule_views import bp as reminder_rules_bp
     from reminders.views import bp as reminders_bp
     from reports.views import bp as reports_bp
     from sessions.feeds import bp as feeds_bp
@@ -69,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         programmes_bp,
         placements_bp,
         reminders_bp,
+        reminder_rules_bp,
         reports_bp,
         sessions_bp,
         feeds_bp,

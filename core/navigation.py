@@ -17,6 +17,7 @@ NAVIGATION = {
         ("programmes.index", _l("Programmes")),
         ("accounts.users", _l("Users")),
         ("reminders.outbox", _l("Messages")),
+        ("reminder_rules.index", _l("Reminders")),
     ],
     Role.MUNICIPALITY: [("placements.portal", _l("Our municipality"))],
     Role.TRAINEE: [("sessions.my_schedule", _l("My schedule"))],

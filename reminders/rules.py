@@ -159,31 +159,39 @@ def latest_chase(
     is returned, so a scan after a long pause sends one chase, not every missed one. An interval
     of 0 counts as 1: a chase every working day at most.
     """
-    every, found, n = max(rule.working_days, 1), None, 1
-    while (due := local_due(add_working_days(start_day, n * every, holidays), rule.at, tz_name)) <= now:
-        found, n = (n, due), n + 1
-    return found
+    every, found, day = max(rule.working_days, 1), None, start_day
+    while True:
+        day = add_working_days(day, every, holidays)
+        due = local_due(day, rule.at, tz_name)
+        if due > now:
+            return found
+        found = (found[0] + 1 if found else 1, due)
 
 
 def unplaced_alert_applies(
     today: date, internship_start: date, rule: Rule, holidays: Container[date]
 ) -> bool:
-    """True on the days before the internship starts, from `working_days` working days before it."""
+    """True on each working day before the internship starts, from `working_days` working days before it."""
+    if not is_working_day(today, holidays):
+        return False
     return today < internship_start <= add_working_days(today, rule.working_days, holidays)
 
 
 def evaluation_stage(
     due_day: date, rule: Rule, holidays: Container[date], tz_name: str, now: datetime
-) -> str | None:
-    """EVALUATION_DUE from the due date at the rule's time until the chase is due; EVALUATION_CHASE
-    for `working_days` working days after that; None before and after (an old evaluation is not chased).
+) -> tuple[str, datetime] | None:
+    """Which evaluation message applies at `now`, with its due time, or None.
+
+    EVALUATION_DUE from the due date at the rule's time until the chase is due, `working_days`
+    working days later; EVALUATION_CHASE for as many working days after that. Before and after:
+    None, so an evaluation that was missed long ago is not chased out of the blue.
     """
     every = max(rule.working_days, 1)
     chase_day = add_working_days(due_day, every, holidays)
-    chase_end = local_due(add_working_days(chase_day, every, holidays), rule.at, tz_name)
-    if now >= chase_end or now < local_due(due_day, rule.at, tz_name):
+    first, chase = local_due(due_day, rule.at, tz_name), local_due(chase_day, rule.at, tz_name)
+    if now < first or now >= local_due(add_working_days(chase_day, every, holidays), rule.at, tz_name):
         return None
-    return EVALUATION_CHASE if now >= local_due(chase_day, rule.at, tz_name) else EVALUATION_DUE
+    return (EVALUATION_CHASE, chase) if now >= chase else (EVALUATION_DUE, first)
 
 
 def digest_week(now: datetime, rule: Rule, tz_name: str) -> tuple[date, str] | None:

@@ -26,8 +26,8 @@ def outbox():
     form.validate()
     page = max(request.args.get("page", 1, type=int), 1)
     messages, total = message_log(form.filters(current_app.config["TIMEZONE"]), page)
-    # The current filters without the page, for the page links.
-    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    # The current filters (only the form's own fields) for the page links.
+    query = {name: request.args[name] for name in form.data if request.args.get(name)}
     return render_template(
         "reminders/outbox.html",
         form=form,

@@ -112,6 +112,9 @@ def test_the_page_links_keep_the_filters(manager_client):
         make_message(status="failed")
     page = manager_client.get("/outbox?status=failed").get_data(as_text=True)
     assert re.search(r'href="/outbox\?(page=2&amp;status=failed|status=failed&amp;page=2)"', page)
+    # Only the filters go into the links, not url_for's own options.
+    planted = manager_client.get("/outbox?status=failed&_anchor=planted").get_data(as_text=True)
+    assert "#planted" not in planted
 
 
 def test_the_log_needs_the_same_number_of_queries_for_3_or_30_messages(manager_client, count_queries):
