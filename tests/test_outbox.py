@@ -204,3 +204,42 @@ def test_a_change_after_the_window_is_a_new_notice(cohort_with_trainee):
         sa.select(OutboxMessage).filter_by(kind="change_notice").order_by(OutboxMessage.id)
     ).all()
     assert len(notices) == 2 and "AFGELAST" in notices[1].body_text
+
+
+def test_two_scheduler_processes_at_once_send_each_message_once(app, smtp_server):
+    """Two real `flask reminders send-due` processes against one database and one SMTP server."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    insert_messages([message(n) for n in range(30)])
+    db.session.commit()
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "SMTP_TLS": "none",
+        "SECRET_KEY": "test-secret-key",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "app",
+        "reminders",
+        "send-due",
+        "--now",
+        "2027-02-01T10:00+01:00",
+    ]
+    root = Path(__file__).resolve().parent.parent
+    processes = [
+        subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert all(process.returncode == 0 for process in processes), outputs
+    recipients = [m.rcpt_tos[0] for m in smtp_server.messages]
+    assert len(recipients) == 30 and len(set(recipients)) == 30
+    assert set(statuses()) == {"sent"}
