@@ -218,7 +218,8 @@ class Trainee(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="trainees")
-    home_municipality = relationship("Municipality")
+    # Joined: lists of trainees show where each lives, without a query per row.
+    home_municipality = relationship("Municipality", lazy="joined")
 
     @property
     def is_withdrawn(self) -> bool:

@@ -99,8 +99,9 @@ class AbsenceNotice(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    session = relationship(TrainingSession)
-    trainee = relationship("Trainee")
+    # Joined: notices are listed with their session and trainee, without a query per row.
+    session = relationship(TrainingSession, lazy="joined")
+    trainee = relationship("Trainee", lazy="joined")
 
     def __repr__(self) -> str:
         return f"<AbsenceNotice session={self.session_id} trainee={self.trainee_id}>"

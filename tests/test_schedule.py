@@ -12,7 +12,7 @@ from core.clock import local_today
 from extensions import db
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import make_municipality, make_user
 
 
 def planned_cohort(weeks_ago: int = 9) -> Cohort:
@@ -32,8 +32,14 @@ def planned_cohort(weeks_ago: int = 9) -> Cohort:
 
 
 def enrol_many(cohort: Cohort, count: int) -> list:
+    """Trainees who each live in their own municipality (so lists must not query per row)."""
     trainees = [
-        enrol_trainee(cohort, name=f"Deelnemer {n}", email=f"d{n}.{cohort.id}@mail.example")
+        enrol_trainee(
+            cohort,
+            name=f"Deelnemer {n}",
+            email=f"d{n}.{cohort.id}@mail.example",
+            home_municipality_id=make_municipality().id,
+        )
         for n in range(count)
     ]
     db.session.commit()
@@ -172,6 +178,10 @@ def test_pages_issue_the_same_queries_for_1_and_25_trainees(
         )
         db.session.add_all(
             [Attendance(session_id=sess.id, trainee_id=t.id, status="present") for t in trainees]
+        )
+        coming = next_session(cohort)
+        db.session.add_all(
+            [AbsenceNotice(session_id=coming.id, trainee_id=t.id, reason="Afspraak") for t in trainees]
         )
     db.session.commit()
     if page == "schedule":
