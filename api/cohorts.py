@@ -78,9 +78,16 @@ def user_ids_of(trainees: list[Trainee]) -> dict[int, int]:
     return dict(rows.all())
 
 
+def may_see_feed_link(user: User, trainee: Trainee) -> bool:
+    """The calendar link is a key to the trainee's schedule (and internship): only the trainee
+    and managers hold it; a trainer sees the trainee, not the key."""
+    return user.role == Role.MANAGER or user.trainee_id == trainee.id
+
+
 def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
     if user_id is None:
         user_id = user_ids_of([trainee]).get(trainee.id)
+    feed_link = trainee_feed_url(trainee) if may_see_feed_link(g.api_user, trainee) else None
     return {
         "id": trainee.id,
         "cohort_id": trainee.cohort_id,
@@ -88,7 +95,7 @@ def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
         "name": trainee.name,
         "email": trainee.email,
         "status": trainee.status,
-        "calendar_url": trainee_feed_url(trainee),
+        "calendar_url": feed_link,
     }
 
 

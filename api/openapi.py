@@ -133,7 +133,7 @@ TRAINEE = _object(
         "name": {"type": "string"},
         "email": {"type": "string"},
         "status": {"type": "string"},
-        "calendar_url": {"type": "string"},
+        "calendar_url": {"type": "string", "nullable": True},
     }
 )
 TRAINEE_INPUT = _object(

@@ -117,15 +117,18 @@ def history_cutoff(trainee: Trainee, today: date) -> date | None:
 
 
 def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
-    """The trainee's feed if the token is theirs, in the language of their account (else Dutch)."""
+    """The trainee's feed if the token is theirs, in the language of their account (else Dutch).
+
+    A deactivated account ends the feed too, like every other way in.
+    """
     row = db.session.execute(
-        sa.select(Trainee, User.language)
+        sa.select(Trainee, User.language, User.is_active)
         .options(joinedload(Trainee.cohort))
         .outerjoin(User, User.trainee_id == Trainee.id)
         .where(Trainee.id == trainee_id)
         .limit(1)
     ).first()
-    if row is None or not token_matches(token, trainee_feed_token(row.Trainee)):
+    if row is None or row.is_active is False or not token_matches(token, trainee_feed_token(row.Trainee)):
         return None
     trainee = row.Trainee
     identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"

@@ -401,3 +401,22 @@ def test_a_feed_costs_the_same_queries_for_3_and_30_sessions(
     _add_taught_sessions(cohort, range(3, 30))
     assert len(events_by_uid(client.get(path))) == 30
     assert queries() == few
+
+
+def test_a_deactivated_trainees_feed_stops_working(app, client):
+    import sqlalchemy as sa
+
+    from accounts.models import User
+    from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+    from sessions.feed_service import trainee_feed_url
+
+    cohort, _ = save_cohort(
+        None, CohortInput(name="Zeist", template=default_template(), start_date=date(2027, 1, 4))
+    )
+    trainee = enrol_trainee(cohort, name="Amina", email="amina.feed@mail.example")
+    db.session.commit()
+    url = trainee_feed_url(trainee).removeprefix("http://localhost")
+    assert client.get(url).status_code == 200
+    db.session.scalar(sa.select(User).filter_by(trainee_id=trainee.id)).is_active = False
+    db.session.commit()
+    assert client.get(url).status_code == 404
