@@ -6,6 +6,7 @@ atomically; a CHECK constraint backs it up, and a partial unique index allows on
 per trainee per cohort. Two confirmations for the last place: exactly one UPDATE matches.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.links import answer_url
+from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
 from placements.models import (
     OPEN_STATUSES,
     PLACE_TAKING_STATUSES,
@@ -285,3 +287,61 @@ def placement_status(cohort: Cohort) -> dict:
         "places_offered": sum(o.places for o in offers),
         "places_free": sum(o.places_free for o in offers),
     }
+
+
+@dataclass
+class ShortageView:
+    """Everything the manager's placement page shows for one cohort."""
+
+    status: dict
+    placements: list[Placement]
+    unplaced: list[Trainee]
+    suggestions: dict[int, list[Suggestion]]
+    internship: CohortPhase | None
+    working_days_left: int | None
+
+
+def _needing_a_place(cohort: Cohort, placements: list[Placement]) -> list[Trainee]:
+    """Trainees (not withdrawn) without a proposal or a place."""
+    taken = {p.trainee_id for p in placements if p.status in (*OPEN_STATUSES, PlacementStatus.COMPLETED)}
+    trainees = db.session.scalars(
+        sa.select(Trainee)
+        .where(Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN)
+        .order_by(Trainee.name)
+    ).all()
+    return [t for t in trainees if t.id not in taken]
+
+
+def _suggestions(trainees: list[Trainee], offers: list[InternshipOffer]) -> dict[int, list[Suggestion]]:
+    options = [
+        OfferOption(o.id, o.municipality_id, o.municipality.name, o.municipality.province, o.places_free)
+        for o in offers
+    ]
+    return {
+        t.id: rank_offers(
+            t.home_municipality_id, t.home_municipality.province if t.home_municipality else None, options
+        )[:SUGGESTIONS_PER_TRAINEE]
+        for t in trainees
+    }
+
+
+SUGGESTIONS_PER_TRAINEE = 5
+
+
+def shortage_view(cohort: Cohort, today: date) -> ShortageView:
+    placements = placements_of(cohort)
+    unplaced = _needing_a_place(cohort, placements)
+    internship = next((p for p in cohort.phases if p.kind == "internship"), None)
+    days_left = None
+    if internship is not None:
+        days_left = working_days_until(
+            today, internship.start_date, planning.blocked_days(today, internship.start_date)
+        )
+    return ShortageView(
+        status=placement_status(cohort),
+        placements=placements,
+        unplaced=unplaced,
+        suggestions=_suggestions(unplaced, offers_for_cohort(cohort)),
+        internship=internship,
+        working_days_left=days_left,
+    )

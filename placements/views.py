@@ -9,7 +9,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort import planning
 from cohort.access import cohorts_for
-from cohort.models import Trainee, TraineeStatus
+from cohort.models import Trainee
 from core.clock import local_today
 from core.errors import ServiceError
 from core.forms import form_errors_from
@@ -20,7 +20,6 @@ from placements.access import municipalities_for, placements_for
 from placements.evaluation_services import missing_evaluations
 from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, ProposeForm, ReasonForm
 from placements.links import read_token
-from placements.matching import OfferOption, rank_offers, working_days_until
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from placements.return_day_feed import municipality_feed_url
 from placements.schedule import intern_days
@@ -33,54 +32,14 @@ bp = Blueprint("placements", __name__)
 # --- Manager: shortage, suggestions, proposals --------------------------------------
 
 
-def _suggestions(cohort, trainees, offers) -> dict[int, list]:
-    options = [
-        OfferOption(o.id, o.municipality_id, o.municipality.name, o.municipality.province, o.places_free)
-        for o in offers
-    ]
-    return {
-        t.id: rank_offers(
-            t.home_municipality_id, t.home_municipality.province if t.home_municipality else None, options
-        )[:5]
-        for t in trainees
-    }
-
-
 @bp.get("/cohorts/<int:cohort_id>/placements")
 @role_required(Role.MANAGER)
 def cohort_placements(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
-    placements = services.placements_of(cohort)
-    placed = {
-        p.trainee_id
-        for p in placements
-        if p.status in services.PLACE_TAKING_STATUSES + (PlacementStatus.PROPOSED,)
-    }
-    trainees = db.session.scalars(
-        sa.select(Trainee)
-        .where(Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN)
-        .order_by(Trainee.name)
-    ).all()
-    unplaced = [t for t in trainees if t.id not in placed]
-    offers = services.offers_for_cohort(cohort)
-    internship = next((p for p in cohort.phases if p.kind == "internship"), None)
-    days_left = (
-        working_days_until(
-            local_today(), internship.start_date, planning.blocked_days(local_today(), internship.start_date)
-        )
-        if internship
-        else None
-    )
     return render_template(
         "placements/cohort.html",
         cohort=cohort,
-        status=services.placement_status(cohort),
-        placements=placements,
-        unplaced=unplaced,
-        suggestions=_suggestions(cohort, unplaced, offers),
-        offers=offers,
-        internship=internship,
-        days_left=days_left,
+        view=services.shortage_view(cohort, local_today()),
         form=ProposeForm(),
         reason_form=ReasonForm(),
     )
