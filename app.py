@@ -23,7 +23,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_error_pages(app)
     register_commands(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    count = app.config["PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:
@@ -98,8 +107,17 @@ def register_error_pages(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from accounts.cli import tokens_cli, users_cli
+    from core.backup import backup_command, restore_command
     from demo import demo_command
     from reminders.cli import reminders_cli, scheduler_command
 
-    for command in (users_cli, tokens_cli, demo_command, scheduler_command, reminders_cli):
+    for command in (
+        users_cli,
+        tokens_cli,
+        demo_command,
+        scheduler_command,
+        reminders_cli,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)

@@ -125,3 +125,12 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, variable)
     monkeypatch.delenv(variable)
     with pytest.raises(SettingsError):
         create_app()
+
+
+def test_behind_a_proxy_the_forwarded_https_and_address_are_trusted(app_config, make_app):
+    proxied = make_app({**app_config, "PROXY_COUNT": 1})
+    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    response = proxied.test_client().get("/login", headers=headers)
+    assert "Strict-Transport-Security" in response.headers
+    direct = make_app(app_config).test_client().get("/login", headers=headers)
+    assert "Strict-Transport-Security" not in direct.headers  # forwarded headers are not trusted
