@@ -1,0 +1,71 @@
+"""What every rule's scan shares: the scan's moment, building one outbox row, the active users."""
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import force_locale
+
+from accounts.models import Role, User
+from extensions import db
+from placements.models import PlacementStatus
+from reminders import rules
+
+SUPERVISOR_LANGUAGE = "nl"  # supervisors have no account, so no language of their own
+KEY_LENGTH = SUBJECT_LENGTH = 200  # the columns' sizes
+# A return-day notice goes out on the working day before: never more than a few days ahead.
+RETURN_NOTICE_LOOKAHEAD = timedelta(days=10)
+INTERN_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The scan's "now", in UTC and as the local date, with the holidays around it."""
+
+    now: datetime
+    tz: str
+    today: date
+    holidays: Mapping[date, str]
+
+    def at(self, day: date, clock: time) -> datetime:
+        return rules.local_due(day, clock, self.tz)
+
+
+# --- building messages -------------------------------------------------------------------
+
+
+def _fit_key(key: str) -> str:
+    """Keys hold e-mail addresses; one absurdly long address must not break the whole insert."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{key[: KEY_LENGTH - 41]}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+def message(kind: str, key: str, recipient: str, language: str, due_at: datetime, context: dict, **ids):
+    """One outbox row, rendered from mail/<kind>_subject.txt, .txt and .html in the reader's language."""
+    with force_locale(language):
+        subject = render_template(f"mail/{kind}_subject.txt", **context)
+        body_text = render_template(f"mail/{kind}.txt", **context)
+        body_html = render_template(f"mail/{kind}.html", **context)
+    return {
+        "kind": kind,
+        "key": _fit_key(key),
+        "recipient": recipient,
+        "language": language,
+        "due_at": due_at,
+        "subject": " ".join(subject.split())[:SUBJECT_LENGTH],
+        "body_text": body_text,
+        "body_html": body_html,
+        # Every row names every field: a multi-row INSERT needs the same columns in each row.
+        **{"recipient_user_id": None, "session_id": None, "trainee_id": None, "placement_id": None},
+        "payload": None,
+        **ids,
+    }
+
+
+def active_users(role: Role, *conditions) -> list[User]:
+    query = sa.select(User).where(User.role == role, User.is_active, *conditions).order_by(User.id)
+    return list(db.session.scalars(query))
