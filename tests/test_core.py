@@ -134,3 +134,11 @@ def test_behind_a_proxy_the_forwarded_https_and_address_are_trusted(app_config, 
     assert "Strict-Transport-Security" in response.headers
     direct = make_app(app_config).test_client().get("/login", headers=headers)
     assert "Strict-Transport-Security" not in direct.headers  # forwarded headers are not trusted
+
+
+def test_static_files_cost_no_database_query(manager_client, count_queries):
+    with count_queries() as queries:
+        response = manager_client.get("/static/css/app.css")
+        assert response.status_code == 200
+        response.close()
+    assert queries == []
