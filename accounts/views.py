@@ -29,7 +29,7 @@ from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import utcnow
 from core.errors import ValidationError
-from core.forms import form_errors_from
+from core.forms import form_errors_from, save_form
 from core.scope import one_or_404
 from core.urls import is_safe_local_path
 from extensions import db
@@ -138,16 +138,12 @@ def users():
 def invite_user():
     form = UserForm()
     _fill_user_choices(form)
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(**{k: v for k, v in form.data.items() if k != "csrf_token"})
-        except ValidationError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            send_queued_mail()
-            flash(_("%(name)s has been invited by e-mail.", name=user.name), "success")
-            return redirect(url_for("accounts.users"))
+
+    def invite():
+        return services.create_user(**{k: v for k, v in form.data.items() if k != "csrf_token"})
+
+    if save_form(form, invite, lambda user: _("%(name)s has been invited by e-mail.", name=user.name)):
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/invite_user.html", form=form)
 
 

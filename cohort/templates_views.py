@@ -5,7 +5,7 @@ its own settings page.
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,8 +15,7 @@ from cohort import template_services
 from cohort.forms import weekday_choices
 from cohort.models import ProgrammeTemplate
 from cohort.template_forms import ProgrammeTemplateForm
-from core.errors import ServiceError
-from core.forms import form_errors_from
+from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
 
@@ -49,13 +48,6 @@ def edit(template_id: int):
 
 def _form_page(form: ProgrammeTemplateForm, programme: ProgrammeTemplate | None):
     """Save on a valid post and go back to the list; otherwise show the form with its problems."""
-    if form.validate_on_submit():
-        try:
-            template_services.save_template(programme, form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("programmes.index"))
+    if save_form(form, lambda: template_services.save_template(programme, form.values()), _("Saved.")):
+        return redirect(url_for("programmes.index"))
     return render_template("cohort/programme_form.html", form=form, programme=programme)

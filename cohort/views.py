@@ -15,11 +15,10 @@ from cohort.forms import ClosureForm, CohortForm, EnrolForm, MoveForm, WithdrawF
 from cohort.models import Closure, Cohort, ProgrammeTemplate, Trainee
 from core.clock import local_today
 from core.errors import ServiceError
-from core.forms import form_errors_from
+from core.forms import form_errors_from, save_form
 from core.scope import one_or_404
 from extensions import db
 from placements.models import Municipality
-from reminders.mail import send_queued_mail
 from sessions.feed_service import cohort_feed_url
 from sessions.models import AbsenceNotice, TrainingSession
 from sessions.services import find_conflicts
@@ -44,15 +43,13 @@ def index():
 def new():
     form = CohortForm()
     _template_choices(form)
-    if form.validate_on_submit():
-        try:
-            cohort, _changes = services.save_cohort(None, services.cohort_input_from(form.settings()))
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The group is planned."), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+
+    def plan():
+        return services.save_cohort(None, services.cohort_input_from(form.settings()))
+
+    if saved := save_form(form, plan, _("The group is planned.")):
+        cohort, _changes = saved.result
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohort/form.html", form=form, cohort=None)
 
 
@@ -123,24 +120,23 @@ def enrol(cohort_id: int):
         sa.select(Municipality.id, Municipality.name).order_by(Municipality.name)
     ).all()
     form.home_municipality_id.choices = [(None, "—")] + [tuple(row) for row in municipalities]
-    if form.validate_on_submit():
-        languages = (form.languages.data or "").split(",")
-        try:
-            trainee = services.enrol_trainee(
-                cohort,
-                name=form.name.data,
-                email=form.email.data,
-                phone=form.phone.data,
-                home_municipality_id=form.home_municipality_id.data,
-                languages=languages,
-            )
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            send_queued_mail()
-            flash(_("%(name)s is enrolled and has been invited by e-mail.", name=trainee.name), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+
+    def enrol():
+        return services.enrol_trainee(
+            cohort,
+            name=form.name.data,
+            email=form.email.data,
+            phone=form.phone.data,
+            home_municipality_id=form.home_municipality_id.data,
+            languages=(form.languages.data or "").split(","),
+        )
+
+    if save_form(
+        form,
+        enrol,
+        lambda trainee: _("%(name)s is enrolled and has been invited by e-mail.", name=trainee.name),
+    ):
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohort/enrol.html", form=form, cohort=cohort)
 
 
@@ -174,15 +170,12 @@ def trainee(trainee_id: int):
 @role_required(Role.MANAGER)
 def closures():
     form = ClosureForm()
-    if form.validate_on_submit():
-        try:
-            services.add_closure(form.start_date.data, form.end_date.data, form.reason.data)
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved. Plan the groups again to move their sessions."), "success")
-            return redirect(url_for("cohorts.closures"))
+
+    def add():
+        return services.add_closure(form.start_date.data, form.end_date.data, form.reason.data)
+
+    if save_form(form, add, _("Saved. Plan the groups again to move their sessions.")):
+        return redirect(url_for("cohorts.closures"))
     listing = db.session.scalars(
         sa.select(Closure)
         .where(Closure.end_date >= local_today() - timedelta(days=365))

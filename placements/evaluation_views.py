@@ -5,15 +5,14 @@ manager on their behalf) or through a signed e-mail link without logging in. The
 municipality's contacts and the intern read it; the manager sees which are missing.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.clock import local_today
-from core.errors import ServiceError
-from core.forms import form_errors_from
+from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
 from placements import evaluation_services as services
@@ -46,16 +45,12 @@ def _form_page(placement: Placement, kind: str, submitted_by: str, done_url: str
     """Show the form; on a valid post save it, commit and go to `done_url`."""
     existing = services.find_evaluation(placement.id, kind)
     form = evaluation_form(existing)
-    if form.validate_on_submit():
-        try:
-            services.submit_evaluation(placement, kind, form.scores(), form.comments.data, submitted_by)
-        except ServiceError as error:
-            db.session.rollback()
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Thank you. The evaluation is saved."), "success")
-            return redirect(done_url)
+
+    def submit():
+        return services.submit_evaluation(placement, kind, form.scores(), form.comments.data, submitted_by)
+
+    if save_form(form, submit, _("Thank you. The evaluation is saved.")):
+        return redirect(done_url)
     return render_template(
         "placements/evaluation_form.html",
         form=form,

@@ -12,7 +12,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.models import Cohort
 from core.errors import ConflictError, ServiceError
-from core.forms import form_errors_from
+from core.forms import form_errors_from, save_form
 from core.scope import one_or_404
 from extensions import db
 from placements import municipality_services as services
@@ -55,15 +55,8 @@ def index():
 @role_required(Role.MANAGER)
 def new():
     form = MunicipalityForm()
-    if form.validate_on_submit():
-        try:
-            municipality = services.create_municipality(form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".detail", municipality_id=municipality.id))
+    if saved := save_form(form, lambda: services.create_municipality(form.values()), _("Saved.")):
+        return redirect(url_for(".detail", municipality_id=saved.result.id))
     return render_template("placements/municipality_form.html", form=form, municipality=None)
 
 
@@ -72,15 +65,8 @@ def new():
 def edit(municipality_id: int):
     municipality = one_or_404(municipalities_for(current_user), municipality_id)
     form = MunicipalityForm(obj=municipality)
-    if form.validate_on_submit():
-        try:
-            services.update_municipality(municipality, form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".detail", municipality_id=municipality.id))
+    if save_form(form, lambda: services.update_municipality(municipality, form.values()), _("Saved.")):
+        return redirect(url_for(".detail", municipality_id=municipality.id))
     return render_template("placements/municipality_form.html", form=form, municipality=municipality)
 
 
@@ -118,15 +104,12 @@ def _offer_form(**kwargs) -> OfferForm:
 def new_offer(municipality_id: int):
     municipality = one_or_404(municipalities_for(current_user), municipality_id)
     form = _offer_form()
-    if form.validate_on_submit():
-        try:
-            services.create_offer(municipality, form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The internship places are saved."), "success")
-            return redirect(url_for(".detail", municipality_id=municipality.id))
+    if save_form(
+        form,
+        lambda: services.create_offer(municipality, form.values()),
+        _("The internship places are saved."),
+    ):
+        return redirect(url_for(".detail", municipality_id=municipality.id))
     return render_template("placements/offer_form.html", form=form, municipality=municipality, offer=None)
 
 
@@ -135,16 +118,10 @@ def new_offer(municipality_id: int):
 def edit_offer(offer_id: int):
     offer = one_or_404(offers_for(current_user), offer_id)
     form = _offer_form(obj=offer)
-    if form.validate_on_submit():
-        try:
-            services.update_offer(offer, form.values())
-        except ServiceError as error:
-            db.session.rollback()
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The internship places are saved."), "success")
-            return redirect(url_for(".detail", municipality_id=offer.municipality_id))
+    if save_form(
+        form, lambda: services.update_offer(offer, form.values()), _("The internship places are saved.")
+    ):
+        return redirect(url_for(".detail", municipality_id=offer.municipality_id))
     return render_template(
         "placements/offer_form.html", form=form, municipality=offer.municipality, offer=offer
     )

@@ -14,7 +14,7 @@ from cohort.forms import AbsenceForm, SessionForm
 from cohort.models import Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ServiceError
-from core.forms import form_errors_from
+from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
 from sessions import services
@@ -54,15 +54,12 @@ def report_absence(session_id: int):
     sess = one_or_404(sessions_for(current_user), session_id)
     trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
     form = AbsenceForm()
-    if form.validate_on_submit():
-        try:
-            services.report_absence(trainee, sess, form.reason.data)
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("Thank you. Your absence has been passed on."), "success")
-            return redirect(url_for("sessions.my_schedule"))
+
+    def report():
+        return services.report_absence(trainee, sess, form.reason.data)
+
+    if save_form(form, report, _("Thank you. Your absence has been passed on.")):
+        return redirect(url_for("sessions.my_schedule"))
     return render_template("sessions/absence.html", form=form, sess=sess)
 
 
@@ -94,15 +91,8 @@ def edit(session_id: int):
     sess = one_or_404(sessions_for(current_user), session_id)
     form = SessionForm(obj=sess)
     _trainer_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.update_session(sess, form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The session is changed."), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
+    if save_form(form, lambda: services.update_session(sess, form.values()), _("The session is changed.")):
+        return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
     return render_template("sessions/edit.html", form=form, sess=sess, cohort=sess.cohort)
 
 
@@ -122,15 +112,10 @@ def add_extra(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     form = SessionForm()
     _trainer_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.add_extra_session(cohort, form.values())
-        except ServiceError as error:
-            form_errors_from(form, error)
-        else:
-            db.session.commit()
-            flash(_("The extra session is added."), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    if save_form(
+        form, lambda: services.add_extra_session(cohort, form.values()), _("The extra session is added.")
+    ):
+        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("sessions/edit.html", form=form, sess=None, cohort=cohort)
 
 
