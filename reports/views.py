@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template
+from sqlalchemy.orm import selectinload
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
@@ -20,7 +21,10 @@ def _count(model, *conditions) -> int:
 @bp.get("/dashboard")
 @role_required(Role.MANAGER)
 def dashboard():
-    cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.start_date)).all()
+    # The trainee counts per cohort come in one extra query, not one per cohort.
+    cohorts = db.session.scalars(
+        sa.select(Cohort).options(selectinload(Cohort.trainees)).order_by(Cohort.start_date)
+    ).all()
     counts = {
         "trainees": _count(Trainee),
         "users": _count(User, User.is_active),

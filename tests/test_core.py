@@ -142,3 +142,20 @@ def test_static_files_cost_no_database_query(manager_client, count_queries):
         assert response.status_code == 200
         response.close()
     assert queries == []
+
+
+def test_the_managers_home_costs_the_same_queries_for_1_and_6_cohorts(manager_client, count_queries):
+    from tests.factories import make_cohort, make_trainee
+
+    def queries() -> int:
+        with count_queries() as statements:
+            assert manager_client.get("/dashboard").status_code == 200
+        return len(statements)
+
+    make_trainee(make_cohort())
+    db.session.commit()
+    one = queries()
+    for _ in range(5):
+        make_trainee(make_cohort())
+    db.session.commit()
+    assert queries() == one
