@@ -1,15 +1,26 @@
 """Every model of the app, imported in one place for SQLAlchemy's metadata and Alembic."""
 
 from accounts.models import ApiToken, LoginFailure, OneTimeLink, User
-from cohort.models import Closure, Cohort, CohortPhase, PlanAttention, ProgrammeTemplate, Trainee
+from cohort.models import (
+    Closure,
+    Cohort,
+    CohortPhase,
+    PlanAttention,
+    ProgrammeTemplate,
+    Trainee,
+    TraineeNote,
+    TraineeStatusChange,
+)
 from placements.models import (
     Municipality,
 )
+from privacy.models import AuditEvent
 from reminders.models import OutboxMessage, ReminderRule, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 __all__ = [
     "AbsenceNotice",
+    "AuditEvent",
     "ApiToken",
     "Attendance",
     "Closure",
@@ -24,6 +35,8 @@ __all__ = [
     "ProgrammeTemplate",
     "SchedulerHeartbeat",
     "Trainee",
+    "TraineeNote",
+    "TraineeStatusChange",
     "TrainingSession",
     "User",
 ]

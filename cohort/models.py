@@ -13,6 +13,16 @@ from core.types import UTCDateTime
 from extensions import db
 
 
+class TraineeOutcome(enum.StrEnum):
+    """Where a trainee ended up; `outcome_note` gives the reason for OTHER."""
+
+    EMPLOYED_CONSULTANT = "employed_consultant"  # at outcome_municipality from outcome_date
+    OTHER_WORK = "other_work"
+    EDUCATION = "education"
+    NO_WORK = "no_work"
+    OTHER = "other"
+
+
 class TraineeStatus(enum.StrEnum):
     ENROLLED = "enrolled"
     ACTIVE = "active"
@@ -213,13 +223,21 @@ class Trainee(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=TraineeStatus.ENROLLED)
     withdrawn_on: Mapped[date | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # The outcome at the end of the programme (see TraineeOutcome); free text only in outcome_note.
+    outcome: Mapped[str | None] = mapped_column(sa.String(30))
+    outcome_date: Mapped[date | None]
+    outcome_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"))
+    outcome_note: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Set when the personal data was erased (AVG): the record stays for counts and rates.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Mixed into the calendar feed's secret; a new salt kills the old feed URL.
     calendar_salt: Mapped[str] = mapped_column(sa.String(32), default=new_calendar_salt)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort] = relationship(back_populates="trainees")
     # Joined: lists of trainees show where each lives, without a query per row.
-    home_municipality = relationship("Municipality", lazy="joined")
+    home_municipality = relationship("Municipality", lazy="joined", foreign_keys=[home_municipality_id])
+    outcome_municipality = relationship("Municipality", foreign_keys=[outcome_municipality_id])
 
     @property
     def is_withdrawn(self) -> bool:
@@ -227,3 +245,38 @@ class Trainee(db.Model):
 
     def __repr__(self) -> str:
         return f"<Trainee {self.id} cohort={self.cohort_id}>"
+
+
+class TraineeStatusChange(db.Model):
+    """One step in a trainee's enrolment history (enrolled, active, withdrawn, completed)."""
+
+    __tablename__ = "trainee_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    effective_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<TraineeStatusChange trainee={self.trainee_id} {self.status} {self.effective_on}>"
+
+
+class TraineeNote(db.Model):
+    """A dated note by a manager in the trainee file. Free text: erased with the trainee."""
+
+    __tablename__ = "trainee_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainees.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    noted_on: Mapped[date]
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author = relationship("User", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<TraineeNote {self.id} trainee={self.trainee_id}>"
