@@ -102,6 +102,8 @@ def load_settings(instance_path: Path) -> dict:
         "LANGUAGES": ("nl", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SCHEDULER_INTERVAL_SECONDS": _env_int("SCHEDULER_INTERVAL_SECONDS", 60),
+        # A message claimed longer ago than this is taken over: its dispatcher must have died.
+        "MAIL_CLAIM_TIMEOUT_SECONDS": _env_int("MAIL_CLAIM_TIMEOUT_SECONDS", 600),
         # How many reverse proxies stand in front (0: none). Their X-Forwarded-* headers are
         # trusted for the client's address (rate limits) and for HTTPS (Secure cookies, HSTS).
         "PROXY_COUNT": _env_int("PROXY_COUNT", 0),

@@ -3,7 +3,7 @@
 A message is a row first (written in the caller's transaction), sent second. The
 dispatcher claims a row with a compare-and-set update before sending, so two
 dispatchers never send the same row, and a claim that was never finished is taken
-over after CLAIM_TIMEOUT.
+over after the claim timeout (setting MAIL_CLAIM_TIMEOUT_SECONDS).
 """
 
 import contextlib
@@ -26,7 +26,6 @@ from reminders.models import MessageStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 
 
@@ -147,11 +146,12 @@ CLAIM_BATCH = 100
 
 def _claimable(now: datetime):
     """Pending, or claimed so long ago that its dispatcher must have died: take it over."""
+    claim_timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
     return sa.or_(
         OutboxMessage.status == MessageStatus.PENDING,
         sa.and_(
             OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
+            OutboxMessage.claimed_at < now - claim_timeout,
         ),
     )
 
@@ -260,8 +260,9 @@ def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None)
     """Send every due message (or only the given ones) in batches; return the counts.
 
     Each message is committed on its own right after sending, so a dispatcher killed halfway
-    leaves at most the one message it was sending in "sending"; that one is taken over after
-    CLAIM_TIMEOUT (and may then go out twice: the same Message-ID lets mail clients tell).
+    loses nothing: the rest of its batch stays claimed ("sending") and is taken over after the
+    claim timeout. Only the one message it was sending may then go out twice; the same
+    Message-ID lets mail clients tell.
     """
     now = now or utcnow()
     counts = {"sent": 0, "failed": 0, "skipped": 0}

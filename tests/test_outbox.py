@@ -11,7 +11,7 @@ from cohort.models import Trainee
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
 from core.clock import utcnow
 from extensions import db
-from reminders.mail import CLAIM_TIMEOUT, claim_batch, dispatch_due, insert_messages, message_id_header
+from reminders.mail import claim_batch, dispatch_due, insert_messages, message_id_header
 from reminders.models import OutboxMessage
 from sessions import services as session_services
 from sessions.models import TrainingSession
@@ -94,7 +94,8 @@ def test_a_dispatcher_that_died_after_claiming_is_taken_over_later(app, smtp_con
     db.session.commit()
     assert claim_batch(NOW) != []  # claimed ... and then the process died
     assert dispatch_due(NOW + timedelta(minutes=1))["sent"] == 0  # still someone else's
-    assert dispatch_due(NOW + CLAIM_TIMEOUT + timedelta(seconds=1))["sent"] == 1
+    claim_timeout = timedelta(seconds=app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+    assert dispatch_due(NOW + claim_timeout + timedelta(seconds=1))["sent"] == 1
     assert len(smtp_config.messages) == 1
 
 
