@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 PICO := static/vendor/pico.min.css
+AXE := node_modules/axe-core/axe.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup setup-test lint translations-update clean
+.PHONY: run test setup setup-test browser-setup lint translations-update clean
 
 run: setup
 	$(FLASK) db upgrade
@@ -22,7 +23,7 @@ test: setup-test
 
 setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
 
-setup-test: setup $(VENV)/.test
+setup-test: setup $(VENV)/.test browser-setup
 
 $(BIN)/python:
 	scripts/ensure-debian-packages venv:python3-venv
@@ -42,6 +43,15 @@ $(PICO): package.json
 	npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css $@
+
+# The browser tests (tests/browser): Debian's Chromium, driven by Playwright, and axe-core from npm.
+browser-setup: $(AXE)
+	scripts/ensure-debian-packages chromium:chromium
+
+$(AXE): package.json
+	scripts/ensure-debian-packages npm:npm
+	npm install --include=dev --no-save --no-package-lock --no-audit --no-fund --loglevel=error
+	touch $@
 
 %.mo: %.po $(VENV)/.runtime
 	$(BIN)/pybabel compile -i $< -o $@

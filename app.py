@@ -54,18 +54,30 @@ def register_extensions(app: Flask) -> None:
     import models  # noqa: F401
 
 
+def register_url_converters(app: Flask) -> None:
+    """Every <int:...> in a URL fits an id column: a longer number is a 404, not a 500."""
+    from core.converters import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
 def register_blueprints(app: Flask) -> None:
+    register_url_converters(app)  # before any route is added
     from accounts.views import bp as accounts_bp
     from api import bp as api_bp
     from cohort.import_views import bp as trainee_import_bp
     from cohort.templates_views import bp as programmes_bp
+    from cohort.trainee_views import bp as trainee_file_bp
     from cohort.views import bp as cohorts_bp
     from core.views import bp as core_bp
     from placements.evaluation_views import bp as evaluations_bp
     from placements.municipality_views import bp as municipalities_bp
     from placements.views import bp as placements_bp
+    from privacy.audit_views import bp as privacy_audit_bp
+    from privacy.subject_views import bp as privacy_subject_bp
     from reminders.rule_views import bp as reminder_rules_bp
     from reminders.views import bp as reminders_bp
+    from reports.export_views import bp as exports_bp
     from reports.views import bp as reports_bp
     from sessions.feeds import bp as feeds_bp
     from sessions.views import bp as sessions_bp
@@ -85,16 +97,22 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         municipalities_bp,
         evaluations_bp,
+        privacy_subject_bp,
+        trainee_file_bp,
+        privacy_audit_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
+    from core.input_guard import refuse_nul_characters
     from core.navigation import navigation
     from core.security import add_security_headers
     from core.sessions import end_idle_session
 
     app.before_request(end_idle_session)
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.context_processor(navigation)
 
@@ -109,6 +127,7 @@ def register_commands(app: Flask) -> None:
     from accounts.cli import tokens_cli, users_cli
     from core.backup import backup_command, restore_command
     from demo import demo_command
+    from privacy.cli import privacy_cli
     from reminders.cli import reminders_cli, scheduler_command
 
     for command in (
@@ -119,5 +138,6 @@ def register_commands(app: Flask) -> None:
         reminders_cli,
         backup_command,
         restore_command,
+        privacy_cli,
     ):
         app.cli.add_command(command)

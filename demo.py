@@ -10,14 +10,21 @@ from flask.cli import with_appcontext
 from accounts.models import Role, User
 from accounts.services import create_user
 from cohort.models import Closure, Cohort, Trainee, TraineeStatus
-from cohort.services import CohortInput, default_template, save_cohort, seed_default_templates
+from cohort.services import (
+    CohortInput,
+    default_template,
+    record_status_change,
+    save_cohort,
+    seed_default_templates,
+)
+from cohort.trainee_file_services import add_note
 from extensions import db
 from placements.models import InternshipOffer, Municipality
 from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
 from sessions.services import record_attendance, report_absence
 
-DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo
+DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo # nosec B105
 
 MUNICIPALITIES = [
     ("Utrecht", "GM0344", "Utrecht", "Stadsplateau 1, 3521 AZ Utrecht"),
@@ -188,16 +195,40 @@ def load_demo(today: date) -> None:
         .order_by(TrainingSession.date)
     )
     report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
+    _fill_trainee_files(running, running_trainees, users[Role.MANAGER], today)
+
+
+def _fill_trainee_files(cohort: Cohort, trainees: list[Trainee], manager: User, today: date) -> None:
+    """A status history for the running cohort and one note, so the trainee file has something to show."""
+    for trainee in trainees:
+        record_status_change(trainee, cohort.start_date, manager)
+    add_note(
+        trainees[0],
+        today - timedelta(days=3),
+        "Gesprek over de stage: gaat goed, wil graag bij een gemeente blijven werken.",
+        manager,
+        today,
+    )
 
 
 @click.command("demo")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="small: a believable example; large: 100 cohorts, 2,000 trainees (for the benchmark).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same large data set.")
 @with_appcontext
-def demo_command():
+def demo_command(scale: str, seed: int):
     """Load demo data into an empty database and print the demo logins."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("Demo data is not loaded in production.")
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("The database already has data; nothing was changed.")
+    elif scale == "large":
+        _load_large(seed)
     else:
         load_demo(date.today())
         db.session.commit()
@@ -205,3 +236,13 @@ def demo_command():
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email, _name in LOGINS:
         click.echo(f"  {role.value:<13} {email}")
+
+
+def _load_large(seed: int) -> None:
+    import demo_large
+
+    counts = demo_large.load_large_demo(
+        date.today(), seed=seed, scale=demo_large.LARGE, password=DEMO_PASSWORD
+    )
+    db.session.commit()
+    click.echo("Large demo data loaded: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")

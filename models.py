@@ -11,6 +11,7 @@ from cohort.models import (
     TraineeNote,
     TraineeStatusChange,
 )
+from core.ratelimit import RateLimitHit
 from placements.models import (
     Municipality,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "OneTimeLink",
     "OutboxMessage",
     "PlanAttention",
+    "RateLimitHit",
     "ReminderRule",
     "ProgrammeTemplate",
     "SchedulerHeartbeat",

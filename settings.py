@@ -102,6 +102,11 @@ def load_settings(instance_path: Path) -> dict:
         "LANGUAGES": ("nl", "en"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SCHEDULER_INTERVAL_SECONDS": _env_int("SCHEDULER_INTERVAL_SECONDS", 60),
+        # The dashboard flags trainees under this attendance rate over the last 4 weeks (percent in
+        # the environment, a fraction here: ATTENDANCE_THRESHOLD=80 gives 0.8).
+        "ATTENDANCE_THRESHOLD": _env_int("ATTENDANCE_THRESHOLD", 80) / 100,
+        # AVG: a trainee's personal data is erased this many months after their cohort ended.
+        "RETENTION_MONTHS": _env_int("RETENTION_MONTHS", 24),
         # A message claimed longer ago than this is taken over: its dispatcher must have died.
         "MAIL_CLAIM_TIMEOUT_SECONDS": _env_int("MAIL_CLAIM_TIMEOUT_SECONDS", 600),
         # How many reverse proxies stand in front (0: none). Their X-Forwarded-* headers are

@@ -22,6 +22,7 @@ from accounts.models import (
     hash_secret,
     normalise_email,
 )
+from core import ratelimit
 from core.clock import utcnow
 from core.errors import ValidationError
 from core.urls import external_url
@@ -30,6 +31,14 @@ from reminders.mail import queue_message
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+
+# Rate limits (core.ratelimit, counted in the database). Reset requests: per address and per
+# e-mail address, so neither one sender nor many senders can flood one mailbox. Link guesses:
+# wrong or used links per address, as set-password links are secrets one could try to guess.
+# Invitations a manager sends again: per invited user, against a mailbox flood.
+RESET_LIMIT, RESET_WINDOW = 5, timedelta(minutes=15)
+LINK_GUESS_LIMIT, LINK_GUESS_WINDOW = 10, timedelta(minutes=15)
+INVITATION_LIMIT, INVITATION_WINDOW = 3, timedelta(hours=1)
 
 
 class InvalidCredentials(Exception):
@@ -53,7 +62,7 @@ def find_user_by_email(email: str) -> User | None:
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id must match a current, active user *and* its auth epoch."""
     user_id, _sep, epoch = session_id.partition(":")
-    if not (user_id.isdigit() and epoch.isdigit()):
+    if not (user_id.isdecimal() and epoch.isdecimal()):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.auth_epoch != int(epoch):
@@ -158,6 +167,7 @@ def _mail_link(user: User, link: OneTimeLink, token: str) -> None:
             kind=link.purpose,
             key=f"{link.purpose}:{link.id}",
             recipient=user.email,
+            language=user.language,  # the marker that replaces the link once sent is in it too
             subject=subject,
             body_text=render_template(f"{template}.txt", **context),
             body_html=render_template(f"{template}.html", **context),
@@ -167,6 +177,34 @@ def _mail_link(user: User, link: OneTimeLink, token: str) -> None:
 def send_invitation(user: User) -> None:
     link, token = _new_link(user, "invitation", current_app.config["INVITATION_VALID_FOR"])
     _mail_link(user, link, token)
+
+
+def limit_reset_requests(email: str, address: str, now: datetime | None = None) -> None:
+    """Count a reset request; RateLimited when this address or e-mail address asked too often.
+
+    Counted whether or not the address has an account, so the answer reveals nothing.
+    """
+    for key in (ratelimit.limit_key("reset:address", address), ratelimit.limit_key("reset:email", email)):
+        ratelimit.hit(key, RESET_LIMIT, RESET_WINDOW, now)
+
+
+def _link_guess_key(address: str) -> str:
+    return ratelimit.limit_key("link-guess:address", address)
+
+
+def check_link_guesses(address: str, now: datetime | None = None) -> None:
+    """RateLimited when this address opened too many wrong or used set-password links."""
+    ratelimit.check(_link_guess_key(address), LINK_GUESS_LIMIT, LINK_GUESS_WINDOW, now)
+
+
+def record_link_guess(address: str, now: datetime | None = None) -> None:
+    ratelimit.hit(_link_guess_key(address), LINK_GUESS_LIMIT, LINK_GUESS_WINDOW, now)
+
+
+def limit_invitations(user: User, now: datetime | None = None) -> None:
+    """Count an invitation sent again to this user; RateLimited after too many within the hour."""
+    key = ratelimit.limit_key("invitation:user", str(user.id))
+    ratelimit.hit(key, INVITATION_LIMIT, INVITATION_WINDOW, now)
 
 
 def request_password_reset(email: str) -> None:
@@ -255,7 +293,7 @@ def set_active(user: User, active: bool) -> None:
 
 # --- API tokens ---------------------------------------------------------------------
 
-API_TOKEN_PREFIX = "coh_"  # noqa: S105 - a public marker, not a secret
+API_TOKEN_PREFIX = "coh_"  # noqa: S105 - a public marker, not a secret # nosec B105
 
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:

@@ -84,6 +84,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # Too many requests: RateLimited, answered with a 429 page (core.errorpages).
+        services.limit_reset_requests(form.email.data, request.remote_addr or "")
         services.request_password_reset(form.email.data)
         db.session.commit()
         send_queued_mail()
@@ -95,8 +97,13 @@ def forgot_password():
 
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 def set_password(token: str):
+    # The token is a secret: an address that tries too many wrong ones is stopped (a 429).
+    address = request.remote_addr or ""
+    services.check_link_guesses(address)
     link = services.find_valid_link(token)
     if link is None:
+        services.record_link_guess(address)
+        db.session.commit()
         return render_template("accounts/link_invalid.html"), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -165,6 +172,7 @@ def set_user_active(user_id: int):
 def resend_invitation(user_id: int):
     user = one_or_404(users_for(current_user), user_id)
     if user.is_active:
+        services.limit_invitations(user)  # too many: a 429 page, nothing sent
         services.send_invitation(user)
         db.session.commit()
         send_queued_mail()
@@ -194,9 +202,13 @@ def api_tokens():
     form = ApiTokenForm()
     new_secret = None
     if form.validate_on_submit():
-        _token, new_secret = services.create_api_token(current_user, form.name.data)
-        db.session.commit()
-        form = ApiTokenForm(formdata=None)
+        try:
+            _token, new_secret = services.create_api_token(current_user, form.name.data)
+        except ValidationError as error:  # a name of spaces only
+            form_errors_from(form, error)
+        else:
+            db.session.commit()
+            form = ApiTokenForm(formdata=None)
     tokens = db.session.scalars(api_tokens_for(current_user).order_by(sa.desc("created_at"))).all()
     return render_template("accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, g, request
 
 from accounts.services import user_for_api_token
 from api.errors import error_response, service_error_response
+from api.validation import body_problems, documented_body_schema
 from core.errors import ServiceError, ValidationError
 from extensions import csrf
 
@@ -32,11 +33,16 @@ def _service_error(error: ServiceError):
 
 
 def json_body(kind: type = dict):
-    """The request's JSON object (or list), or a 400 naming the problem."""
+    """The request's JSON object (or list), or a 400 naming the problem: the body is no JSON,
+    or a field's value has a type or size the OpenAPI document does not allow."""
     data = request.get_json(silent=True)
     if not isinstance(data, kind):
         expected = "object" if kind is dict else "array"
         raise ValidationError(f"The request body must be a JSON {expected}.", {"body": "invalid JSON"})
+    schema = documented_body_schema()
+    problems = body_problems(data, schema) if schema else {}
+    if problems:
+        raise ValidationError("Some fields have a value of the wrong type or size.", problems)
     return data
 
 

@@ -1,17 +1,20 @@
 """Cohorts, their sessions and trainees, schedules and attendance: thin views over the services."""
 
 import sqlalchemy as sa
-from flask import abort, g, jsonify
+from flask import abort, current_app, g, jsonify
 
 from accounts.models import Role, User
 from api.blueprint import bp, json_body, require_role
 from cohort import services as cohort_services
 from cohort.access import cohorts_for, trainees_for
 from cohort.models import Cohort, Trainee
+from core.clock import local_today
 from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
 from reminders.mail import send_queued_mail
+from reports import stats_services
+from reports.monitoring import CohortStats
 from sessions import services as session_services
 from sessions.access import may_register_attendance, sessions_for
 from sessions.feed_service import trainee_feed_url
@@ -151,6 +154,7 @@ def enrol_trainee(cohort_id: int):
         phone=data.get("phone") or "",
         home_municipality_id=data.get("home_municipality_id"),
         languages=data.get("languages") or [],
+        actor=g.api_user,
     )
     db.session.commit()
     send_queued_mail()
@@ -189,3 +193,33 @@ def put_attendance(session_id: int):
     session_services.record_attendance(sess, entries, g.api_user)
     db.session.commit()
     return jsonify({"session_id": sess.id, "recorded": len(entries)})
+
+
+def stats_json(stats: CohortStats) -> dict:
+    trainees, placements = stats.trainees, stats.placements
+    return {
+        "trainees": {
+            "active": trainees.active,
+            "withdrawn": trainees.withdrawn,
+            "completed": trainees.completed,
+        },
+        "attendance_rate": stats.attendance_rate,
+        "attendance_rate_4w": stats.attendance_rate_4w,
+        "placements": {
+            "confirmed": placements.confirmed,
+            "proposed": placements.proposed,
+            "missing": placements.missing,
+            "active": placements.active,
+            "completed": placements.completed,
+        },
+        "evaluations_missing": stats.evaluations_missing,
+    }
+
+
+@bp.get("/cohorts/<int:cohort_id>/stats")
+def cohort_stats(cohort_id: int):
+    """The dashboard's numbers for one cohort (managers only; the same service as the dashboard)."""
+    require_role(Role.MANAGER)
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    today = local_today(current_app.config["TIMEZONE"])
+    return jsonify(stats_json(stats_services.cohort_stats([cohort.id], today)[cohort.id]))

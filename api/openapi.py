@@ -49,6 +49,8 @@ WEEKDAY = {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri"]}
 NULLABLE_STRING = {"type": "string", "nullable": True}
 SESSION_KIND = {"type": "string", "enum": ["training", "return_day", "extra"]}
 ID = {"type": "integer"}
+# An id sent in a body: a whole number an id column can hold (PostgreSQL's integer).
+DB_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 
 
 def _object(properties: dict, required: tuple[str, ...] = ()) -> dict:
@@ -120,6 +122,8 @@ SESSION_PATCH = {
             "title": {"type": "string", "maxLength": 160},
             "location": {"type": "string", "maxLength": 200},
             "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
+            "trainer_id": {**DB_ID, "nullable": True},
+            "notes": {"type": "string", "maxLength": 5000},
         },
         required=(),
     ),
@@ -141,7 +145,7 @@ TRAINEE_INPUT = _object(
         "name": {"type": "string", "minLength": 1, "maxLength": 120},
         "email": {"type": "string", "format": "email"},
         "phone": {"type": "string", "maxLength": 40},
-        "home_municipality_id": {"type": "integer", "nullable": True},
+        "home_municipality_id": {**DB_ID, "nullable": True},
         "languages": _list({"type": "string"}),
     },
     required=("name", "email"),
@@ -160,7 +164,7 @@ SCHEDULE_ITEM = _object(
 ATTENDANCE_INPUT = _list(
     _object(
         {
-            "trainee_id": ID,
+            "trainee_id": DB_ID,
             "status": {"type": "string", "enum": ["present", "late", "absent_excused", "absent"]},
             "note": {"type": "string", "maxLength": 300},
         },
@@ -200,7 +204,7 @@ OFFER = _object(
 )
 OFFER_INPUT = _object(
     {
-        "cohort_id": ID,
+        "cohort_id": DB_ID,
         "places": {"type": "integer", "minimum": 1, "maximum": 50},
         "department": {"type": "string", "maxLength": 120},
         "address": {"type": "string", "maxLength": 200},
@@ -221,7 +225,7 @@ PLACEMENT = _object(
         "weekdays": _list(WEEKDAY),
     }
 )
-PLACEMENT_INPUT = _object({"trainee_id": ID, "offer_id": ID})
+PLACEMENT_INPUT = _object({"trainee_id": DB_ID, "offer_id": DB_ID})
 CONFIRM_INPUT = _object(
     {
         "supervisor_name": {"type": "string", "minLength": 1, "maxLength": 120},
@@ -236,6 +240,20 @@ PLACEMENT_STATUS_COUNTS = _object(
     {
         name: {"type": "integer"}
         for name in ("trainees", "confirmed", "proposed", "unplaced", "places_offered", "places_free")
+    }
+)
+
+RATE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
+COUNT = {"type": "integer", "minimum": 0}
+COHORT_STATS = _object(
+    {
+        "trainees": _object({name: COUNT for name in ("active", "withdrawn", "completed")}),
+        "attendance_rate": RATE,
+        "attendance_rate_4w": RATE,
+        "placements": _object(
+            {name: COUNT for name in ("confirmed", "proposed", "missing", "active", "completed")}
+        ),
+        "evaluations_missing": COUNT,
     }
 )
 
@@ -358,6 +376,15 @@ PATHS = {
         "parameters": _path_id("cohort_id"),
         "get": _operation(
             "Places needed, offered, confirmed and proposed", PLACEMENT_STATUS_COUNTS, errors=("403", "404")
+        ),
+    },
+    "/cohorts/{cohort_id}/stats": {
+        "parameters": _path_id("cohort_id"),
+        "get": _operation(
+            "Trainees, attendance rates (0..1, null without data), placements and missing evaluations"
+            " (managers)",
+            COHORT_STATS,
+            errors=("403", "404"),
         ),
     },
 }

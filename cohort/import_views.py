@@ -160,7 +160,7 @@ def confirm(cohort_id: int):
         )
         return render_preview(cohort, rows), 409
     try:
-        services.enrol_trainees(cohort, [row.enrolment() for row in rows])
+        services.enrol_trainees(cohort, [row.enrolment() for row in rows], actor=current_user)
         db.session.commit()
     except (ServiceError, IntegrityError) as error:
         db.session.rollback()

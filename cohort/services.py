@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.services import create_user, find_user_by_email
 from cohort import planning
 from cohort.models import (
@@ -19,12 +19,15 @@ from cohort.models import (
     ProgrammeTemplate,
     Trainee,
     TraineeStatus,
+    TraineeStatusChange,
 )
 from cohort.replan import PlanChanges, StoredSession, diff_plan
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.models import Municipality
+from privacy import audit
+from privacy.models import AuditAction
 from reminders.notices import queue_change_notices, snapshot
 from sessions.models import SessionStatus, TrainingSession
 
@@ -88,8 +91,10 @@ def enrol_trainee(
     home_municipality_id: int | None = None,
     languages=(),
     language: str = "nl",
+    actor: User | None = None,
 ) -> Trainee:
-    """Enrol a trainee: the record, their user account, and the invitation e-mail."""
+    """Enrol a trainee: the record, their user account, the invitation e-mail and the first step
+    of their status history. `actor` is who enrolled them (None: the system)."""
     fields = _clean_trainee_fields(name, email, phone, languages)
     if home_municipality_id is not None and db.session.get(Municipality, home_municipality_id) is None:
         raise ValidationError(
@@ -104,7 +109,24 @@ def enrol_trainee(
     create_user(
         email=trainee.email, name=trainee.name, role=Role.TRAINEE, trainee_id=trainee.id, language=language
     )
+    audit.record(actor, trainee.id, AuditAction.CHANGE, "contact details")
+    record_status_change(trainee, local_today(), actor)
     return trainee
+
+
+def record_status_change(trainee: Trainee, effective_on: date, actor: User | None, reason: str = "") -> None:
+    """One step in the trainee's status history (their current status, from `effective_on`), and
+    the fact that it changed in the audit log. Every service that sets a trainee's status calls it."""
+    db.session.add(
+        TraineeStatusChange(
+            trainee_id=trainee.id,
+            status=trainee.status,
+            effective_on=effective_on,
+            reason=reason[:300],
+            changed_by_id=actor.id if actor else None,
+        )
+    )
+    audit.record(actor, trainee.id, AuditAction.CHANGE, "status")
 
 
 # --- Creating and planning cohorts --------------------------------------------------
@@ -277,8 +299,9 @@ def save_cohort(
 def find_template(slug: str | None) -> ProgrammeTemplate:
     if not slug:
         return default_template()
-    template = db.session.scalar(sa.select(ProgrammeTemplate).filter_by(slug=slug))
-    if template is None:
+    # A JSON body can hold anything here (a list, a number): only a text can be a slug.
+    template = isinstance(slug, str) and db.session.scalar(sa.select(ProgrammeTemplate).filter_by(slug=slug))
+    if not template:
         raise ValidationError(_("Choose a programme."), {"template": _("Unknown programme.")})
     return template
 
@@ -287,7 +310,7 @@ def _optional_int(data: dict, name: str, problems: dict) -> int | None:
     value = data.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
+    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdecimal():
         problems[name] = _("Use a whole number.")
         return None
     return int(value)
@@ -342,11 +365,22 @@ def cohort_input_from(data: dict) -> CohortInput:
     )
 
 
-def withdraw_trainee(trainee: Trainee, withdrawn_on: date, reason: str) -> None:
+def withdraw_trainee(trainee: Trainee, withdrawn_on: date, reason: str, actor: User | None = None) -> None:
     """Withdrawn trainees leave future sessions and reminders, never the history."""
     trainee.status = TraineeStatus.WITHDRAWN
     trainee.withdrawn_on = withdrawn_on
     trainee.withdrawal_reason = reason.strip()[:300]
+    record_status_change(trainee, withdrawn_on, actor, trainee.withdrawal_reason)
+
+
+def complete_trainee(trainee: Trainee, completed_on: date | None, actor: User | None) -> None:
+    """The trainee finished the programme. Only an enrolled or active trainee can complete it."""
+    if trainee.status not in (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE):
+        raise ConflictError(_("This trainee has already left the programme."))
+    if completed_on is None:
+        raise ValidationError(_("Please check the fields marked below."), {"completed_on": _("Required.")})
+    trainee.status = TraineeStatus.COMPLETED
+    record_status_change(trainee, completed_on, actor)
 
 
 def move_trainee(trainee: Trainee, cohort: Cohort) -> None:
@@ -382,8 +416,6 @@ def taken_trainee_emails(cohort: Cohort, emails: set[str]) -> set[str]:
 
     One query for all of them, so checking a file costs the same for 5 rows as for 500.
     """
-    from accounts.models import User  # local: appended without touching this module's imports
-
     wanted = sorted(emails)
     if not wanted:
         return set()
@@ -394,7 +426,7 @@ def taken_trainee_emails(cohort: Cohort, emails: set[str]) -> set[str]:
     return set(db.session.scalars(sa.union(in_cohort, with_account)))
 
 
-def enrol_trainees(cohort: Cohort, people: list[dict]) -> list[Trainee]:
+def enrol_trainees(cohort: Cohort, people: list[dict], actor: User | None = None) -> list[Trainee]:
     """Enrol several trainees (`enrol_trainee` keyword arguments each) in the caller's transaction.
 
     The first refusal stops the lot and names the address; the caller rolls back, so
@@ -403,7 +435,7 @@ def enrol_trainees(cohort: Cohort, people: list[dict]) -> list[Trainee]:
     trainees = []
     for person in people:
         try:
-            trainees.append(enrol_trainee(cohort, **person))
+            trainees.append(enrol_trainee(cohort, **person, actor=actor))
         except (ConflictError, ValidationError) as error:
             message = _("%(email)s: %(problem)s", email=person.get("email", ""), problem=error.message)
             raise type(error)(message, error.fields) from error

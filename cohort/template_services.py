@@ -206,7 +206,7 @@ def _whole_number(values: dict, name: str, problems: dict) -> int | None:
     value = values.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
+    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdecimal():
         problems[name] = _("Use a whole number.")
         return None
     return int(value)

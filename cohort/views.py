@@ -1,6 +1,7 @@
 """Cohort pages for programme managers: plan a cohort, see its year, enrol trainees."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -108,7 +109,18 @@ def detail(cohort_id: int):
         calendar_url=cohort_feed_url(cohort, current_user),
         today=today,
         phase=cohort.phase_on(today),
+        user_id=current_user.id,
+        session_url=SimpleNamespace(
+            edit=_session_url_maker("sessions.edit"), attendance=_session_url_maker("sessions.attendance")
+        ),
     )
+
+
+def _session_url_maker(endpoint: str):
+    """The URL of `endpoint` for any session id, from one url_for call instead of one per table row."""
+    marker = "2147483647"
+    prefix, suffix = url_for(endpoint, session_id=int(marker)).split(marker)
+    return lambda session_id: f"{prefix}{session_id}{suffix}"
 
 
 @bp.route("/cohorts/<int:cohort_id>/trainees/new", methods=["GET", "POST"])
@@ -129,6 +141,7 @@ def enrol(cohort_id: int):
             phone=form.phone.data,
             home_municipality_id=form.home_municipality_id.data,
             languages=(form.languages.data or "").split(","),
+            actor=current_user,
         )
 
     if save_form(
@@ -140,7 +153,8 @@ def enrol(cohort_id: int):
     return render_template("cohort/enrol.html", form=form, cohort=cohort)
 
 
-@bp.route("/trainees/<int:trainee_id>", methods=["GET", "POST"])
+# GET /trainees/<id> is the trainee file (cohort/trainee_views.py), which holds these two forms.
+@bp.post("/trainees/<int:trainee_id>")
 @role_required(Role.MANAGER)
 def trainee(trainee_id: int):
     """A trainee's enrolment: withdraw them, or move them to another cohort."""
@@ -154,7 +168,9 @@ def trainee(trainee_id: int):
     ]
     action = request.form.get("action")
     if action == "withdraw" and withdraw_form.validate_on_submit():
-        services.withdraw_trainee(trainee, withdraw_form.withdrawn_on.data, withdraw_form.reason.data)
+        services.withdraw_trainee(
+            trainee, withdraw_form.withdrawn_on.data, withdraw_form.reason.data, current_user
+        )
     elif action == "move" and move_form.validate_on_submit():
         services.move_trainee(trainee, db.session.get(Cohort, move_form.cohort_id.data))
     else:

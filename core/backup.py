@@ -5,8 +5,9 @@ PostgreSQL uses pg_dump's custom format and pg_restore. Restore replaces the cur
 stop the web server and the scheduler first.
 """
 
+import os
 import sqlite3
-import subprocess  # noqa: S404 - runs pg_dump/pg_restore with arguments, never a shell
+import subprocess  # noqa: S404 - runs pg_dump/pg_restore with arguments, never a shell # nosec B404
 from contextlib import closing
 from pathlib import Path
 
@@ -22,14 +23,19 @@ def _sqlite_file() -> Path:
 
 
 def _libpq_url() -> str:
-    """The database URL as pg_dump understands it (no SQLAlchemy driver name)."""
-    url = db.engine.url.set(drivername="postgresql")
+    """The database URL as pg_dump understands it (no SQLAlchemy driver name), without the
+    password: a command line is visible to every local user (ps), so that goes in PGPASSWORD."""
+    url = db.engine.url.set(drivername="postgresql", password=None)
     return url.render_as_string(hide_password=False)
 
 
 def _run_postgres_tool(*args: str) -> None:
     """pg_dump / pg_restore (Debian's postgresql-client) with arguments, never through a shell."""
-    subprocess.run(list(args), check=True)  # noqa: S603
+    env = dict(os.environ)
+    if db.engine.url.password:
+        env["PGPASSWORD"] = db.engine.url.password
+    # A fixed program with arguments from our settings, no shell: nothing to inject into.
+    subprocess.run(list(args), check=True, env=env)  # noqa: S603 # nosec B603
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

@@ -1,11 +1,12 @@
 """Friendly error pages for people, JSON error bodies for the API; never a stack trace."""
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from api.errors import api_error_response
+from api.errors import api_error_response, error_response
+from core.ratelimit import RateLimited
 
 
 def _wants_json() -> bool:
@@ -48,6 +49,21 @@ def render_error(error: HTTPException):
     return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
 
 
+def render_rate_limited(error: RateLimited):
+    """429 with how long to wait, on a page or in the API's error shape, and a Retry-After."""
+    message = _("Too many attempts. Try again in %(minutes)s minutes.", minutes=error.minutes)
+    if _wants_json():
+        response = error_response(429, "too_many_requests", message)
+    else:
+        page = render_template("errors/error.html", code=429, title=_titles()[429], explanation=message)
+        response = make_response(page, 429)
+    response.headers["Retry-After"] = str(error.seconds)
+    return response
+
+
 def register_error_pages(app: Flask) -> None:
     # An unexpected exception reaches this handler as a 500, after Flask has logged it.
     app.register_error_handler(HTTPException, render_error)
+    # A rate limit raised anywhere (a view or a service): nothing was counted or saved, since
+    # the request's transaction is rolled back when the request ends without a commit.
+    app.register_error_handler(RateLimited, render_rate_limited)

@@ -1,5 +1,9 @@
 """The navigation of each role, offered to every template."""
 
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import parse_pattern
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -18,6 +22,8 @@ NAVIGATION = {
         ("accounts.users", _l("Users")),
         ("reminders.outbox", _l("Messages")),
         ("reminder_rules.index", _l("Reminders")),
+        ("exports.index", _l("Exports")),
+        ("privacy_audit.index", _l("Audit log")),
     ],
     Role.MUNICIPALITY: [("placements.portal", _l("Our municipality"))],
     Role.TRAINEE: [("sessions.my_schedule", _l("My schedule"))],
@@ -25,14 +31,43 @@ NAVIGATION = {
 }
 
 
+@lru_cache(maxsize=64)
+def _date_pattern(pattern: str):
+    return parse_pattern(pattern)
+
+
+def _memoized_label():
+    """`label`, translated once per code per page: a page of 200 rows asks for the same few codes."""
+    known = {}
+
+    def memoized(code: str | None) -> str:
+        if code not in known:
+            known[code] = label(code)
+        return known[code]
+
+    return memoized
+
+
+def _day_formatter(locale):
+    """Like the `dateformat` filter for a date (no time, so no timezone) with a CLDR pattern, at a
+    fraction of its cost per call: the locale is looked up once per page, not once per row."""
+
+    def format_day(day: date, pattern: str) -> str:
+        return _date_pattern(pattern).apply(day, locale)
+
+    return format_day
+
+
 def navigation() -> dict:
     # Outside a request (an e-mail rendered by a job) there is no current user.
     signed_in = getattr(current_user, "is_authenticated", False)
     items = NAVIGATION.get(current_user.role, []) if signed_in else []
+    locale = get_locale()
     return {
         "nav_items": items,
-        "language": str(get_locale() or "nl"),
+        "language": str(locale or "nl"),
         "role_labels": dict(role_choices()),
         "organisation_name": current_app.config["ORGANISATION_NAME"],
-        "label": label,
+        "label": _memoized_label(),
+        "format_day": _day_formatter(locale),
     }

@@ -61,7 +61,7 @@ def score_value(value: object) -> int | None:
     """The score as an int 1..5, from an int or a string of digits; None for anything else."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     return value if isinstance(value, int) and value in SCORES else None
 

@@ -95,7 +95,7 @@ def _places(value, problems: dict, minimum: int = 1) -> int:
     if value is None or value == "":
         problems["places"] = _("Required.")
         return 0
-    is_number = isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    is_number = isinstance(value, int) or (isinstance(value, str) and value.strip().isdecimal())
     if isinstance(value, bool) or not is_number:
         problems["places"] = _("Use a whole number.")
         return 0
@@ -127,7 +127,7 @@ def _cohort(values: dict, problems: dict) -> Cohort | None:
     if value is None or value == "":
         return None
     cohort = None
-    if not isinstance(value, bool) and str(value).strip().isdigit():
+    if not isinstance(value, bool) and str(value).strip().isdecimal():
         cohort = db.session.get(Cohort, int(value))
     if cohort is None:
         problems["cohort_id"] = _("Unknown group.")
@@ -401,7 +401,7 @@ def _approval_values(submission: OfferSubmission, values: dict) -> tuple[Municip
     municipality, new_municipality, offer_values = None, {}, {}
     chosen = values.get("municipality_id")
     if chosen is not None and chosen != "":
-        if not isinstance(chosen, bool) and str(chosen).strip().isdigit():
+        if not isinstance(chosen, bool) and str(chosen).strip().isdecimal():
             municipality = db.session.get(Municipality, int(chosen))
         if municipality is None:
             problems["municipality_id"] = _("Unknown municipality.")

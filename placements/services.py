@@ -82,6 +82,7 @@ def _mail_proposal(placement: Placement) -> None:
                 kind="placement_proposal",
                 key=f"placement_proposal:{placement.id}:{contact.id}",
                 recipient=contact.email,
+                language=contact.language,  # the language it is written in, for the log's marker too
                 subject=render_template("mail/proposal_subject.txt", **context).strip(),
                 body_text=render_template("mail/proposal.txt", **context),
                 body_html=render_template("mail/proposal.html", **context),

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
@@ -103,13 +104,21 @@ def end(placement_id: int):
 @role_required(Role.MUNICIPALITY)
 def portal():
     municipality = one_or_404(municipalities_for(current_user), current_user.municipality_id)
+    # The cohorts' names are joined in: a lazy load per cohort grew with the municipality's history.
     offers = db.session.scalars(
         sa.select(InternshipOffer)
+        .options(joinedload(InternshipOffer.cohort))
         .where(InternshipOffer.municipality_id == municipality.id)
         .order_by(InternshipOffer.created_at.desc())
     ).all()
     placements = (
-        db.session.scalars(placements_for(current_user).order_by(Placement.proposed_at)).unique().all()
+        db.session.scalars(
+            placements_for(current_user)
+            .options(joinedload(Placement.trainee).joinedload(Trainee.cohort))
+            .order_by(Placement.proposed_at)
+        )
+        .unique()
+        .all()
     )
     interns = [p for p in placements if p.status in (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)]
     absences = db.session.scalars(

@@ -68,6 +68,20 @@ def scheduler_command():
         max_instances=1,
         misfire_grace_time=300,
     )
+    # AVG retention: erase what is due once a night, at 03:00 local time (quiet, after midnight).
+    from privacy.cli import run_retention_job
+
+    scheduler.add_job(
+        run_retention_job,
+        "cron",
+        args=[app],
+        hour=3,
+        minute=0,
+        id="retention",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=3600,
+    )
     click.echo(f"Scheduler running: one job every {interval} s. Ctrl-C stops it.")
     run_tick(app)
     try:

@@ -21,8 +21,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.clock import utcnow
 from extensions import db
-from reminders.checks import no_longer_applies
+from reminders.checks import BatchRecords, no_longer_applies
 from reminders.models import MessageStatus, OutboxMessage
+from reminders.sent_secrets import forget_secret_links
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def _attach_session(email: EmailMessage, session_id: int) -> None:
     """The session as an .ics file, so one tap puts it (or its change) in the calendar."""
     from urllib.parse import urlsplit
 
-    from sessions.calendar import build_calendar
+    from sessions.calendar import single_event_calendar
     from sessions.feed_service import session_event
     from sessions.models import TrainingSession
 
@@ -137,7 +138,7 @@ def _attach_session(email: EmailMessage, session_id: int) -> None:
         return
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     event = session_event(sess, sess.cohort, domain, current_app.config["TIMEZONE"])
-    calendar = build_calendar(sess.cohort.name, [event])
+    calendar = single_event_calendar(sess.cohort.name, event)  # the same for a session's 20 trainees
     email.add_attachment(calendar, maintype="text", subtype="calendar", filename="bijeenkomst.ics")
 
 
@@ -224,6 +225,7 @@ def _deliver(message: OutboxMessage, connection: SmtpConnection | None, now: dat
     if connection is not None:
         connection.send(email)
         message.transport = "smtp"
+        forget_secret_links(message)  # the recipient has the links now; the stored copy needs none
     else:
         log.info("No SMTP configured; kept in the local outbox:\n%s", email)
         message.transport = "local"
@@ -242,9 +244,14 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> 
     log.warning("Sending message %s failed (attempt %s): %s", message.id, message.attempts, error)
 
 
-def _send_one(message: OutboxMessage, connection: SmtpConnection | None, now: datetime) -> str:
+def _send_one(
+    message: OutboxMessage,
+    connection: SmtpConnection | None,
+    now: datetime,
+    records: BatchRecords | None = None,
+) -> str:
     """Send a claimed message, or skip it when it no longer applies; returns what happened."""
-    reason = no_longer_applies(message, now)
+    reason = no_longer_applies(message, now, records)
     if reason:
         message.status, message.last_error = MessageStatus.SKIPPED, reason
         return "skipped"
@@ -267,14 +274,22 @@ def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None)
     now = now or utcnow()
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     connection = SmtpConnection(current_app.config) if current_app.config["SMTP_HOST"] else None
+    # The per-message commit would otherwise expire every loaded row, and each next message would
+    # reload itself and its records one query at a time. Each batch starts from fresh rows instead.
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         while claimed := claim_batch(now, only_ids):
-            for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))):
-                counts[_send_one(message, connection, now)] += 1
+            session.expire_all()
+            messages = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))).all()
+            records = BatchRecords(messages)
+            for message in messages:
+                counts[_send_one(message, connection, now, records)] += 1
                 db.session.commit()
             if only_ids is not None:
                 break
     finally:
+        session.expire_on_commit = expire_on_commit
         if connection is not None:
             connection.close()
     return counts

@@ -55,7 +55,7 @@ def parse_hhmm(value: object) -> time | None:
     if not isinstance(value, str):
         return None
     hours, sep, minutes = value.strip().partition(":")
-    if not sep or not hours.isdigit() or len(hours) > 2 or not minutes.isdigit() or len(minutes) != 2:
+    if not sep or not hours.isdecimal() or len(hours) > 2 or not minutes.isdecimal() or len(minutes) != 2:
         return None
     if int(hours) > 23 or int(minutes) > 59:
         return None
@@ -66,7 +66,7 @@ def parse_number(value: object) -> int | None:
     """A whole number 0..MAX_NUMBER from an int or a string of digits; None for anything else."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     return value if isinstance(value, int) and 0 <= value <= MAX_NUMBER else None
 

@@ -9,12 +9,22 @@ Pure: no Flask, no database. A rate is the share of attended sessions among the 
   neither do sessions without a recorded attendance (nothing is known about them yet).
 
 With nothing that counts, the rate is None ("no data"), never 0 or 1.
+
+The *recent* rate (dashboard, API, trainee file) covers the last 4 weeks: the 28 days up to and
+including today.
 """
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 ATTENDED = frozenset({"present", "late"})
 COUNTED = ATTENDED | {"absent"}
+RECENT_DAYS = 28
+
+
+def recent_window_start(today: date) -> date:
+    """The first day of the last 4 weeks (28 days including today)."""
+    return today - timedelta(days=RECENT_DAYS - 1)
 
 
 def attendance_rate(statuses: Iterable[str]) -> float | None:

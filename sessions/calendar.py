@@ -8,6 +8,7 @@ change, and a person reading the file sees the time on the schedule.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -91,3 +92,10 @@ def build_calendar(name: str, events: Iterable[CalendarEvent]) -> bytes:
         calendar.add_component(_vevent(event))
     _add_timezones(calendar, events)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=256)
+def single_event_calendar(name: str, event: CalendarEvent) -> bytes:
+    """One event as a calendar (an e-mail's .ics), built once for the same name and event:
+    a session's reminder goes to every trainee of the cohort with the very same attachment."""
+    return build_calendar(name, [event])

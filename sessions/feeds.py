@@ -5,7 +5,9 @@ Anything wrong with a link (unknown id, wrong token, no longer allowed) answers 
 link reveals nothing about what exists.
 """
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+import time
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +18,7 @@ from cohort.access import trainees_for
 from core.scope import one_or_404
 from extensions import db
 from placements.return_day_feed import contact_feed, contact_feed_calendar, contact_feed_etag
+from sessions.feed_cache import FeedCache
 from sessions.feed_service import (
     Feed,
     feed_calendar,
@@ -30,13 +33,35 @@ bp = Blueprint("feeds", __name__)
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Private: the feed is personal; 5 minutes spares the database when a client polls eagerly.
 CACHE_SECONDS = 300
+# Built feeds kept per worker (sessions/feed_cache.py): a cohort's year is ~100 kB of text.
+FEED_CACHE_BYTES = 8 * 1024 * 1024
 
 
 def _calendar_response(feed: Feed | None) -> Response:
     """The feed, or 304 when the client's copy is current (checked before building anything)."""
     if feed is None:
         abort(404)
-    return _conditional(feed_etag(feed), feed.language, lambda: feed_calendar(feed))
+    etag = feed_etag(feed)
+    return _conditional(etag, feed.language, lambda: _cached_calendar(etag, feed))
+
+
+def _feed_cache() -> FeedCache:
+    cache = current_app.extensions.get("calendar_feed_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "calendar_feed_cache", FeedCache(FEED_CACHE_BYTES, CACHE_SECONDS)
+        )
+    return cache
+
+
+def _cached_calendar(etag: str, feed: Feed) -> bytes:
+    """The feed's text, built once per ETag (and at most every CACHE_SECONDS) in this worker."""
+    cache, now = _feed_cache(), time.monotonic()
+    body = cache.get(etag, now)
+    if body is None:
+        body = feed_calendar(feed)
+        cache.put(etag, body, now)
+    return body
 
 
 def _conditional(etag: str, language: str, build) -> Response:

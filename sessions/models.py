@@ -38,7 +38,12 @@ class TrainingSession(db.Model):
     """
 
     __tablename__ = "training_sessions"
-    __table_args__ = (sa.Index("ix_training_sessions_cohort_date", "cohort_id", "date"),)
+    __table_args__ = (
+        sa.Index("ix_training_sessions_cohort_date", "cohort_id", "date"),
+        # A trainer's sessions on a day: the double-booking check's self-join (replaces the
+        # index on trainer_id alone, which this one covers).
+        sa.Index("ix_training_sessions_trainer_date", "trainer_id", "date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"))
@@ -49,7 +54,7 @@ class TrainingSession(db.Model):
     week: Mapped[int | None]
     title: Mapped[str] = mapped_column(sa.String(160), default="")
     location: Mapped[str] = mapped_column(sa.String(200), default="")
-    trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(12), default=SessionStatus.SCHEDULED)
     planned_date: Mapped[date | None]
@@ -73,7 +78,11 @@ class TrainingSession(db.Model):
 
 class Attendance(db.Model):
     __tablename__ = "attendance"
-    __table_args__ = (sa.UniqueConstraint("session_id", "trainee_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "trainee_id"),
+        # Covering for the attendance rates (reports/stats_services.py): per session, only these columns.
+        sa.Index("ix_attendance_session_status_trainee", "session_id", "status", "trainee_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id", ondelete="CASCADE"))

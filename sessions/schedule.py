@@ -5,6 +5,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
+from accounts.models import User
 from cohort.models import Trainee
 from core.clock import local_today
 from extensions import db
@@ -49,15 +50,32 @@ class ScheduleItem:
         return data
 
 
+_SESSION_COLUMNS = (
+    TrainingSession.id,
+    TrainingSession.date,
+    TrainingSession.kind,
+    TrainingSession.start_time,
+    TrainingSession.end_time,
+    TrainingSession.title,
+    TrainingSession.location,
+    TrainingSession.status,
+)
+
+
 def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleItem]:
     """Every session of the trainee's cohort in date order, in three queries whatever its size.
 
     A withdrawn trainee keeps their history but has no sessions after their withdrawal.
     """
-    query = sa.select(TrainingSession).where(TrainingSession.cohort_id == trainee.cohort_id)
+    # Plain rows, not ORM objects: a year of sessions loads in a fraction of the time.
+    query = (
+        sa.select(*_SESSION_COLUMNS, User.name.label("trainer_name"))
+        .outerjoin(User, User.id == TrainingSession.trainer_id)
+        .where(TrainingSession.cohort_id == trainee.cohort_id)
+    )
     if trainee.is_withdrawn:
         query = query.where(TrainingSession.date <= (trainee.withdrawn_on or today or local_today()))
-    sessions = db.session.scalars(query.order_by(TrainingSession.date, TrainingSession.start_time)).all()
+    sessions = db.session.execute(query.order_by(TrainingSession.date, TrainingSession.start_time)).all()
     attendance = dict(
         db.session.execute(
             sa.select(Attendance.session_id, Attendance.status).where(Attendance.trainee_id == trainee.id)
@@ -81,7 +99,7 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
             location=s.location or location,
             status=s.status,
             session_id=s.id,
-            trainer=s.trainer.name if s.trainer else None,
+            trainer=s.trainer_name,
             attendance=attendance.get(s.id),
             absence_reason=absences.get(s.id),
         )

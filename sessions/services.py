@@ -5,6 +5,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
 
 from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
@@ -83,7 +84,9 @@ def _clean_changes(changes: dict) -> dict:
 
 
 def _trainer(user_id) -> User | None:
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    # At most 9 digits: a longer number is no id, and would overflow the query (a 500).
+    text = str(user_id)
+    user = db.session.get(User, int(text)) if text.isdecimal() and len(text) <= 9 else None
     return user if user is not None and user.role in (Role.TRAINER, Role.MANAGER) and user.is_active else None
 
 
@@ -146,14 +149,10 @@ class Conflict:
     message: str
 
 
-def _overlaps(a: TrainingSession, b: TrainingSession) -> bool:
-    return a.date == b.date and a.start_time < b.end_time and b.start_time < a.end_time
-
-
 def find_conflicts(cohort: Cohort, sessions: list[TrainingSession]) -> list[Conflict]:
     """Double bookings of a trainer, two sessions on one day, sessions outside their phase."""
     active = [s for s in sessions if not s.is_cancelled]
-    conflicts = _same_day(active) + _outside_phase(cohort, active) + _trainer_double_booked(active)
+    conflicts = _same_day(active) + _outside_phase(cohort, active) + _trainer_double_booked(cohort, active)
     return sorted(conflicts, key=lambda c: c.session_id)
 
 
@@ -178,22 +177,40 @@ def _outside_phase(cohort: Cohort, active: list[TrainingSession]) -> list[Confli
     return found
 
 
-def _trainer_double_booked(active: list[TrainingSession]) -> list[Conflict]:
-    with_trainer = [s for s in active if s.trainer_id is not None]
+# Made once: building an alias per request costs more than the query it serves.
+_OTHER_SESSION = aliased(TrainingSession)
+
+
+def _trainer_double_booked(cohort: Cohort, active: list[TrainingSession]) -> list[Conflict]:
+    """Sessions whose trainer teaches another scheduled session at an overlapping time.
+
+    The database pairs them (a self-join on trainer and day, over the (trainer_id, date) index):
+    loading every session of the trainer and comparing in Python grew with the number of cohorts.
+    The cohort, not a list of ids, selects the sessions: a long IN list costs more to compile.
+    """
+    with_trainer = [s.id for s in active if s.trainer_id is not None]
     if not with_trainer:
         return []
-    others = db.session.scalars(
-        sa.select(TrainingSession).where(
-            TrainingSession.trainer_id.in_({s.trainer_id for s in with_trainer}),
-            TrainingSession.date.in_({s.date for s in with_trainer}),
-            TrainingSession.status == SessionStatus.SCHEDULED,
+    other = _OTHER_SESSION
+    double_booked = set(
+        db.session.scalars(
+            sa.select(TrainingSession.id)
+            .join(
+                other,
+                sa.and_(
+                    other.trainer_id == TrainingSession.trainer_id,
+                    other.date == TrainingSession.date,
+                    other.id != TrainingSession.id,
+                    other.status == SessionStatus.SCHEDULED,
+                    other.start_time < TrainingSession.end_time,
+                    TrainingSession.start_time < other.end_time,
+                ),
+            )
+            .where(TrainingSession.cohort_id == cohort.id)
         )
-    ).all()
-    return [
-        Conflict(sess.id, _("The trainer has another session at this time."))
-        for sess in with_trainer
-        if any(o.id != sess.id and o.trainer_id == sess.trainer_id and _overlaps(sess, o) for o in others)
-    ]
+    )
+    message = _("The trainer has another session at this time.")
+    return [Conflict(session_id, message) for session_id in with_trainer if session_id in double_booked]
 
 
 # --- Attendance and absence ---------------------------------------------------------

@@ -387,11 +387,12 @@ def _add_taught_sessions(cohort, numbers: range) -> None:
 
 @pytest.mark.parametrize("feed", ["trainee", "cohort"])
 def test_a_feed_costs_the_same_queries_for_3_and_30_sessions(
-    client, manager, cohort, feed_path, count_queries, feed
+    app, client, manager, cohort, feed_path, count_queries, feed
 ):
     path = feed_path if feed == "trainee" else path_of(cohort_feed_url(cohort, manager))
 
     def queries() -> int:
+        app.extensions.pop("calendar_feed_cache", None)  # count building the feed, not serving a copy
         with count_queries() as statements:
             assert client.get(path).status_code == 200
         return len(statements)
@@ -420,3 +421,68 @@ def test_a_deactivated_trainees_feed_stops_working(app, client):
     db.session.scalar(sa.select(User).filter_by(trainee_id=trainee.id)).is_active = False
     db.session.commit()
     assert client.get(url).status_code == 404
+
+
+# --- The per-worker cache of built feeds -----------------------------------------------
+
+
+def test_a_cached_feed_is_served_again_without_loading_the_sessions(client, cohort, feed_path, count_queries):
+    add_session(cohort, date(2026, 9, 8))
+    with count_queries() as built:
+        first = client.get(feed_path)
+    with count_queries() as cached:
+        again = client.get(feed_path)
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert len(cached) < len(built)
+
+
+def test_a_warm_cache_still_shows_an_edit_at_once(client, cohort, feed_path):
+    sess = add_session(cohort, date(2026, 9, 8), location="Zaal 1")
+    before = client.get(feed_path)
+    assert client.get(feed_path).data == before.data  # now served from the cache
+    sess.location = "Zaal 3"
+    db.session.commit()
+    after = client.get(feed_path)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Zaal 3" in after.get_data(as_text=True)
+    assert "Zaal 1" not in after.get_data(as_text=True)
+
+
+def test_a_warm_cache_still_shows_a_new_session_and_a_cancellation(client, cohort, feed_path):
+    sess = add_session(cohort, date(2026, 9, 8))
+    client.get(feed_path)
+    new = add_session(cohort, date(2026, 9, 9))
+    assert f"session-{new.id}@localhost" in events_by_uid(client.get(feed_path))
+    sess.status = SessionStatus.CANCELLED
+    sess.sequence += 1
+    db.session.commit()
+    assert str(events_by_uid(client.get(feed_path))[f"session-{sess.id}@localhost"]["STATUS"]) == "CANCELLED"
+
+
+def test_a_warm_cache_follows_a_change_of_language(client, cohort, trainee, feed_path):
+    user = make_user(Role.TRAINEE, trainee_id=trainee.id)
+    user.language = "en"
+    db.session.commit()
+    add_session(cohort, date(2026, 9, 8))
+    assert str(parse(client.get(feed_path))["X-WR-CALNAME"]) == "Schedule – Utrecht voorjaar"
+    user.language = "nl"
+    db.session.commit()
+    calendar = parse(client.get(feed_path))
+    assert str(calendar["X-WR-CALNAME"]) == translated("Schedule – %(cohort)s", cohort="Utrecht voorjaar")
+
+
+def test_the_feed_cache_forgets_old_entries_and_stays_within_its_size():
+    from sessions.feed_cache import FeedCache
+
+    cache = FeedCache(max_bytes=10, max_age=300)
+    cache.put("a", b"12345", now=0)
+    cache.put("b", b"12345", now=0)
+    assert cache.get("a", now=1) == b"12345"  # "a" is now the most recently used
+    cache.put("c", b"12345", now=1)
+    assert cache.get("b", now=1) is None  # the least recently used went out
+    assert cache.size_bytes == 10 and len(cache) == 2
+    assert cache.get("a", now=301) is None  # too old: a trainer's new name shows within max_age
+    cache.put("huge", b"x" * 11, now=2)
+    assert cache.get("huge", now=2) is None and cache.get("c", now=2) == b"12345"

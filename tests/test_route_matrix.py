@@ -408,6 +408,9 @@ ROUTES: dict[str, Route] = {
     "api.list_cohorts": route("/api/v1/cohorts", GET=api_for_all(200)),
     "api.create_cohort": route("/api/v1/cohorts", POST=api(**MANAGER_ONLY_API_WRITE)),
     "api.get_cohort": route("/api/v1/cohorts/{cohort_a}", GET=api(**COHORT_A_READERS)),
+    "api.cohort_stats": route(
+        "/api/v1/cohorts/{cohort_a}/stats", GET=api(**{**dict.fromkeys(LOGGED_IN, 403), "manager": 200})
+    ),
     "api.cohort_sessions": route("/api/v1/cohorts/{cohort_a}/sessions", GET=api(**COHORT_A_READERS)),
     "api.update_session": route(
         "/api/v1/sessions/{session_a}",
@@ -447,7 +450,12 @@ ROUTES: dict[str, Route] = {
     "cohorts.enrol": route(
         "/cohorts/{cohort_a}/trainees/new", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
-    "cohorts.trainee": route("/trainees/{trainee_a}", GET=page(manager=200), POST=page(manager=MAY_ACT)),
+    # GET of this URL is the trainee file; the enrolment view takes the withdraw and move forms.
+    "cohorts.trainee": route("/trainees/{trainee_a}", POST=page(manager=MAY_ACT)),
+    "trainee_file.show": route("/trainees/{trainee_a}", GET=page(manager=200)),
+    "trainee_file.add_note": route("/trainees/{trainee_a}/notes", POST=page(manager=MAY_ACT)),
+    "trainee_file.set_outcome": route("/trainees/{trainee_a}/outcome", POST=page(manager=MAY_ACT)),
+    "trainee_file.complete": route("/trainees/{trainee_a}/complete", POST=page(manager=MAY_ACT)),
     "cohorts.closures": route("/closures", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "trainee_import.upload": route(
         "/cohorts/{cohort_a}/trainees/import", GET=page(manager=200), POST=page(manager=MAY_ACT)
@@ -547,6 +555,25 @@ ROUTES: dict[str, Route] = {
     "reminders.retry": route("/outbox/{message}/retry", POST=page(manager=Redirect("/outbox/{message}"))),
     "reminder_rules.index": route("/reminders/rules", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "reports.dashboard": route("/dashboard", GET=page(manager=200)),
+    # --- exports (CSV here: the matrix reads every answer as text)
+    "exports.index": route("/exports", GET=page(manager=200)),
+    "exports.attendance": route("/exports/attendance?cohort={cohort_a}&format=csv", GET=page(manager=200)),
+    "exports.placements": route("/exports/placements?cohort={cohort_a}&format=csv", GET=page(manager=200)),
+    "exports.trainees": route("/exports/trainees?cohort={cohort_a}&format=csv", GET=page(manager=200)),
+    "exports.research": route("/exports/research?cohort={cohort_a}&format=csv", GET=page(manager=200)),
+    # --- privacy: the audit log, a trainee's data export and erasure
+    "privacy_audit.index": route("/audit", GET=page(manager=200)),
+    "privacy_subject.trainee_data": route(
+        "/trainees/{trainee_a}/data", GET=page(manager=200, trainee_a=200, trainee_b=404)
+    ),
+    "privacy_subject.trainee_data_json": route(
+        "/trainees/{trainee_a}/data.json", GET=page(manager=200, trainee_a=200, trainee_b=404)
+    ),
+    "privacy_subject.account_data": route("/account/data", GET=page(trainee_a=200, trainee_b=200)),
+    "privacy_subject.account_data_json": route("/account/data.json", GET=page(trainee_a=200, trainee_b=200)),
+    "privacy_subject.erase_confirm": route("/trainees/{trainee_a}/erase", GET=page(manager=200)),
+    # An empty form has no confirmation word: refused on the form (400), nothing erased.
+    "privacy_subject.erase_trainee": route("/trainees/{trainee_a}/erase", POST=page(manager=400)),
 }
 
 # Routes whose URL carries its own secret: they answer without a login, and 404 to a wrong secret.

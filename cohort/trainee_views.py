@@ -1,0 +1,145 @@
+"""The trainee file: everything about one trainee on one page, for programme managers.
+
+Opening the file is written to the audit log (a VIEW of "file"); the notes, outcome and
+completion forms post to their own routes and come back to the file.
+"""
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.models import Role
+from accounts.permissions import role_required
+from cohort import services, trainee_file_services
+from cohort.access import trainees_for
+from cohort.forms import MoveForm, WithdrawForm
+from cohort.models import Trainee, TraineeStatus
+from cohort.trainee_file import FILE_OPTIONS, load_trainee_file, municipality_choices, other_cohorts
+from cohort.trainee_forms import CompleteForm, NoteForm, OutcomeForm, outcome_label
+from core.clock import local_today
+from core.forms import save_form
+from core.scope import one_or_404
+from extensions import db
+from privacy import audit
+from privacy.models import AuditAction
+
+bp = Blueprint("trainee_file", __name__)
+
+# The data export and erasure pages belong to the privacy blueprint; the file links to those
+# that exist (the erasure asks for confirmation on its own page before it acts).
+PRIVACY_ENDPOINTS = (
+    "privacy_subject.trainee_data",
+    "privacy_subject.erase_confirm",
+    "privacy_subject.erase_trainee",
+)
+
+
+def _trainee(trainee_id: int) -> Trainee:
+    return one_or_404(trainees_for(current_user).options(*FILE_OPTIONS), trainee_id)
+
+
+def _forms(trainee: Trainee, **posted) -> dict:
+    """The file's forms: the one just posted (with its problems) or fresh ones. Withdrawing and
+    moving post to the enrolment view in cohort/views.py."""
+    today = local_today()
+    forms = {
+        "note_form": NoteForm(prefix="note", data={"noted_on": today}),
+        "outcome_form": OutcomeForm(prefix="outcome", data=OutcomeForm.data_from(trainee)),
+        "complete_form": CompleteForm(prefix="complete", data={"completed_on": today}),
+        "withdraw_form": WithdrawForm(prefix="withdraw", data={"withdrawn_on": today}),
+        "move_form": MoveForm(prefix="move"),
+        **posted,
+    }
+    forms["outcome_form"].outcome_municipality_id.choices = [(None, "—"), *municipality_choices()]
+    forms["move_form"].cohort_id.choices = other_cohorts(trainee)
+    return forms
+
+
+def percent(rate: float | None) -> str:
+    """A rate as a percentage in the reader's language; no sessions that count is "no data"."""
+    return _("no data") if rate is None else format_percent(rate)
+
+
+def average_score(evaluation) -> str:
+    scores = list(evaluation.scores.values())
+    return format_decimal(sum(scores) / len(scores), format="0.0") if scores else "—"
+
+
+def _page(trainee: Trainee, **posted) -> str:
+    return render_template(
+        "cohort/trainee_file.html",
+        file=load_trainee_file(trainee, local_today()),
+        may_complete=trainee.status in (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE),
+        privacy={name.split(".")[1]: name in current_app.view_functions for name in PRIVACY_ENDPOINTS},
+        outcome_label=outcome_label,
+        percent=percent,
+        average_score=average_score,
+        **_forms(trainee, **posted),
+    )
+
+
+def _back_to_file(trainee: Trainee, section: str):
+    return redirect(url_for(".show", trainee_id=trainee.id, _anchor=section))
+
+
+@bp.get("/trainees/<int:trainee_id>")
+@role_required(Role.MANAGER)
+def show(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    audit.record(current_user, trainee.id, AuditAction.VIEW, "file")
+    page = _page(trainee)
+    db.session.commit()  # after rendering: a commit before would expire what the page shows
+    return page
+
+
+@bp.post("/trainees/<int:trainee_id>/notes")
+@role_required(Role.MANAGER)
+def add_note(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    form = NoteForm(prefix="note")
+
+    def add():
+        return trainee_file_services.add_note(
+            trainee, form.noted_on.data, form.text.data, current_user, local_today()
+        )
+
+    if save_form(form, add, _("The note is saved.")):
+        return _back_to_file(trainee, "notes")
+    return _page(trainee, note_form=form)
+
+
+@bp.post("/trainees/<int:trainee_id>/outcome")
+@role_required(Role.MANAGER)
+def set_outcome(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    form = OutcomeForm(prefix="outcome")
+    form.outcome_municipality_id.choices = [(None, "—"), *municipality_choices()]
+
+    def save():
+        return trainee_file_services.set_outcome(
+            trainee,
+            form.outcome.data,
+            form.outcome_date.data,
+            form.outcome_municipality_id.data,
+            form.outcome_note.data,
+            current_user,
+        )
+
+    if save_form(form, save, _("The outcome is saved.")):
+        return _back_to_file(trainee, "outcome")
+    return _page(trainee, outcome_form=form)
+
+
+@bp.post("/trainees/<int:trainee_id>/complete")
+@role_required(Role.MANAGER)
+def complete(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    form = CompleteForm(prefix="complete")
+
+    def finish():
+        return services.complete_trainee(trainee, form.completed_on.data, current_user)
+
+    if save_form(form, finish, _("The trainee has completed the programme.")):
+        return _back_to_file(trainee, "status")
+    return _page(trainee, complete_form=form)

@@ -1,0 +1,257 @@
+"""The SQL behind the exports: plain column rows, never ORM objects, so no row can lazy-load more.
+
+Long lists (attendance: every trainee at every session) are streamed: fetched in batches of
+BATCH_SIZE over a server-side cursor where the database has one (PostgreSQL), so memory does not
+grow with the export. What is joined to every line (a trainee's attendance counts, placement and
+scores) is fetched beforehand in one GROUP BY or one query per kind: its size follows the number of
+trainees, not of lines. Either way the number of queries does not depend on the amount of data.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from accounts.models import User
+from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
+from cohort.planning import PhaseKind
+from extensions import db
+from placements.models import Evaluation, InternshipOffer, Municipality, Placement
+from privacy.models import AuditAction, AuditEvent
+from reports.exports import AttendanceCounts, PlacementFacts, main_placement, tally
+from sessions.models import Attendance, SessionStatus, TrainingSession
+
+BATCH_SIZE = 500
+
+
+def stream(statement: sa.Select) -> Iterator[sa.Row]:
+    """The statement's rows, fetched BATCH_SIZE at a time."""
+    result = db.session.execute(statement.execution_options(yield_per=BATCH_SIZE))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def cohort_names() -> list[tuple[int, str]]:
+    """Every group, newest first: the choices of the export forms."""
+    query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.start_date.desc(), Cohort.id.desc())
+    return [(row.id, row.name) for row in db.session.execute(query)]
+
+
+def _in_cohort(cohort_id: int | None) -> tuple:
+    return () if cohort_id is None else (Trainee.cohort_id == cohort_id,)
+
+
+def _in_period(start: date | None, end: date | None) -> tuple:
+    """Sessions from `start` up to and including `end`; an open side (None) does not limit."""
+    conditions = []
+    if start is not None:
+        conditions.append(TrainingSession.date >= start)
+    if end is not None:
+        conditions.append(TrainingSession.date <= end)
+    return tuple(conditions)
+
+
+def _not_after_withdrawal() -> sa.ColumnElement:
+    """Sessions after the day a trainee withdrew are no longer theirs (the rule of reports/rates.py)."""
+    return sa.not_(
+        sa.and_(
+            Trainee.status == TraineeStatus.WITHDRAWN,
+            Trainee.withdrawn_on.is_not(None),
+            TrainingSession.date > Trainee.withdrawn_on,
+        )
+    )
+
+
+def _trainee_order() -> tuple:
+    return (Cohort.start_date, Cohort.id, Trainee.name, Trainee.id)
+
+
+# --- attendance ------------------------------------------------------------------------------
+
+
+def attendance_counts(
+    cohort_id: int | None, start: date | None = None, end: date | None = None
+) -> dict[int, AttendanceCounts]:
+    """Per trainee: the sessions that count (held, not after withdrawal) with each recorded status."""
+    query = (
+        sa.select(Attendance.trainee_id, Attendance.status, sa.func.count())
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .join(Trainee, Trainee.id == Attendance.trainee_id)
+        .where(
+            TrainingSession.cohort_id == Trainee.cohort_id,
+            TrainingSession.status != SessionStatus.CANCELLED,
+            _not_after_withdrawal(),
+            *_in_cohort(cohort_id),
+            *_in_period(start, end),
+        )
+        .group_by(Attendance.trainee_id, Attendance.status)
+    )
+    return tally(db.session.execute(query))
+
+
+def attendance_statement(cohort_id: int | None, start: date | None, end: date | None) -> sa.Select:
+    """Every trainee at every session of their group in the period (up to their withdrawal),
+    with the recorded attendance if there is one."""
+    return (
+        sa.select(
+            Trainee.id.label("trainee_id"),
+            Trainee.name.label("trainee_name"),
+            Cohort.name.label("cohort_name"),
+            TrainingSession.date,
+            TrainingSession.kind,
+            TrainingSession.title,
+            TrainingSession.status.label("session_status"),
+            Attendance.status.label("attendance_status"),
+        )
+        .select_from(Trainee)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .join(TrainingSession, TrainingSession.cohort_id == Trainee.cohort_id)
+        .outerjoin(
+            Attendance,
+            sa.and_(Attendance.session_id == TrainingSession.id, Attendance.trainee_id == Trainee.id),
+        )
+        .where(_not_after_withdrawal(), *_in_cohort(cohort_id), *_in_period(start, end))
+        .order_by(*_trainee_order(), TrainingSession.date, TrainingSession.start_time, TrainingSession.id)
+    )
+
+
+# --- placements ------------------------------------------------------------------------------
+
+
+def placement_statement(cohort_id: int | None) -> sa.Select:
+    internship = aliased(CohortPhase)
+    return (
+        sa.select(
+            Trainee.name.label("trainee_name"),
+            Cohort.name.label("cohort_name"),
+            Municipality.name.label("municipality_name"),
+            InternshipOffer.department.label("offer_department"),
+            InternshipOffer.address.label("offer_address"),
+            InternshipOffer.supervisor_name.label("offer_supervisor_name"),
+            Placement.supervisor_name,
+            Placement.status,
+            Placement.proposed_at,
+            Placement.answered_at,
+            internship.start_date.label("internship_start"),
+            internship.end_date.label("internship_end"),
+        )
+        .select_from(Placement)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .join(Cohort, Cohort.id == Placement.cohort_id)
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
+        .outerjoin(
+            internship,
+            sa.and_(internship.cohort_id == Placement.cohort_id, internship.kind == PhaseKind.INTERNSHIP),
+        )
+        .where(*(() if cohort_id is None else (Placement.cohort_id == cohort_id,)))
+        .order_by(*_trainee_order(), Placement.proposed_at, Placement.id)
+    )
+
+
+# --- trainees --------------------------------------------------------------------------------
+
+
+def trainee_statement(cohort_id: int | None) -> sa.Select:
+    home = aliased(Municipality)
+    outcome = aliased(Municipality)
+    return (
+        sa.select(
+            Trainee.id.label("trainee_id"),
+            Trainee.name,
+            Trainee.email,
+            Trainee.phone,
+            Cohort.name.label("cohort_name"),
+            home.name.label("home_municipality"),
+            Trainee.status,
+            Trainee.withdrawn_on,
+            Trainee.outcome,
+            Trainee.outcome_date,
+            outcome.name.label("outcome_municipality"),
+            Trainee.outcome_note,
+        )
+        .select_from(Trainee)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .outerjoin(home, home.id == Trainee.home_municipality_id)
+        .outerjoin(outcome, outcome.id == Trainee.outcome_municipality_id)
+        .where(*_in_cohort(cohort_id))
+        .order_by(*_trainee_order())
+    )
+
+
+# --- research --------------------------------------------------------------------------------
+
+
+def research_statement(cohort_id: int | None) -> sa.Select:
+    """The trainees for the anonymised export: no name or contact column is even selected, and the
+    order says nothing about names."""
+    home = aliased(Municipality)
+    return (
+        sa.select(
+            Trainee.id.label("trainee_id"),
+            Cohort.name.label("cohort_name"),
+            home.name.label("home_municipality"),
+            home.province.label("home_province"),
+            Trainee.status,
+            Trainee.withdrawn_on,
+            Trainee.outcome,
+            Trainee.outcome_date,
+        )
+        .select_from(Trainee)
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .outerjoin(home, home.id == Trainee.home_municipality_id)
+        .where(*_in_cohort(cohort_id))
+        .order_by(Cohort.start_date, Cohort.id, Trainee.id)
+    )
+
+
+def main_placements(cohort_id: int | None) -> dict[int, PlacementFacts]:
+    """Per trainee, the placement that counts (reports/exports.py: main_placement)."""
+    query = (
+        sa.select(Placement.id, Placement.trainee_id, Placement.status, Municipality.name)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
+        .where(*_in_cohort(cohort_id))
+        .order_by(Placement.proposed_at, Placement.id)
+    )
+    placements: dict[int, list[PlacementFacts]] = {}
+    for placement_id, trainee_id, status, municipality in db.session.execute(query):
+        placements.setdefault(trainee_id, []).append(PlacementFacts(placement_id, status, municipality))
+    return {trainee_id: main_placement(facts) for trainee_id, facts in placements.items()}
+
+
+def evaluation_scores(cohort_id: int | None) -> dict[int, dict[str, dict]]:
+    """Placement id -> evaluation kind -> scores; the comments are not even read."""
+    query = (
+        sa.select(Evaluation.placement_id, Evaluation.kind, Evaluation.scores)
+        .join(Placement, Placement.id == Evaluation.placement_id)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .where(*_in_cohort(cohort_id))
+    )
+    scores: dict[int, dict[str, dict]] = {}
+    for placement_id, kind, values in db.session.execute(query):
+        scores.setdefault(placement_id, {})[kind] = values or {}
+    return scores
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+def record_export(actor: User, cohort_id: int | None, subject: str) -> None:
+    """One audit event per trainee whose personal data leaves the app in an export, written with
+    one INSERT ... SELECT however many trainees there are. `subject` is a fixed word."""
+    chosen = sa.select(
+        sa.literal(actor.id).label("actor_id"),
+        Trainee.id,
+        sa.literal(AuditAction.EXPORT.value).label("action"),
+        sa.literal(subject).label("subject"),
+    ).where(*_in_cohort(cohort_id))
+    db.session.execute(
+        sa.insert(AuditEvent).from_select(
+            ["actor_id", "trainee_id", "action", "subject"], chosen, include_defaults=True
+        )
+    )

@@ -1,0 +1,191 @@
+"""The three main journeys in a real browser, in Dutch and (after switching) in English.
+
+Each step is screenshotted into test-artifacts/screenshots/<journey>-<lang>/ and checked with
+axe-core (see journey.py); each journey ends by failing on what those checks found.
+"""
+
+from datetime import timedelta
+
+import pytest
+from babel.dates import format_date
+from playwright.sync_api import expect
+
+from core.clock import local_today
+from extensions import db
+from placements.models import Placement
+from placements.schedule import intern_days
+from tests.browser import world
+from tests.browser.journey import PHONE
+
+LANGUAGES = ["nl", "en"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_manager_plans_a_cohort_enrols_from_a_file_and_proposes_a_placement(
+    open_journey, live_server, lang, tmp_path
+):
+    journey = open_journey("manager", lang)
+    page = journey.page
+    start, holiday, holiday_name = world.start_with_moved_holiday(local_today())
+    name = f"Utrecht {holiday.year} {lang}"
+
+    journey.log_in(world.MANAGER_EMAIL, world.PASSWORD)
+    journey.step("overview")
+    page.get_by_role("link", name=journey.text("Groepen", "Groups"), exact=True).click()
+    expect(page.locator("h1")).to_have_text(journey.text("Groepen", "Groups"))
+    journey.step("groups")
+
+    page.get_by_role("button", name=journey.text("Nieuwe groep plannen", "Plan a new group")).click()
+    journey.step("new-group-form")
+    page.get_by_label(journey.text("Naam van de groep", "Name of the group")).fill(name)
+    page.get_by_label(journey.text("Startdatum", "Start date")).fill(start.isoformat())
+    page.get_by_label(journey.text("Locatie", "Location")).fill("Vredenburg 40, Utrecht")
+    page.get_by_role("button", name=journey.text("Groep plannen", "Plan the group")).click()
+    expect(page.locator("h1")).to_have_text(name)
+
+    # The planned year: the session on the holiday moved to the Friday of that week.
+    friday = holiday + timedelta(days=4 - holiday.weekday())
+    moved = page.locator("section[aria-labelledby=moved-heading]")
+    expect(moved.locator("h2")).to_have_text(
+        journey.text("Verplaatst vanwege een feestdag of sluiting", "Moved because of a holiday or closure")
+    )
+    expect(moved).to_contain_text(holiday_name)
+    expect(moved).to_contain_text(format_date(holiday, "full", locale=lang))
+    expect(moved).to_contain_text(format_date(friday, "full", locale=lang))
+    day = format_date(holiday, "EEE d MMM", locale=lang)
+    expect(page.locator("table.sessions")).to_contain_text(
+        journey.text(f"verplaatst van {day}", f"moved from {day}")
+    )
+    journey.step("planned-year", show=moved)
+
+    # Enrol trainees from a CSV file: a preview first (one row has a problem), then confirm.
+    csv = tmp_path / "deelnemers.csv"
+    csv.write_text(
+        "naam;e-mail;telefoon;woonplaats;talen\n"
+        f"Amal Haddad {lang};amal.{lang}@example.nl;06 12345678;Utrecht;Arabisch, Engels\n"
+        f"Yonas Berhane {lang};yonas.{lang}@example.nl;;GM0307;Tigrinya/Nederlands\n"
+        f"Nour Rahimi {lang};geen-adres;;Zaanstad;Dari\n",
+        encoding="utf-8",
+    )
+    page.get_by_role("button", name=journey.text("Inschrijven met een bestand", "Enrol from a file")).click()
+    journey.step("import-upload")
+    page.get_by_label(journey.text("Bestand met deelnemers", "File with trainees")).set_input_files(csv)
+    page.get_by_role("button", name=journey.text("Controleer het bestand", "Check the file")).click()
+    expect(page.locator("table")).to_contain_text(f"Nour Rahimi {lang}")
+    expect(page.locator("p[role=status]")).to_contain_text(
+        journey.text("2 rijen kunnen worden ingeschreven", "2 rows can be enrolled")
+    )
+    journey.step("import-preview")
+    page.get_by_role("button", name=journey.text("Schrijf 2 deelnemers in", "Enrol 2 trainees")).click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        journey.text("2 deelnemers ingeschreven", "2 trainees enrolled")
+    )
+    trainees = page.locator("section[aria-labelledby=trainees-heading]")
+    expect(trainees).to_contain_text(f"Amal Haddad {lang}")
+    expect(trainees).to_contain_text(f"Yonas Berhane {lang}")
+    expect(trainees).not_to_contain_text(f"Nour Rahimi {lang}")
+    live_server.mail_to(f"amal.{lang}@example.nl")  # the invitation went out
+    journey.step("enrolled", show=trainees)
+
+    # Propose Amal for the open offer in her home municipality.
+    page.get_by_role("button", name=journey.text("Stageplekken", "Internship places")).click()
+    journey.step("placements")
+    amal = page.locator("article", has=page.get_by_role("heading", name=f"Amal Haddad {lang}"))
+    expect(amal).to_contain_text(journey.text("woongemeente", "home municipality"))
+    amal.get_by_role("button", name=journey.text("Voorstellen", "Propose")).first.click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        journey.text(
+            "Het voorstel is naar de gemeente gestuurd.", "The proposal has been sent to the municipality."
+        )
+    )
+    proposals = page.locator("section[aria-labelledby=placements-heading] tbody")
+    expect(proposals.locator("tr", has_text=f"Amal Haddad {lang}")).to_contain_text(
+        journey.text("Voorgesteld", "Proposed")
+    )
+    journey.step("proposed", show=proposals)
+    journey.finish()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
+    open_journey, live_server, data, lang
+):
+    proposal = data(world.proposal_for_a_contact, lang)
+    link = live_server.link_in_mail(proposal.contact_email, "/e/placement/")
+    journey = open_journey("municipality", lang)
+    page = journey.page
+
+    page.goto(link)
+    journey.use_language()
+    expect(page.locator("h1")).to_contain_text(proposal.trainee_name)
+    journey.step("proposal-from-email")
+    page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
+        "Sanne de Vries"
+    )
+    page.get_by_label(
+        journey.text("E-mailadres van de werkbegeleider", "E-mail address of the supervisor")
+    ).fill("s.devries@gemeente.example")
+    page.get_by_label(journey.text("Telefoon van de werkbegeleider", "Phone of the supervisor")).fill(
+        "033-4695000"
+    )
+    page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True).click()
+    expect(page.locator("p[role=status]")).to_contain_text(journey.text("Bevestigd", "Confirmed"))
+
+    with live_server.app.app_context():
+        placement = db.session.get(Placement, proposal.placement_id)
+        assert placement.status == "confirmed" and placement.supervisor_name == "Sanne de Vries"
+        return_days = intern_days([placement])[placement.id].return_days
+    assert return_days, "the confirmed intern has return days"
+    shown = [format_date(day, "EEE d MMM", locale=lang) for day in sorted(return_days)]
+    for day in shown:
+        expect(page.locator("main")).to_contain_text(day)
+    journey.step("confirmed-with-return-days")
+
+    # In the portal (logged in now) the intern and the return days are listed.
+    journey.log_in(proposal.contact_email, world.PASSWORD)
+    expect(page.locator("h1")).to_contain_text(proposal.municipality)
+    intern = page.locator("section[aria-labelledby=interns-heading] article", has_text=proposal.trainee_name)
+    expect(intern).to_contain_text("Sanne de Vries")
+    expect(intern).to_contain_text(journey.text("terugkomdagen", "return days"))
+    for day in shown:
+        expect(intern).to_contain_text(day)
+    journey.step("portal", show=intern)
+    journey.finish()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_trainee_on_a_phone_reports_an_absence_and_copies_the_calendar_link(open_journey, data, lang):
+    trainee = data(world.trainee_with_login, lang)
+    journey = open_journey("trainee", lang, viewport=PHONE)
+    page = journey.page
+
+    journey.log_in(trainee.email, world.PASSWORD)
+    expect(page.locator("h1")).to_have_text(journey.text("Mijn rooster", "My schedule"))
+    journey.step("my-schedule")
+
+    next_session = page.locator("article.next-session")
+    next_session.get_by_role("button", name=journey.text("Ik kan niet komen", "I cannot come")).click()
+    journey.step("absence-form")
+    page.get_by_label(journey.text("Waarom kunt u niet komen?", "Why can you not come?")).fill(
+        "Afspraak bij de IND"
+    )
+    page.get_by_role("button", name=journey.text("Versturen", "Send")).click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        journey.text("Bedankt. Uw afmelding is doorgegeven.", "Thank you. Your absence has been passed on.")
+    )
+    expect(page.locator("article.next-session")).to_contain_text(
+        journey.text("U heeft doorgegeven dat u niet kunt komen.", "You have reported that you cannot come.")
+    )
+    journey.step("absence-reported")
+
+    link_field = page.get_by_label(journey.text("Agenda-link", "Calendar link"))
+    expect(link_field).to_have_value(trainee.feed_url)
+    # Located by what it copies: its label is a new text (translated when the catalogue is updated).
+    copy_button = page.locator("button[data-copy-target=calendar-url]")
+    copied = copy_button.get_attribute("data-copied-text")
+    assert copied
+    copy_button.click()
+    expect(page.locator("#calendar-url-status")).to_have_text(copied)
+    assert page.evaluate("navigator.clipboard.readText()") == trainee.feed_url
+    journey.step("calendar-link-copied", show=link_field)
+    journey.finish()

@@ -1,0 +1,168 @@
+"""The data the browser journeys start from, made through the app's own services.
+
+`seed` runs once for the served database (a manager, municipalities, an offer for any cohort);
+the other builders make what one journey needs, with names of its own, so journeys do not
+depend on each other's order and the Dutch and English runs do not meet.
+"""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from accounts.models import Role, User
+from accounts.services import create_user
+from cohort.models import Cohort, Trainee, TraineeStatus
+from cohort.planning import dutch_holidays
+from cohort.services import CohortInput, default_template, save_cohort, seed_default_templates
+from core.clock import local_today
+from extensions import db
+from placements.models import InternshipOffer, Municipality
+from placements.services import propose
+from reminders.mail import send_queued_mail
+from sessions.feed_service import trainee_feed_url
+
+PASSWORD = "browser-journey-2026"
+MANAGER_EMAIL = "manager@cohort.example"
+
+MUNICIPALITIES = [
+    ("Utrecht", "GM0344", "Utrecht", "Stadsplateau 1, 3521 AZ Utrecht"),
+    ("Amersfoort", "GM0307", "Utrecht", "Stadhuisplein 1, 3811 LM Amersfoort"),
+    ("Zaanstad", "GM0479", "Noord-Holland", "Stadhuisplein 100, 1506 MZ Zaandam"),
+]
+
+_numbers = itertools.count(1)
+
+
+def next_monday(today: date) -> date:
+    return today + timedelta(days=7 - today.weekday())
+
+
+def start_with_moved_holiday(today: date) -> tuple[date, date, str]:
+    """A start date whose second week has a Dutch holiday on a training day (Monday–Thursday)
+    and a free Friday, so the planner moves that day's session to the Friday.
+
+    Returns the start date, the holiday and its (Dutch) name. At least three weeks ahead, so
+    the whole plan lies in the future whenever the tests run.
+    """
+    holidays = dutch_holidays(range(today.year, today.year + 3))
+    for day in sorted(holidays):
+        monday = day - timedelta(days=day.weekday())
+        week = [monday + timedelta(days=n) for n in range(5)]
+        if day >= today + timedelta(weeks=3) and day.weekday() < 4 and sum(d in holidays for d in week) == 1:
+            return monday - timedelta(weeks=1), day, holidays[day]
+    raise AssertionError("no Dutch holiday on a training day in the coming years")
+
+
+def seed() -> None:
+    """What every journey can count on: the templates, a manager, municipalities, an open offer."""
+    seed_default_templates()
+    today = local_today()
+    municipalities = [
+        Municipality(name=name, cbs_code=code, province=province, address=address)
+        for name, code, province, address in MUNICIPALITIES
+    ]
+    db.session.add_all(municipalities)
+    db.session.flush()
+    create_user(email=MANAGER_EMAIL, name="Marloes Jansen", role=Role.MANAGER, password=PASSWORD)
+    # Not tied to a cohort: offered for a period, so the manager's new cohorts can use it.
+    db.session.add(
+        InternshipOffer(
+            municipality=municipalities[0],
+            places=20,
+            period_start=today,
+            period_end=today + timedelta(days=3 * 365),
+            department="Team Inburgering",
+            address=MUNICIPALITIES[0][3],
+            supervisor_name="Sanne de Vries",
+        )
+    )
+    db.session.commit()
+
+
+def _plan(name: str, start: date) -> Cohort:
+    data = CohortInput(
+        name=name, template=default_template(), start_date=start, location="Vredenburg 40, Utrecht"
+    )
+    cohort, _changes = save_cohort(None, data)
+    return cohort
+
+
+def _trainee(cohort: Cohort, name: str, municipality: Municipality | None = None) -> Trainee:
+    trainee = Trainee(
+        cohort=cohort,
+        name=name,
+        email=f"trainee{next(_numbers)}@mail.example",
+        home_municipality=municipality,
+        status=TraineeStatus.ACTIVE,
+    )
+    db.session.add(trainee)
+    db.session.flush()
+    return trainee
+
+
+@dataclass
+class TraineeLogin:
+    email: str
+    name: str
+    feed_url: str
+
+
+def trainee_with_login(lang: str) -> TraineeLogin:
+    """A trainee with an account, in a cohort whose training starts next Monday."""
+    n = next(_numbers)
+    cohort = _plan(f"Utrecht voorjaar {lang} {n}", next_monday(local_today()))
+    trainee = _trainee(cohort, f"Amina Yusuf {n}")
+    email = f"deelnemer{n}@cohort.example"
+    create_user(email=email, name=trainee.name, role=Role.TRAINEE, password=PASSWORD, trainee_id=trainee.id)
+    db.session.commit()
+    return TraineeLogin(email=email, name=trainee.name, feed_url=trainee_feed_url(trainee))
+
+
+@dataclass
+class Proposal:
+    contact_email: str
+    trainee_name: str
+    placement_id: int
+    municipality: str
+
+
+def proposal_for_a_contact(lang: str) -> Proposal:
+    """A municipality with a contact person, and a trainee proposed to it; the proposal e-mail is
+    sent at once (to the SMTP server the app is configured with)."""
+    n = next(_numbers)
+    municipality = Municipality(
+        name=f"Amersfoort-{lang}-{n}", cbs_code=f"GM{9000 + n:04d}", province="Utrecht", address=""
+    )
+    db.session.add(municipality)
+    db.session.flush()
+    contact_email = f"contact{n}@gemeente.example"
+    create_user(
+        email=contact_email,
+        name="Eva de Boer",
+        role=Role.MUNICIPALITY,
+        password=PASSWORD,
+        municipality_id=municipality.id,
+    )
+    cohort = _plan(f"Amersfoort najaar {lang} {n}", next_monday(local_today()))
+    trainee = _trainee(cohort, f"Dawit Tesfaye {n}", municipality)
+    offer = InternshipOffer(
+        municipality=municipality,
+        cohort=cohort,
+        places=2,
+        department="Team Inburgering",
+        address="Stadhuisplein 1, 3811 LM Amersfoort",
+    )
+    db.session.add(offer)
+    db.session.flush()
+    manager = db.session.scalar(sa.select(User).filter_by(email=MANAGER_EMAIL))
+    placement = propose(trainee, offer, manager)
+    db.session.commit()
+    send_queued_mail()
+    return Proposal(
+        contact_email=contact_email,
+        trainee_name=trainee.name,
+        placement_id=placement.id,
+        municipality=municipality.name,
+    )

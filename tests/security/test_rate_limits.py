@@ -1,0 +1,278 @@
+"""Rate limits on password reset, set-password links and invitations: counted in the database,
+so they hold across server processes (two apps on one database, and real gunicorn workers)."""
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+from flask_babel import force_locale, gettext
+
+from accounts.models import Role
+from core import ratelimit
+from core.clock import utcnow
+from core.ratelimit import RateLimited, RateLimitHit
+from extensions import db
+from reminders.models import OutboxMessage
+from tests.conftest import csrf_token_from, database_url, free_port, post_form
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_MSGID = "Too many attempts. Try again in %(minutes)s minutes."
+
+
+def wait_message(app, minutes: int) -> str:
+    """The page's text in Dutch (from the catalogue: "Te veel pogingen. Probeer het over ...")."""
+    with app.test_request_context(), force_locale("nl"):
+        return gettext(WAIT_MSGID, minutes=minutes)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def ask_reset(client, email: str, address: str = "127.0.0.1"):
+    return post_form(client, "/password/forgot", {"email": email}, environ_base={"REMOTE_ADDR": address})
+
+
+def reset_link(client, email: str) -> str:
+    """Ask for a reset (from an address of its own) and return the link from the e-mail."""
+    assert ask_reset(client, email, "10.3.3.3").status_code == 302
+    body = db.session.scalar(sa.select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc()))
+    return re.search(r"/password/set/[\w-]+", body).group()
+
+
+# --- The limiter itself -----------------------------------------------------------------------
+
+
+def test_the_limit_th_attempt_passes_and_the_next_is_refused_until_the_oldest_leaves(app):
+    start = utcnow()
+    window = timedelta(minutes=15)
+    for minute in range(5):
+        ratelimit.hit("k", 5, window, start + timedelta(minutes=minute))
+    with pytest.raises(RateLimited) as refused:
+        ratelimit.hit("k", 5, window, start + timedelta(minutes=10))
+    assert refused.value.retry_after == timedelta(minutes=5)  # the first hit leaves at minute 15
+    assert refused.value.minutes == 5
+    assert count(RateLimitHit) == 5  # a refused attempt does not count
+    ratelimit.hit("k", 5, window, start + timedelta(minutes=15, seconds=1))
+    ratelimit.hit("other", 5, window, start + timedelta(minutes=10))  # keys are separate
+
+
+def test_old_hits_are_pruned_for_every_key(app):
+    start = utcnow() - timedelta(days=2)
+    for key in ("a", "b", "c"):
+        ratelimit.hit(key, 5, timedelta(minutes=1), start)
+    ratelimit.hit("d", 5, timedelta(minutes=1))
+    assert db.session.scalars(sa.select(RateLimitHit.key)).all() == ["d"]
+
+
+def test_a_wait_is_never_shown_as_zero_minutes():
+    assert RateLimited(timedelta(seconds=3)).minutes == 1
+    assert RateLimited(timedelta(seconds=61)).minutes == 2
+
+
+def test_keys_store_no_address_or_email_in_plain_text():
+    key = ratelimit.limit_key("reset:email", "Amina@Mail.example")
+    assert "amina" not in key.lower() and key == ratelimit.limit_key("reset:email", "amina@mail.example")
+    assert len(key) <= RateLimitHit.key.type.length
+
+
+# --- Password reset ----------------------------------------------------------------------------
+
+
+def test_the_sixth_reset_request_from_one_address_gets_a_clear_429(app, client, manager):
+    for n in range(5):
+        assert ask_reset(client, f"someone{n}@mail.example").status_code == 302
+    response = ask_reset(client, manager.email)
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert wait_message(app, 15) in body
+    assert int(response.headers["Retry-After"]) > 14 * 60
+    assert count(OutboxMessage) == 0  # nothing was sent to the manager
+
+
+def test_reset_requests_for_one_email_are_limited_whatever_the_address(client, manager):
+    for n in range(5):
+        assert ask_reset(client, manager.email, f"10.0.0.{n}").status_code == 302
+    assert count(OutboxMessage) == 5
+    assert ask_reset(client, manager.email, "10.0.1.1").status_code == 429
+    assert ask_reset(client, "other@mail.example", "10.0.1.1").status_code == 302
+    assert count(OutboxMessage) == 5
+
+
+def test_resets_are_allowed_again_when_the_window_has_passed(client, manager):
+    for _ in range(5):
+        ask_reset(client, manager.email)
+    db.session.execute(sa.update(RateLimitHit).values(at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+    assert ask_reset(client, manager.email).status_code == 302
+
+
+def test_the_reset_limit_holds_across_server_processes(app_config, make_app, client, manager):
+    for _ in range(5):
+        ask_reset(client, manager.email)
+    other_process = make_app(app_config).test_client()
+    assert ask_reset(other_process, manager.email).status_code == 429
+
+
+def test_an_invalid_reset_form_does_not_count(client, manager):
+    for _ in range(8):
+        assert ask_reset(client, "not an address").status_code == 200
+    assert ask_reset(client, manager.email).status_code == 302
+
+
+# --- Set-password links --------------------------------------------------------------------------
+
+
+def test_guessing_set_password_links_is_stopped_per_address(app, client, manager):
+    real_link = reset_link(client, manager.email)
+    for n in range(10):
+        assert client.get(f"/password/set/guess-{n}").status_code == 404
+    response = client.get("/password/set/guess-11")
+    assert response.status_code == 429 and wait_message(app, 15) in response.get_data(as_text=True)
+    # Stopped even with a real link now, so a lucky guess is no use; other addresses go on.
+    assert client.get(real_link).status_code == 429
+    assert client.get(real_link, environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
+
+
+def test_a_valid_link_is_not_counted_as_a_guess(client, manager):
+    link = reset_link(client, manager.email)
+    for _ in range(12):
+        assert client.get(link).status_code == 200
+    assert count(RateLimitHit) == 2  # the reset request's two keys, no guess
+
+
+# --- Invitations sent again ------------------------------------------------------------------------
+
+
+def test_a_manager_can_send_an_invitation_again_three_times_an_hour(app, manager_client):
+    user = make_user(Role.TRAINER, email="invitee@mail.example")
+    db.session.commit()
+    before = count(OutboxMessage)
+    for _ in range(3):
+        response = post_form(manager_client, f"/users/{user.id}/invite", {}, page="/users")
+        assert response.status_code == 302
+    response = post_form(manager_client, f"/users/{user.id}/invite", {}, page="/users")
+    assert response.status_code == 429
+    assert wait_message(app, 60) in response.get_data(as_text=True)
+    assert count(OutboxMessage) == before + 3
+
+
+# --- Real worker processes ------------------------------------------------------------------------
+
+
+@contextmanager
+def _tables(make_app, url: str):
+    """create_all rather than `flask db upgrade`, so tables of models whose migration is still to
+    be written exist too (the migrations have their own test, test_migrations.py)."""
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        db.create_all()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.drop_all()
+
+
+@pytest.fixture
+def gunicorn_two_workers(tmp_path, make_app):
+    """Two gunicorn worker processes (production's configuration) serving one database (a SQLite
+    file, or the PostgreSQL server the suite runs on); yields the base URL and the access log,
+    where each line names the pid of the worker that served it."""
+    url = database_url(tmp_path)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "gunicorn-test",
+        "APP_ENV": "development",
+        "SMTP_HOST": "",
+        "BASE_URL": "http://127.0.0.1",
+    }
+    port = free_port()
+    log = tmp_path / "access.log"
+    stack = ExitStack()
+    stack.enter_context(_tables(make_app, url))
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            *("-c", str(ROOT / "deploy/gunicorn.conf.py")),  # production's settings, except:
+            # one request at a time per worker, so that twelve at once must reach both workers
+            # (a threaded worker can take all twelve itself).
+            *("--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
+            *("--access-logfile", str(log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"),
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60  # two cores shared by the whole suite: be patient
+        while len(_pids_that_served(log, "GET /healthz")) < 2:  # both workers have booted
+            with ThreadPoolExecutor(max_workers=4) as pool:
+                list(pool.map(lambda _n: _healthz(base), range(4)))
+            assert server.poll() is None, server.stderr.read().decode()
+            assert time.monotonic() < deadline, "gunicorn's two workers did not start within 60 s"
+            time.sleep(0.2)
+        yield base, log
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stderr.close()
+        stack.close()
+
+
+def _healthz(base: str) -> None:
+    with contextlib.suppress(requests.ConnectionError, requests.Timeout):
+        requests.get(f"{base}/healthz", timeout=10)
+
+
+def _pids_that_served(log: Path, request_line: str) -> set[str]:
+    """The worker pids in the access log that served `request_line` ("METHOD /path")."""
+    if not log.exists():
+        return set()
+    return {line.split()[0] for line in log.read_text().splitlines() if f" {request_line} " in line}
+
+
+def _reset_request(base: str, email: str) -> int:
+    """One browser: open the form (session cookie and CSRF token), then send it."""
+    with requests.Session() as browser:
+        token = csrf_token_from(browser.get(f"{base}/password/forgot", timeout=30).text)
+        response = browser.post(
+            f"{base}/password/forgot",
+            data={"email": email, "csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        )
+        return response.status_code
+
+
+def test_the_reset_limit_holds_across_two_gunicorn_workers(gunicorn_two_workers):
+    """Twelve browsers at once, spread over both workers: exactly five resets get through."""
+    base, log = gunicorn_two_workers
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda _n: _reset_request(base, "amina@mail.example"), range(12)))
+    assert sorted(answers) == [302] * 5 + [429] * 7, answers
+    # And the next one, whichever worker serves it.
+    assert _reset_request(base, "amina@mail.example") == 429
+    time.sleep(0.5)  # the access log is written after the response
+    posts = [line for line in log.read_text().splitlines() if " POST /password/forgot " in line]
+    served_by = _pids_that_served(log, "POST /password/forgot")
+    assert len(posts) == 13 and len(served_by) == 2, f"the posts were served by {served_by}"
