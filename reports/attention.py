@@ -196,7 +196,7 @@ def _attendance_items(data: AttentionData) -> list[AttentionItem]:
             data.cohorts[a.cohort_id],
             data.today,
             {"name": a.trainee_name, "rate": rate_from_counts(a.attended, a.counted)},
-            "cohorts.trainee",
+            "trainee_file.show",
             trainee_id=a.trainee_id,
         )
         for a in data.attendance

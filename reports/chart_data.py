@@ -1,6 +1,6 @@
 """The data behind the dashboard's four charts, in a fixed number of queries, drawn as SVG.
 
-`dashboard_charts(today)` makes five queries however many cohorts, trainees or sessions there
+`dashboard_charts(today, threshold)` makes five queries however many cohorts, trainees or sessions there
 are (reports/chart_queries.py): cohorts with their phases, closures, grouped attendance counts,
 trainees with their placements, and offers. Call it inside a request: texts and month names
 follow its language.
@@ -13,6 +13,7 @@ attendance only those that have started.
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -22,7 +23,6 @@ from cohort.planning import dutch_holidays
 from reports import charts
 from reports.chart_queries import (
     CohortFacts,
-    attendance_by_day,
     closures_between,
     load_cohorts,
     load_stages,
@@ -30,8 +30,8 @@ from reports.chart_queries import (
 )
 from reports.charts import ClosureSpan, CohortTimeline, FunnelStep, Holiday, Month, MonthNeed, WeekRate
 from reports.rates import rate_from_counts
+from reports.stats_services import AttendanceDays, attendance_by_cohort_day
 
-ATTENDANCE_THRESHOLD = 0.8
 TIMELINE_MONTHS_BEFORE, TIMELINE_MONTHS = 3, 15
 FORECAST_MONTHS = 12
 
@@ -141,7 +141,8 @@ def _timeline(cohorts: list[CohortFacts], months: list[Month], today: date) -> T
         holiday=_("Public holiday"),
         closure=_("Closure"),
         today=_("Today"),
-        format_day=_format_day,
+        # Per chart (one language): the phases of many cohorts share their first and last days.
+        format_day=lru_cache(maxsize=None)(_format_day),
     )
     markup = charts.timeline_svg("chart-timeline", months, shown, holidays, closures, today, texts)
     return TimelineChart(_trusted(markup), shown, holidays, closures)
@@ -161,9 +162,12 @@ def weekly_rates(cohort: CohortFacts, days: list[tuple[date, int, int]], today: 
     return [WeekRate(week, rate_from_counts(*totals[week]), totals[week][1]) for week in weeks]
 
 
-def _attendance(cohorts: list[CohortFacts], today: date, threshold: float) -> list[AttendanceChart]:
+def _attendance(
+    cohorts: list[CohortFacts], today: date, threshold: float, attendance_days: AttendanceDays | None
+) -> list[AttendanceChart]:
     started = [c for c in cohorts if c.is_current(today) and c.start_date <= today]
-    by_day = attendance_by_day([c.id for c in started], today)
+    if attendance_days is None:
+        attendance_days = attendance_by_cohort_day([c.id for c in started], today)
     # The words every chart shares, translated once (there are dozens of charts).
     shared = charts.AttendanceTexts(
         title="",
@@ -174,7 +178,7 @@ def _attendance(cohorts: list[CohortFacts], today: date, threshold: float) -> li
     )
     result = []
     for cohort in started:
-        weeks = weekly_rates(cohort, by_day.get(cohort.id, []), today)
+        weeks = weekly_rates(cohort, attendance_days.get(cohort.id, []), today)
         texts = replace(shared, title=_("Attendance per week: %(name)s", name=cohort.name))
         markup = charts.attendance_svg(f"chart-attendance-{cohort.id}", weeks, threshold, texts)
         result.append(AttendanceChart(cohort.id, cohort.name, _trusted(markup), weeks))
@@ -235,14 +239,17 @@ def _shortage(cohorts: list[CohortFacts], today: date) -> ShortageChart:
 # --- all four ---------------------------------------------------------------------------
 
 
-def dashboard_charts(today: date, threshold: float = ATTENDANCE_THRESHOLD) -> DashboardCharts:
-    """The four dashboard charts with their tables' rows; five queries in all."""
+def dashboard_charts(
+    today: date, threshold: float, attendance_days: AttendanceDays | None = None
+) -> DashboardCharts:
+    """The four dashboard charts with their tables' rows; five queries in all (four when the
+    caller passes the rows of stats_services.attendance_by_cohort_day for the current cohorts)."""
     months = _months(_months_back(today, TIMELINE_MONTHS_BEFORE), TIMELINE_MONTHS)
     cohorts = load_cohorts(months[0].first_day)
     load_stages(cohorts)
     return DashboardCharts(
         timeline=_timeline(cohorts, months, today),
-        attendance=_attendance(cohorts, today, threshold),
+        attendance=_attendance(cohorts, today, threshold, attendance_days),
         funnels=_funnels(cohorts, today),
         shortage=_shortage(cohorts, today),
         threshold=threshold,

@@ -10,7 +10,6 @@ from cohort.models import Closure, Cohort, CohortPhase, Trainee, TraineeStatus
 from extensions import db
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from reports.charts import ClosureSpan, PhaseSpan
-from reports.stats_services import attendance_by_cohort_day
 
 # How far a trainee got: the best of their placements. A placement that ended early was at
 # least confirmed (it may have been active; the status no longer says).
@@ -94,12 +93,6 @@ def closures_between(first: date, last: date) -> list[ClosureSpan]:
         .order_by(Closure.start_date)
     )
     return [ClosureSpan(c.start_date, c.end_date, c.reason) for c in rows]
-
-
-def attendance_by_day(cohort_ids: list[int], today: date) -> dict[int, list[tuple[date, int, int]]]:
-    """(day, attended, counted) per cohort by the rule of reports/rates.py: the same grouped rows
-    as the cohorts' rates (reports/stats_services.py), so the dashboard reads them only once."""
-    return attendance_by_cohort_day(cohort_ids, today)
 
 
 def offer_ranges(internships: dict[int, PhaseSpan], first: date) -> list[tuple[date, date, int]]:

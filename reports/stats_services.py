@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session as SASession
 
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
 from cohort.planning import PhaseKind
@@ -99,7 +98,7 @@ class CohortAttendance:
 
 
 DayCounts = tuple[date, int, int]  # (day, attended, counted)
-_BY_DAY_MEMO = "reports.attendance_by_cohort_day"
+AttendanceDays = dict[int, list[DayCounts]]  # cohort id -> its session days
 
 
 def _day_counts(ids: list[int], today: date, sign: int, *conditions) -> sa.Select:
@@ -138,43 +137,22 @@ def _query_attendance_by_cohort_day(ids: list[int], today: date) -> dict[int, li
     return by_cohort
 
 
-def attendance_by_cohort_day(cohort_ids: Iterable[int], today: date) -> dict[int, list[DayCounts]]:
+def attendance_by_cohort_day(cohort_ids: Iterable[int], today: date) -> AttendanceDays:
     """Cohort id -> (day, attended, counted) per session day, by the rule of reports/rates.py, in
     one query. Grouped by the session's cohort: a trainee moved to another cohort leaves their
-    attendance with the sessions they attended.
-
-    The dashboard needs these rows twice (the cohorts' rates and the weekly charts), and they are
-    its most expensive read, so the answer is remembered in the database session until its next
-    flush, bulk write or the end of its transaction (see _forget_attendance_memo): never across
-    a write, nor across requests. A later call for some of the same cohorts and the same day reuses it."""
+    attendance with the sessions they attended. The dashboard reads these rows once and hands
+    them to both the cohorts' numbers and the weekly charts: they are its most expensive read."""
     ids = list(dict.fromkeys(cohort_ids))
-    memo = db.session.info.get(_BY_DAY_MEMO)
-    # Unflushed changes: the query would flush them first (autoflush), so the memo is out of date.
-    pending = db.session.new or db.session.dirty or db.session.deleted
-    if memo is not None and not pending and memo[0] == today and memo[1].keys() >= set(ids):
-        return {cohort_id: memo[1][cohort_id] for cohort_id in ids}
-    by_cohort = _query_attendance_by_cohort_day(ids, today) if ids else {}
-    db.session.info[_BY_DAY_MEMO] = (today, by_cohort)
-    return by_cohort
+    return _query_attendance_by_cohort_day(ids, today) if ids else {}
 
 
-@sa.event.listens_for(SASession, "after_flush")
-@sa.event.listens_for(SASession, "after_transaction_end")
-def _forget_attendance_memo(session, *_args) -> None:
-    session.info.pop(_BY_DAY_MEMO, None)
-
-
-@sa.event.listens_for(SASession, "do_orm_execute")
-def _forget_memo_on_bulk_write(state) -> None:
-    """A bulk UPDATE, DELETE, INSERT or plain SQL through the session changes rows without a flush."""
-    if not state.is_select:
-        state.session.info.pop(_BY_DAY_MEMO, None)
-
-
-def _attendance_by_cohort(ids: list[int], today: date) -> dict[int, CohortAttendance]:
+def _attendance_by_cohort(
+    ids: list[int], today: date, days_of: AttendanceDays
+) -> dict[int, CohortAttendance]:
     recent_start = recent_window_start(today)
     totals = {}
-    for cohort_id, days in attendance_by_cohort_day(ids, today).items():
+    for cohort_id in ids:
+        days = days_of.get(cohort_id, [])
         recent = [(attended, counted) for day, attended, counted in days if day >= recent_start]
         totals[cohort_id] = CohortAttendance(
             attended=sum(attended for _day, attended, _counted in days),
@@ -333,19 +311,24 @@ def _stats_of(cohort: sa.Row, numbers: _Numbers, today: date) -> CohortStats:
     )
 
 
-def cohort_stats(cohort_ids: Iterable[int], today: date) -> dict[int, CohortStats]:
+def cohort_stats(
+    cohort_ids: Iterable[int], today: date, attendance_days: AttendanceDays | None = None
+) -> dict[int, CohortStats]:
     """Cohort id -> its numbers today, for the cohorts that exist among `cohort_ids`, in the order
-    asked for; a fixed number of queries (see the module doc)."""
+    asked for; a fixed number of queries (see the module doc). `attendance_days`: the rows of
+    attendance_by_cohort_day for (at least) these cohorts, when the caller has them already."""
     ids = list(dict.fromkeys(cohort_ids))
     if not ids:
         return {}
+    if attendance_days is None:
+        attendance_days = attendance_by_cohort_day(ids, today)
     rows = db.session.execute(
         sa.select(Cohort.id, Cohort.name, Cohort.start_date, Cohort.end_date).where(Cohort.id.in_(ids))
     ).all()
     numbers = _Numbers(
         phases=_phases(ids),
         trainees=_trainee_counts(ids),
-        attendance=_attendance_by_cohort(ids, today),
+        attendance=_attendance_by_cohort(ids, today, attendance_days),
         placements=_placement_counts(ids),
         missing=missing_placement_counts(ids),
         evaluations=Counter(m.cohort_id for m in missing_evaluations(ids, today=today)),

@@ -18,7 +18,7 @@ from reminders.models import MessageStatus, OutboxMessage
 from reports.attention_queries import needs_attention
 from reports.chart_data import dashboard_charts
 from reports.monitoring import percent
-from reports.stats_services import cohort_stats, current_cohort_ids
+from reports.stats_services import attendance_by_cohort_day, cohort_stats, current_cohort_ids
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(percent, "percent")
@@ -42,13 +42,16 @@ def dashboard():
     config = current_app.config
     today = local_today(config["TIMEZONE"])
     cohort_ids = current_cohort_ids(today)
+    # The page's most expensive read, done once for the cohorts' numbers and the weekly charts.
+    attendance_days = attendance_by_cohort_day(cohort_ids, today)
+    threshold = config["ATTENDANCE_THRESHOLD"]
     return render_template(
         "reports/dashboard.html",
         today=today,
-        cohorts=list(cohort_stats(cohort_ids, today).values()),
-        attention=needs_attention(cohort_ids, today, config["ATTENDANCE_THRESHOLD"], config["TIMEZONE"]),
-        threshold=config["ATTENDANCE_THRESHOLD"],
-        charts=dashboard_charts(today, threshold=config["ATTENDANCE_THRESHOLD"]),
+        cohorts=list(cohort_stats(cohort_ids, today, attendance_days).values()),
+        attention=needs_attention(cohort_ids, today, threshold, config["TIMEZONE"]),
+        threshold=threshold,
+        charts=dashboard_charts(today, threshold, attendance_days),
         counts=_site_counts(),
         scheduler=scheduler_status(),
     )

@@ -95,7 +95,7 @@ def world(app):
 
 def charts_in(language: str = "nl", today: date = TODAY):
     with current_app.test_request_context(headers={"Cookie": f"lang={language}"}):
-        charts = dashboard_charts(today)
+        charts = dashboard_charts(today, threshold=0.8)
         return charts, render_template("reports/_charts.html", charts=charts)
 
 
@@ -163,7 +163,7 @@ def build_cohorts(count: int) -> None:
 def test_query_count_does_not_grow_with_cohorts(app, count_queries, count):
     build_cohorts(count)
     with app.test_request_context(), count_queries() as queries:
-        charts = dashboard_charts(TODAY)
+        charts = dashboard_charts(TODAY, threshold=0.8)
     assert len(charts.funnels) == count
     assert len(queries) == 5
 

@@ -173,8 +173,8 @@ def test_a_manager_can_send_an_invitation_again_three_times_an_hour(app, manager
 
 @contextmanager
 def _tables(make_app, url: str):
-    """create_all rather than `flask db upgrade`, so tables of models whose migration is still to
-    be written exist too (the migrations have their own test, test_migrations.py)."""
+    """The tables, made as the app fixture makes them and dropped afterwards, so the shared
+    PostgreSQL test database is left as the other tests expect (migrations: test_migrations.py)."""
     app = make_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         db.create_all()

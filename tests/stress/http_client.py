@@ -101,5 +101,12 @@ class Browser:
         assert status == 302, f"login as {email} answered {status}"
 
 
-# What a killed worker does to the requests it was serving: the connection just ends.
-CONNECTION_LOST = (ConnectionError, http.client.RemoteDisconnected, urllib.error.URLError, TimeoutError)
+# What a killed worker does to the requests it was serving: the connection just ends, before
+# the answer or halfway through it.
+CONNECTION_LOST = (
+    ConnectionError,
+    http.client.RemoteDisconnected,
+    http.client.IncompleteRead,
+    urllib.error.URLError,
+    TimeoutError,
+)
