@@ -29,7 +29,7 @@ from cohort.models import (
     TraineeOutcome,
     TraineeStatus,
 )
-from cohort.services import seed_default_templates
+from cohort.services import _session_from_plan, seed_default_templates
 from extensions import db
 from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
 from reminders.models import MessageStatus, OutboxMessage
@@ -301,16 +301,11 @@ def _trainees(rng, today, scale: Scale, password_hash: str, built: Built) -> Non
 
 
 def _session_row(cohort_id: int, trainer_id: int, planned: planning.PlannedSession, now: datetime) -> dict:
+    # The planned fields exactly as save_cohort stores them; `now` instead of the clock keeps the
+    # demo data the same on every run.
     return {
+        **_session_from_plan(planned),
         "cohort_id": cohort_id,
-        "kind": str(planned.kind),
-        "date": planned.date,
-        "start_time": planned.start_time,
-        "end_time": planned.end_time,
-        "week": planned.week,
-        "planned_date": planned.moved_from or planned.date,
-        "moved_from": planned.moved_from,
-        "move_reason": planned.move_reason,
         "trainer_id": trainer_id,
         "status": SessionStatus.SCHEDULED.value,
         "updated_at": now,

@@ -12,6 +12,8 @@ from core.clock import local_today
 from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
+from privacy import audit
+from privacy.models import AuditAction, AuditSubject
 from reminders.mail import send_queued_mail
 from reports import stats_services
 from reports.monitoring import CohortStats
@@ -168,12 +170,20 @@ def cohort_trainees(cohort_id: int):
         trainees_for(g.api_user).where(Trainee.cohort_id == cohort.id).order_by(Trainee.name)
     ).all()
     user_ids = user_ids_of(rows)
-    return jsonify([trainee_json(t, user_ids.get(t.id)) for t in rows])
+    body = [trainee_json(t, user_ids.get(t.id)) for t in rows]
+    # Each trainee's personal data was read: one audit event each, in one INSERT.
+    audit.record_many(g.api_user, [t.id for t in rows], AuditAction.VIEW, AuditSubject.API_RECORD)
+    db.session.commit()
+    return jsonify(body)
 
 
 @bp.get("/trainees/<int:trainee_id>")
 def get_trainee(trainee_id: int):
-    return jsonify(trainee_json(one_or_404(trainees_for(g.api_user), trainee_id)))
+    trainee = one_or_404(trainees_for(g.api_user), trainee_id)
+    body = trainee_json(trainee)
+    audit.record(g.api_user, trainee.id, AuditAction.VIEW, AuditSubject.API_RECORD)
+    db.session.commit()
+    return jsonify(body)
 
 
 @bp.get("/trainees/<int:trainee_id>/schedule")

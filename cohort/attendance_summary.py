@@ -9,9 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from reports.rates import attendance_rate, recent_window_start
-
-STATUSES = ("present", "late", "absent_excused", "absent")
+from reports.rates import STATUSES, attendance_rate, recent_window_start
 
 
 @dataclass(frozen=True)
@@ -31,14 +29,16 @@ class AttendanceSummary:
     recent_since: date | None = None  # the first day of the recent window
 
 
-def counts(line: AttendanceLine, withdrawn_on: date | None) -> bool:
-    """Whether a session can count at all: held, and not after the trainee withdrew."""
+def is_held(line: AttendanceLine, withdrawn_on: date | None) -> bool:
+    """Whether the session took place for this trainee: not cancelled, and not after the day they
+    withdrew. A held session still leaves the rate when the absence was excused or nothing was
+    recorded (see reports/rates.py)."""
     return not line.is_cancelled and (withdrawn_on is None or line.day <= withdrawn_on)
 
 
 def summarise(lines: list[AttendanceLine], today: date, withdrawn_on: date | None) -> AttendanceSummary:
     """Rates over the sessions that count, and how many sessions had each status."""
-    held = [line for line in lines if counts(line, withdrawn_on)]
+    held = [line for line in lines if is_held(line, withdrawn_on)]
     since = recent_window_start(today)
     recent = [line for line in held if since <= line.day <= today]
     tally = Counter(line.status for line in held if line.status is not None)

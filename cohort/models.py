@@ -30,6 +30,10 @@ class TraineeStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
+# Still in the programme: gets sessions and reminders, and may still complete, withdraw or move.
+IN_PROGRAMME = (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE)
+
+
 def _weekdays_to_text(weekdays) -> str:
     return ",".join(planning.weekday_code(day) for day in weekdays)
 
@@ -242,6 +246,10 @@ class Trainee(db.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == TraineeStatus.WITHDRAWN
+
+    @property
+    def is_in_programme(self) -> bool:
+        return self.status in IN_PROGRAMME
 
     def __repr__(self) -> str:
         return f"<Trainee {self.id} cohort={self.cohort_id}>"

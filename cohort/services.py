@@ -24,10 +24,11 @@ from cohort.models import (
 from cohort.replan import PlanChanges, StoredSession, diff_plan
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
+from core.parsing import parse_whole_number
 from extensions import db
 from placements.models import Municipality
 from privacy import audit
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditSubject
 from reminders.notices import queue_change_notices, snapshot
 from sessions.models import SessionStatus, TrainingSession
 
@@ -109,7 +110,7 @@ def enrol_trainee(
     create_user(
         email=trainee.email, name=trainee.name, role=Role.TRAINEE, trainee_id=trainee.id, language=language
     )
-    audit.record(actor, trainee.id, AuditAction.CHANGE, "contact details")
+    audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.CONTACT_DETAILS)
     record_status_change(trainee, local_today(), actor)
     return trainee
 
@@ -126,7 +127,7 @@ def record_status_change(trainee: Trainee, effective_on: date, actor: User | Non
             changed_by_id=actor.id if actor else None,
         )
     )
-    audit.record(actor, trainee.id, AuditAction.CHANGE, "status")
+    audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.STATUS)
 
 
 # --- Creating and planning cohorts --------------------------------------------------
@@ -310,10 +311,10 @@ def _optional_int(data: dict, name: str, problems: dict) -> int | None:
     value = data.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdecimal():
+    number = parse_whole_number(value)
+    if number is None:
         problems[name] = _("Use a whole number.")
-        return None
-    return int(value)
+    return number
 
 
 def _weekday_list(value, name: str, problems: dict) -> tuple[int, ...] | None:
@@ -365,8 +366,18 @@ def cohort_input_from(data: dict) -> CohortInput:
     )
 
 
+def _refuse_unless_in_programme(trainee: Trainee, *, adds_personal_data: bool) -> None:
+    """Withdrawing, completing and moving are for trainees still in the programme. A withdrawal's
+    reason and the new group are new data about the trainee: an erased trainee takes none."""
+    if adds_personal_data and trainee.erased_at is not None:
+        raise ConflictError(_("This trainee's personal data has been erased; nothing can be added."))
+    if not trainee.is_in_programme:
+        raise ConflictError(_("This trainee has already left the programme."))
+
+
 def withdraw_trainee(trainee: Trainee, withdrawn_on: date, reason: str, actor: User | None = None) -> None:
     """Withdrawn trainees leave future sessions and reminders, never the history."""
+    _refuse_unless_in_programme(trainee, adds_personal_data=True)
     trainee.status = TraineeStatus.WITHDRAWN
     trainee.withdrawn_on = withdrawn_on
     trainee.withdrawal_reason = reason.strip()[:300]
@@ -375,19 +386,23 @@ def withdraw_trainee(trainee: Trainee, withdrawn_on: date, reason: str, actor: U
 
 def complete_trainee(trainee: Trainee, completed_on: date | None, actor: User | None) -> None:
     """The trainee finished the programme. Only an enrolled or active trainee can complete it."""
-    if trainee.status not in (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE):
-        raise ConflictError(_("This trainee has already left the programme."))
+    _refuse_unless_in_programme(trainee, adds_personal_data=False)
     if completed_on is None:
         raise ValidationError(_("Please check the fields marked below."), {"completed_on": _("Required.")})
     trainee.status = TraineeStatus.COMPLETED
     record_status_change(trainee, completed_on, actor)
 
 
-def move_trainee(trainee: Trainee, cohort: Cohort) -> None:
-    """Move a trainee to another cohort; attendance so far stays with the old cohort's sessions."""
+def move_trainee(trainee: Trainee, cohort: Cohort | None, actor: User | None) -> None:
+    """Move a trainee to another cohort; attendance so far stays with the old cohort's sessions.
+    Their status does not change, so the move goes to the audit log, not the status history."""
+    _refuse_unless_in_programme(trainee, adds_personal_data=True)
     if cohort is None:
         raise ValidationError(_("Choose a group."), {"cohort_id": _("Unknown group.")})
+    if cohort.id == trainee.cohort_id:
+        raise ValidationError(_("Choose a group."), {"cohort_id": _("The trainee is already in this group.")})
     trainee.cohort = cohort
+    audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.ENROLMENT)
 
 
 def add_closure(start: date, end: date, reason: str) -> Closure:

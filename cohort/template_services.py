@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from cohort import planning
 from cohort.models import Cohort, ProgrammeTemplate, _weekdays_to_text
 from core.errors import ValidationError
+from core.parsing import parse_whole_number
 from extensions import db
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -206,10 +207,10 @@ def _whole_number(values: dict, name: str, problems: dict) -> int | None:
     value = values.get(name)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().lstrip("-").isdecimal():
+    number = parse_whole_number(value)
+    if number is None:
         problems[name] = _("Use a whole number.")
-        return None
-    return int(value)
+    return number
 
 
 def _weekdays(value, name: str, problems: dict) -> tuple[int, ...]:

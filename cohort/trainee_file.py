@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
-from cohort.attendance_summary import AttendanceLine, AttendanceSummary, counts, summarise
+from cohort.attendance_summary import AttendanceLine, AttendanceSummary, is_held, summarise
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeStatusChange
 from extensions import db
 from placements.evaluation_services import evaluations_for_trainee
@@ -33,11 +33,14 @@ class StatusStep:
 
 @dataclass(frozen=True)
 class SessionAttendance:
-    """A session up to today and what was recorded for the trainee; `counts`: within the rate."""
+    """A session up to today and what was recorded for the trainee.
+
+    `is_held`: the session took place for this trainee (not cancelled, not after their withdrawal).
+    Whether it enters the rate also depends on the attendance (see reports/rates.py)."""
 
     session: TrainingSession
     attendance: Attendance | None
-    counts: bool
+    is_held: bool
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def attendance_of(trainee: Trainee, today: date) -> tuple[list[SessionAttendance
         for sess, attendance in rows
     ]
     listed = [
-        SessionAttendance(sess, attendance, counts(line, trainee.withdrawn_on))
+        SessionAttendance(sess, attendance, is_held(line, trainee.withdrawn_on))
         for (sess, attendance), line in zip(rows, lines, strict=True)
     ]
     return listed, summarise(lines, today, trainee.withdrawn_on)

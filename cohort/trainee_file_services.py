@@ -14,7 +14,7 @@ from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.models import Municipality
 from privacy import audit
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditSubject
 
 NOTE_MAX = 5000
 OUTCOME_NOTE_MAX = 300
@@ -46,7 +46,7 @@ def add_note(trainee: Trainee, noted_on: date | None, text: str, actor: User, to
         raise _invalid(problems)
     note = TraineeNote(trainee_id=trainee.id, author_id=actor.id, noted_on=noted_on, text=text)
     db.session.add(note)
-    audit.record(actor, trainee.id, AuditAction.CHANGE, "note")
+    audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.NOTE)
     db.session.flush()
     return note
 
@@ -88,5 +88,5 @@ def set_outcome(
     # Only employment as a consultant is at a municipality; another outcome names none.
     employed = outcome == TraineeOutcome.EMPLOYED_CONSULTANT
     trainee.outcome_municipality_id = municipality_id if employed else None
-    audit.record(actor, trainee.id, AuditAction.CHANGE, "outcome")
+    audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.OUTCOME)
     db.session.flush()

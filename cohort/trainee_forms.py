@@ -10,19 +10,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from accounts.forms import optional_id
-from cohort.models import TraineeOutcome
-
-OUTCOME_LABELS = {
-    TraineeOutcome.EMPLOYED_CONSULTANT: _l("Employed as integration consultant"),
-    TraineeOutcome.OTHER_WORK: _l("Other work"),
-    TraineeOutcome.EDUCATION: _l("Further education"),
-    TraineeOutcome.NO_WORK: _l("No work (yet)"),
-    TraineeOutcome.OTHER: _l("Other"),
-}
-
-
-def outcome_label(code: str | None) -> str:
-    return str(OUTCOME_LABELS.get(code, code or ""))
+from core.labels import OUTCOME_LABELS
+from core.labels import outcome_label as outcome_label  # the trainee file's views use it from here
 
 
 class NoteForm(FlaskForm):
@@ -35,9 +24,7 @@ class NoteForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField(
-        _l("Outcome"), choices=[("", "—"), *((code.value, text) for code, text in OUTCOME_LABELS.items())]
-    )
+    outcome = SelectField(_l("Outcome"), choices=[("", "—"), *OUTCOME_LABELS.items()])
     outcome_municipality_id = SelectField(
         _l("At municipality"),
         coerce=optional_id,

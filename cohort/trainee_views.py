@@ -1,11 +1,11 @@
 """The trainee file: everything about one trainee on one page, for programme managers.
 
-Opening the file is written to the audit log (a VIEW of "file"); the notes, outcome and
-completion forms post to their own routes and come back to the file.
+Opening the file is written to the audit log (a VIEW of "file"); the notes, outcome, completion,
+withdrawal and move forms post to their own routes and come back to the file.
 """
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import format_decimal, format_percent
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from accounts.permissions import role_required
 from cohort import services, trainee_file_services
 from cohort.access import trainees_for
 from cohort.forms import MoveForm, WithdrawForm
-from cohort.models import Trainee, TraineeStatus
+from cohort.models import Cohort, Trainee
 from cohort.trainee_file import FILE_OPTIONS, load_trainee_file, municipality_choices, other_cohorts
 from cohort.trainee_forms import CompleteForm, NoteForm, OutcomeForm, outcome_label
 from core.clock import local_today
@@ -22,17 +22,9 @@ from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
 from privacy import audit
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditSubject
 
 bp = Blueprint("trainee_file", __name__)
-
-# The data export and erasure pages belong to the privacy blueprint; the file links to those
-# that exist (the erasure asks for confirmation on its own page before it acts).
-PRIVACY_ENDPOINTS = (
-    "privacy_subject.trainee_data",
-    "privacy_subject.erase_confirm",
-    "privacy_subject.erase_trainee",
-)
 
 
 def _trainee(trainee_id: int) -> Trainee:
@@ -40,8 +32,7 @@ def _trainee(trainee_id: int) -> Trainee:
 
 
 def _forms(trainee: Trainee, **posted) -> dict:
-    """The file's forms: the one just posted (with its problems) or fresh ones. Withdrawing and
-    moving post to the enrolment view in cohort/views.py."""
+    """The file's forms: the one just posted (with its problems) or fresh ones."""
     today = local_today()
     forms = {
         "note_form": NoteForm(prefix="note", data={"noted_on": today}),
@@ -56,11 +47,6 @@ def _forms(trainee: Trainee, **posted) -> dict:
     return forms
 
 
-def percent(rate: float | None) -> str:
-    """A rate as a percentage in the reader's language; no sessions that count is "no data"."""
-    return _("no data") if rate is None else format_percent(rate)
-
-
 def average_score(evaluation) -> str:
     scores = list(evaluation.scores.values())
     return format_decimal(sum(scores) / len(scores), format="0.0") if scores else "—"
@@ -70,10 +56,7 @@ def _page(trainee: Trainee, **posted) -> str:
     return render_template(
         "cohort/trainee_file.html",
         file=load_trainee_file(trainee, local_today()),
-        may_complete=trainee.status in (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE),
-        privacy={name.split(".")[1]: name in current_app.view_functions for name in PRIVACY_ENDPOINTS},
         outcome_label=outcome_label,
-        percent=percent,
         average_score=average_score,
         **_forms(trainee, **posted),
     )
@@ -87,7 +70,7 @@ def _back_to_file(trainee: Trainee, section: str):
 @role_required(Role.MANAGER)
 def show(trainee_id: int):
     trainee = _trainee(trainee_id)
-    audit.record(current_user, trainee.id, AuditAction.VIEW, "file")
+    audit.record(current_user, trainee.id, AuditAction.VIEW, AuditSubject.FILE)
     page = _page(trainee)
     db.session.commit()  # after rendering: a commit before would expire what the page shows
     return page
@@ -143,3 +126,32 @@ def complete(trainee_id: int):
     if save_form(form, finish, _("The trainee has completed the programme.")):
         return _back_to_file(trainee, "status")
     return _page(trainee, complete_form=form)
+
+
+@bp.post("/trainees/<int:trainee_id>/withdraw")
+@role_required(Role.MANAGER)
+def withdraw(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    form = WithdrawForm(prefix="withdraw")
+
+    def leave():
+        return services.withdraw_trainee(trainee, form.withdrawn_on.data, form.reason.data, current_user)
+
+    if save_form(form, leave, _("The trainee is withdrawn.")):
+        return _back_to_file(trainee, "status")
+    return _page(trainee, withdraw_form=form), 400
+
+
+@bp.post("/trainees/<int:trainee_id>/move")
+@role_required(Role.MANAGER)
+def move(trainee_id: int):
+    trainee = _trainee(trainee_id)
+    form = MoveForm(prefix="move")
+    form.cohort_id.choices = other_cohorts(trainee)
+
+    def move_to_chosen_group():
+        return services.move_trainee(trainee, db.session.get(Cohort, form.cohort_id.data), current_user)
+
+    if save_form(form, move_to_chosen_group, _("The trainee is moved to the other group.")):
+        return _back_to_file(trainee, "status")
+    return _page(trainee, move_form=form), 400

@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from cohort import services
 from cohort.access import cohorts_for, trainees_for
-from cohort.forms import ClosureForm, CohortForm, EnrolForm, MoveForm, WithdrawForm
+from cohort.forms import ClosureForm, CohortForm, EnrolForm
 from cohort.models import Closure, Cohort, ProgrammeTemplate, Trainee
 from core.clock import local_today
 from core.errors import ServiceError
@@ -151,35 +151,6 @@ def enrol(cohort_id: int):
     ):
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
     return render_template("cohort/enrol.html", form=form, cohort=cohort)
-
-
-# GET /trainees/<id> is the trainee file (cohort/trainee_views.py), which holds these two forms.
-@bp.post("/trainees/<int:trainee_id>")
-@role_required(Role.MANAGER)
-def trainee(trainee_id: int):
-    """A trainee's enrolment: withdraw them, or move them to another cohort."""
-    trainee = one_or_404(trainees_for(current_user), trainee_id)
-    withdraw_form, move_form = WithdrawForm(prefix="withdraw"), MoveForm(prefix="move")
-    move_form.cohort_id.choices = [
-        (c.id, c.name)
-        for c in db.session.scalars(
-            sa.select(Cohort).where(Cohort.id != trainee.cohort_id).order_by(Cohort.start_date)
-        )
-    ]
-    action = request.form.get("action")
-    if action == "withdraw" and withdraw_form.validate_on_submit():
-        services.withdraw_trainee(
-            trainee, withdraw_form.withdrawn_on.data, withdraw_form.reason.data, current_user
-        )
-    elif action == "move" and move_form.validate_on_submit():
-        services.move_trainee(trainee, db.session.get(Cohort, move_form.cohort_id.data))
-    else:
-        return render_template(
-            "cohort/trainee.html", trainee=trainee, withdraw_form=withdraw_form, move_form=move_form
-        )
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for("cohorts.detail", cohort_id=trainee.cohort_id))
 
 
 @bp.route("/closures", methods=["GET", "POST"])

@@ -9,8 +9,8 @@ path has a rule for another method.)
 
 from werkzeug.routing import IntegerConverter
 
-# At most 9 digits: below PostgreSQL's `integer` limit (2,147,483,647), the type of every id.
-MAX_DIGITS = 9
+# At most 9 digits, the same bound as ids read from forms and JSON (core/parsing.py).
+from core.parsing import MAX_DIGITS
 
 
 class BoundedIntConverter(IntegerConverter):

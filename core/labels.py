@@ -39,3 +39,30 @@ LABELS = {
 
 def label(code: str | None) -> str:
     return str(LABELS.get(code, code or ""))
+
+
+# Where a trainee ended up (cohort.models.TraineeOutcome): the trainee file, its form and the exports.
+OUTCOME_LABELS = {
+    "employed_consultant": _l("Employed as integration consultant"),
+    "other_work": _l("Other work"),
+    "education": _l("Further education"),
+    "no_work": _l("No work (yet)"),
+    "other": _l("Other"),
+}
+
+
+def outcome_label(code: str | None) -> str:
+    return str(OUTCOME_LABELS.get(code, code or ""))
+
+
+# The evaluations and what they score (placements/evaluations.py: KINDS, CRITERIA), in form order.
+EVALUATION_KIND_LABELS = {"midterm": _l("Mid-term evaluation"), "final": _l("Final evaluation")}
+
+CRITERION_LABELS = {
+    "conversation": _l("Conversation skills"),
+    "law_and_pip": _l("Knowledge of the Wet inburgering and the PIP"),
+    "cultural_sensitivity": _l("Cultural sensitivity"),
+    "dutch_at_work": _l("Dutch at work"),
+    "independence": _l("Independence"),
+    "cooperation": _l("Cooperation"),
+}

@@ -9,17 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 
-from placements.evaluations import CRITERIA, FINAL, MIDTERM, SCORE_MEANINGS, SCORES
+from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS
+from placements.evaluations import CRITERIA, SCORE_MEANINGS, SCORES
 from placements.models import Evaluation
-
-CRITERION_LABELS = {
-    "conversation": _l("Conversation skills"),
-    "law_and_pip": _l("Knowledge of the Wet inburgering and the PIP"),
-    "cultural_sensitivity": _l("Cultural sensitivity"),
-    "dutch_at_work": _l("Dutch at work"),
-    "independence": _l("Independence"),
-    "cooperation": _l("Cooperation"),
-}
 
 CRITERION_HINTS = {
     "conversation": _l("Listens well, asks good questions and explains things clearly to clients."),
@@ -40,7 +32,7 @@ SCORE_LABELS = {
     "excellent": _l("Excellent"),
 }
 
-KIND_LABELS = {MIDTERM: _l("Mid-term evaluation"), FINAL: _l("Final evaluation")}
+KIND_LABELS = EVALUATION_KIND_LABELS  # the name the evaluation views use
 
 
 def score_label(score: int) -> str:

@@ -1,8 +1,10 @@
 """Which offers suit a trainee, and how much time is left. Pure: plain values in and out."""
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from core.workdays import count_working_days
 
 
 @dataclass(frozen=True)
@@ -43,15 +45,9 @@ def rank_offers(
     )
 
 
-def working_days_until(today: date, start: date, holidays: Iterable[date] = ()) -> int:
+def working_days_until(today: date, start: date, holidays: Container[date] = ()) -> int:
     """Working days (Monday–Friday, not a holiday) from tomorrow up to the day before `start`."""
-    blocked = set(holidays)
-    days, day = 0, today + timedelta(days=1)
-    while day < start:
-        if day.weekday() < 5 and day not in blocked:
-            days += 1
-        day += timedelta(days=1)
-    return days
+    return count_working_days(today + timedelta(days=1), start - timedelta(days=1), holidays)
 
 
 def internship_days(start: date, end: date, weekdays: Iterable[int], blocked: Iterable[date]) -> list[date]:

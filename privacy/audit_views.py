@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import Role
 from accounts.permissions import role_required
 from cohort.models import Trainee
+from core.parsing import parse_id
 from extensions import db
-from privacy.models import AuditAction, AuditEvent
+from privacy.models import SUBJECT_LABELS, AuditAction, AuditEvent
 
 bp = Blueprint("privacy_audit", __name__)
 
@@ -26,16 +27,6 @@ ACTION_LABELS = {
     AuditAction.CHANGE: _l("changed"),
     AuditAction.EXPORT: _l("exported"),
     AuditAction.ERASE: _l("erased"),
-}
-SUBJECT_LABELS = {
-    "file": _l("trainee file"),
-    "contact details": _l("contact details"),
-    "note": _l("note"),
-    "outcome": _l("outcome"),
-    "status": _l("status"),
-    # written by the data export and the erasure (privacy/subject_views.py, privacy/erasure.py)
-    "data export": _l("data export"),
-    "personal data": _l("personal data"),
 }
 
 
@@ -78,15 +69,14 @@ def trainee_label(trainee_id: int) -> tuple[str | None, datetime | None] | None:
 
 
 def _positive_int_arg(name: str, default: int | None) -> int | None:
-    """A whole number from the query string; anything else is a 400, not a guess.
-
-    At most 9 digits, like the ids in URLs: a larger number would not fit the database's integer."""
+    """A whole number from the query string (like the ids in URLs); anything else is a 400, not a guess."""
     value = request.args.get(name, "").strip()
     if not value:
         return default
-    if not value.isdecimal() or len(value) > 9 or int(value) < 1:
+    number = parse_id(value)
+    if number is None:
         abort(400)
-    return int(value)
+    return number
 
 
 @bp.get("/audit")

@@ -34,7 +34,7 @@ from extensions import db
 from placements.models import Evaluation, Placement, PlacementEvent
 from privacy import retention
 from privacy.audit import record
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditSubject
 from reminders.models import MessageStatus, OutboxMessage
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
@@ -224,7 +224,7 @@ def erase_trainee(trainee: Trainee, actor: User | None) -> None:
     _clear_own_texts(trainee)
     _erase_accounts(users, identity, trainee)
     _erase_trainee_row(trainee)
-    record(actor, trainee.id, AuditAction.ERASE, "personal data")
+    record(actor, trainee.id, AuditAction.ERASE, AuditSubject.PERSONAL_DATA)
     db.session.flush()
 
 

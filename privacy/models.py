@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
@@ -18,6 +19,40 @@ class AuditAction(enum.StrEnum):
     ERASE = "erase"
 
 
+class AuditSubject(enum.StrEnum):
+    """What an audit event is about: a fixed word, stored as is, never a value."""
+
+    FILE = "file"  # the trainee file page
+    API_RECORD = "api record"  # GET /api/v1/trainees/{id} and a cohort's trainee list in the API
+    CONTACT_DETAILS = "contact details"
+    ENROLMENT = "enrolment"  # moved to another cohort
+    STATUS = "status"
+    NOTE = "note"
+    OUTCOME = "outcome"
+    DATA_EXPORT = "data export"  # the trainee's own data export (privacy/subject_views.py)
+    ATTENDANCE_EXPORT = "attendance export"  # the exports of reports/export_views.py
+    PLACEMENT_EXPORT = "placement export"
+    TRAINEE_EXPORT = "trainee export"
+    PERSONAL_DATA = "personal data"  # the erasure (privacy/erasure.py)
+
+
+# The audit log page shows each subject with its label; every subject has one.
+SUBJECT_LABELS = {
+    AuditSubject.FILE: _l("trainee file"),
+    AuditSubject.API_RECORD: _l("details through the API"),
+    AuditSubject.CONTACT_DETAILS: _l("contact details"),
+    AuditSubject.ENROLMENT: _l("enrolment in a group"),
+    AuditSubject.STATUS: _l("status"),
+    AuditSubject.NOTE: _l("note"),
+    AuditSubject.OUTCOME: _l("outcome"),
+    AuditSubject.DATA_EXPORT: _l("data export"),
+    AuditSubject.ATTENDANCE_EXPORT: _l("attendance export"),
+    AuditSubject.PLACEMENT_EXPORT: _l("placement export"),
+    AuditSubject.TRAINEE_EXPORT: _l("trainee export"),
+    AuditSubject.PERSONAL_DATA: _l("personal data"),
+}
+
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
     __table_args__ = (sa.Index("ix_audit_events_trainee_at", "trainee_id", "at"),)
@@ -29,7 +64,7 @@ class AuditEvent(db.Model):
     # Not a foreign key: the log outlives nothing it should not, and never blocks a delete.
     trainee_id: Mapped[int] = mapped_column()
     action: Mapped[str] = mapped_column(sa.String(12))
-    # What was touched, as a fixed word ("file", "contact details", "notes"), never a value.
+    # What was touched, as a fixed word (an AuditSubject: "file", "contact details", "note"), never a value.
     subject: Mapped[str] = mapped_column(sa.String(60))
 
     actor = relationship("User", lazy="joined")

@@ -16,12 +16,12 @@ from extensions import db
 from privacy.audit import record
 from privacy.erasure import erase_trainee as erase
 from privacy.erasure_forms import CONFIRMATION_WORD, EraseForm
-from privacy.models import AuditAction
+from privacy.models import AuditAction, AuditSubject
 from privacy.subject_export import subject_data
 
 bp = Blueprint("privacy_subject", __name__)
 
-EXPORT_SUBJECT = "data export"
+EXPORT_SUBJECT = AuditSubject.DATA_EXPORT
 
 
 def _exported(trainee: Trainee) -> dict:

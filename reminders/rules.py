@@ -3,13 +3,17 @@
 Each kind of reminder has a rule with defaults (`DEFAULT_RULES`) that a manager may switch off or
 re-time; the stored settings are merged over the defaults by `rule_from`. Due times are local
 (Europe/Amsterdam) wall-clock times turned into aware UTC datetimes by `local_due`, so 18:00 stays
-18:00 across the summer-time change. A working day is Monday to Friday and not a holiday.
+18:00 across the summer-time change. A working day is Monday to Friday and not a holiday
+(core/workdays.py).
 """
 
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+# Working-day arithmetic lives in core.workdays; imported here, so `rules.add_working_days` etc. still work.
+from core.workdays import add_working_days, is_working_day, previous_working_day
 
 SESSION_REMINDER = "session_reminder"
 RETURN_DAY_NOTICE = "return_day_notice"
@@ -114,27 +118,6 @@ def local_due(day: date, at: time, tz_name: str) -> datetime:
 
 def local_now(now: datetime, tz_name: str) -> datetime:
     return now.astimezone(ZoneInfo(tz_name))
-
-
-def is_working_day(day: date, holidays: Container[date]) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def previous_working_day(day: date, holidays: Container[date]) -> date:
-    """The last working day before `day` (weekends and holidays skipped)."""
-    day -= timedelta(days=1)
-    while not is_working_day(day, holidays):
-        day -= timedelta(days=1)
-    return day
-
-
-def add_working_days(day: date, n: int, holidays: Container[date]) -> date:
-    """The n-th working day after `day`; `day` itself for n = 0."""
-    for _ in range(n):
-        day += timedelta(days=1)
-        while not is_working_day(day, holidays):
-            day += timedelta(days=1)
-    return day
 
 
 # --- when each kind is due --------------------------------------------------------------

@@ -15,10 +15,11 @@ The rules (the README's "Monitoring" section lists them for managers):
 - an absence notice for a session today or tomorrow.
 """
 
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from core.workdays import count_working_days
 from reports.monitoring import PhaseSpan, internship_near_or_running
 from reports.rates import rate_from_counts
 
@@ -113,14 +114,9 @@ class AttentionItem:
         return (KIND_ORDER.index(self.kind), self.day, self.cohort_name, subject)
 
 
-def working_days_since(day: date, today: date, holidays: Iterable[date] = ()) -> int:
+def working_days_since(day: date, today: date, holidays: Container[date] = ()) -> int:
     """Working days after `day` up to and including `today` (Monday to Friday, not a holiday)."""
-    blocked = set(holidays)
-    count, current = 0, day + timedelta(days=1)
-    while current <= today:
-        count += current.weekday() < 5 and current not in blocked
-        current += timedelta(days=1)
-    return count
+    return count_working_days(day + timedelta(days=1), today, holidays)
 
 
 def below_threshold(attended: int, counted: int, threshold: float) -> bool:

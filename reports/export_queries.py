@@ -14,13 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from accounts.models import User
-from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
+from cohort.models import Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from extensions import db
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement
 from privacy.models import AuditAction, AuditEvent
 from reports.exports import AttendanceCounts, PlacementFacts, main_placement, tally
-from sessions.models import Attendance, SessionStatus, TrainingSession
+from reports.stats_services import after_withdrawal, counting_rules
+from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 
 BATCH_SIZE = 500
 
@@ -54,17 +55,6 @@ def _in_period(start: date | None, end: date | None) -> tuple:
     return tuple(conditions)
 
 
-def _not_after_withdrawal() -> sa.ColumnElement:
-    """Sessions after the day a trainee withdrew are no longer theirs (the rule of reports/rates.py)."""
-    return sa.not_(
-        sa.and_(
-            Trainee.status == TraineeStatus.WITHDRAWN,
-            Trainee.withdrawn_on.is_not(None),
-            TrainingSession.date > Trainee.withdrawn_on,
-        )
-    )
-
-
 def _trainee_order() -> tuple:
     return (Cohort.start_date, Cohort.id, Trainee.name, Trainee.id)
 
@@ -72,18 +62,32 @@ def _trainee_order() -> tuple:
 # --- attendance ------------------------------------------------------------------------------
 
 
+def _excused_like_counted(today: date) -> sa.ColumnElement:
+    """An excused absence never counts for the rate, so counting_rules() leaves it out; the exports
+    still show how many there were, under the same rules as the rest: held, up to today, and not
+    after the trainee withdrew. The withdrawal rule is stats_services' own; the two session
+    conditions are restated because session_counting_rules() comes bound to the counted statuses."""
+    return sa.and_(
+        Attendance.status == AttendanceStatus.ABSENT_EXCUSED,
+        TrainingSession.status != SessionStatus.CANCELLED,
+        TrainingSession.date <= today,
+        sa.not_(after_withdrawal()),
+    )
+
+
 def attendance_counts(
-    cohort_id: int | None, start: date | None = None, end: date | None = None
+    cohort_id: int | None, today: date, start: date | None = None, end: date | None = None
 ) -> dict[int, AttendanceCounts]:
-    """Per trainee: the sessions that count (held, not after withdrawal) with each recorded status."""
+    """Per trainee of the group (or of all groups): how many sessions had each recorded status, by
+    the rule the dashboard and the trainee file use (reports/stats_services.py: counting_rules), so
+    the rate is the same everywhere. Like there, a trainee moved to another group keeps the
+    sessions they attended in their earlier group: these count too, whatever group is exported."""
     query = (
         sa.select(Attendance.trainee_id, Attendance.status, sa.func.count())
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Trainee, Trainee.id == Attendance.trainee_id)
         .where(
-            TrainingSession.cohort_id == Trainee.cohort_id,
-            TrainingSession.status != SessionStatus.CANCELLED,
-            _not_after_withdrawal(),
+            sa.or_(sa.and_(*counting_rules(today)), _excused_like_counted(today)),
             *_in_cohort(cohort_id),
             *_in_period(start, end),
         )
@@ -94,7 +98,13 @@ def attendance_counts(
 
 def attendance_statement(cohort_id: int | None, start: date | None, end: date | None) -> sa.Select:
     """Every trainee at every session of their group in the period (up to their withdrawal),
-    with the recorded attendance if there is one."""
+    with the recorded attendance if there is one.
+
+    The lines are per group on purpose, as the export is chosen per group: the sessions of the
+    trainee's current group. A trainee moved from another group has no lines for the sessions
+    they attended there (their trainee file lists those). The rate and the number of sessions that
+    count on each line (attendance_counts) do include them, so that the rate is the one the
+    dashboard and the trainee file show, even where it differs from the lines alone."""
     return (
         sa.select(
             Trainee.id.label("trainee_id"),
@@ -113,7 +123,7 @@ def attendance_statement(cohort_id: int | None, start: date | None, end: date | 
             Attendance,
             sa.and_(Attendance.session_id == TrainingSession.id, Attendance.trainee_id == Trainee.id),
         )
-        .where(_not_after_withdrawal(), *_in_cohort(cohort_id), *_in_period(start, end))
+        .where(sa.not_(after_withdrawal()), *_in_cohort(cohort_id), *_in_period(start, end))
         .order_by(*_trainee_order(), TrainingSession.date, TrainingSession.start_time, TrainingSession.id)
     )
 
@@ -125,6 +135,7 @@ def placement_statement(cohort_id: int | None) -> sa.Select:
     internship = aliased(CohortPhase)
     return (
         sa.select(
+            Placement.trainee_id,
             Trainee.name.label("trainee_name"),
             Cohort.name.label("cohort_name"),
             Municipality.name.label("municipality_name"),
@@ -241,15 +252,20 @@ def evaluation_scores(cohort_id: int | None) -> dict[int, dict[str, dict]]:
 # --- the audit log ---------------------------------------------------------------------------
 
 
-def record_export(actor: User, cohort_id: int | None, subject: str) -> None:
+def record_export(actor: User, exported: sa.Select, subject: str) -> None:
     """One audit event per trainee whose personal data leaves the app in an export, written with
-    one INSERT ... SELECT however many trainees there are. `subject` is a fixed word."""
+    one INSERT ... SELECT however many trainees there are. `exported` is the very statement the
+    export streams (it has a trainee_id column): whoever is in the file is in the log, whatever
+    rule chose the lines (a placement export picks them by the placement's group, not the
+    trainee's). `subject` is a fixed word."""
+    lines = exported.order_by(None).subquery()
+    trainee_ids = sa.select(lines.c.trainee_id).distinct().subquery()
     chosen = sa.select(
         sa.literal(actor.id).label("actor_id"),
-        Trainee.id,
+        trainee_ids.c.trainee_id,
         sa.literal(AuditAction.EXPORT.value).label("action"),
         sa.literal(subject).label("subject"),
-    ).where(*_in_cohort(cohort_id))
+    )
     db.session.execute(
         sa.insert(AuditEvent).from_select(
             ["actor_id", "trainee_id", "action", "subject"], chosen, include_defaults=True

@@ -8,9 +8,11 @@ Exports that hold personal data leave one audit event per trainee in them; the r
 holds none (reports/exports.py).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,9 @@ from flask_login import current_user
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.clock import local_today
 from extensions import db
+from privacy.models import AuditSubject
 from reports import export_queries as queries
 from reports import exports
 from reports.export_forms import ExportChoice, ExportForm, PeriodExportForm
@@ -27,30 +31,50 @@ from reports.export_writers import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, file
 bp = Blueprint("exports", __name__)
 
 
-def attendance_lines(choice: ExportChoice) -> Iterator[list]:
-    counts = queries.attendance_counts(choice.cohort_id, choice.start, choice.end)
-    rows = queries.stream(queries.attendance_statement(choice.cohort_id, choice.start, choice.end))
+Rows = Iterable[sa.Row]
+
+
+def _today() -> date:
+    return local_today(current_app.config["TIMEZONE"])
+
+
+def attendance_statement(choice: ExportChoice) -> sa.Select:
+    return queries.attendance_statement(choice.cohort_id, choice.start, choice.end)
+
+
+def attendance_lines(choice: ExportChoice, rows: Rows) -> Iterator[list]:
+    counts = queries.attendance_counts(choice.cohort_id, _today(), choice.start, choice.end)
     return (exports.attendance_line(row, counts) for row in rows)
 
 
-def placement_lines(choice: ExportChoice) -> Iterator[list]:
+def placement_statement(choice: ExportChoice) -> sa.Select:
+    return queries.placement_statement(choice.cohort_id)
+
+
+def placement_lines(choice: ExportChoice, rows: Rows) -> Iterator[list]:
     tz_name = current_app.config["TIMEZONE"]
-    rows = queries.stream(queries.placement_statement(choice.cohort_id))
     return (exports.placement_line(row, tz_name) for row in rows)
 
 
-def trainee_lines(choice: ExportChoice) -> Iterator[list]:
-    return (exports.trainee_line(row) for row in queries.stream(queries.trainee_statement(choice.cohort_id)))
+def trainee_statement(choice: ExportChoice) -> sa.Select:
+    return queries.trainee_statement(choice.cohort_id)
 
 
-def research_lines(choice: ExportChoice) -> Iterator[list]:
+def trainee_lines(choice: ExportChoice, rows: Rows) -> Iterator[list]:
+    return (exports.trainee_line(row) for row in rows)
+
+
+def research_statement(choice: ExportChoice) -> sa.Select:
+    return queries.research_statement(choice.cohort_id)
+
+
+def research_lines(choice: ExportChoice, rows: Rows) -> Iterator[list]:
     facts = exports.ResearchFacts(
         secret_key=current_app.config["SECRET_KEY"],
-        attendance=queries.attendance_counts(choice.cohort_id),
+        attendance=queries.attendance_counts(choice.cohort_id, _today()),
         placements=queries.main_placements(choice.cohort_id),
         scores=queries.evaluation_scores(choice.cohort_id),
     )
-    rows = queries.stream(queries.research_statement(choice.cohort_id))
     return (exports.research_line(row, facts) for row in rows)
 
 
@@ -61,7 +85,9 @@ class Export:
     description: object
     file_word: object  # the first word of the file name
     columns: tuple[exports.Column, ...]
-    lines: Callable[[ExportChoice], Iterator[list]]
+    # The rows of the file; the same statement says whose data is in it (the audit log).
+    statement: Callable[[ExportChoice], sa.Select]
+    lines: Callable[[ExportChoice, Rows], Iterator[list]]  # the statement's rows -> lines
     audit_subject: str | None  # None: no personal data in it
     has_period: bool = False
 
@@ -75,8 +101,9 @@ EXPORTS = {
             _l("One line per trainee per session in the period, with the trainee's attendance rate."),
             _l("attendance"),
             exports.ATTENDANCE_COLUMNS,
+            attendance_statement,
             attendance_lines,
-            "attendance export",
+            AuditSubject.ATTENDANCE_EXPORT,
             has_period=True,
         ),
         Export(
@@ -85,8 +112,9 @@ EXPORTS = {
             _l("Every proposed and confirmed internship place, with its status and dates."),
             _l("placements"),
             exports.PLACEMENT_COLUMNS,
+            placement_statement,
             placement_lines,
-            "placement export",
+            AuditSubject.PLACEMENT_EXPORT,
         ),
         Export(
             "trainees",
@@ -94,8 +122,9 @@ EXPORTS = {
             _l("Contact details, status and outcome of every trainee."),
             _l("trainees"),
             exports.TRAINEE_COLUMNS,
+            trainee_statement,
             trainee_lines,
-            "trainee export",
+            AuditSubject.TRAINEE_EXPORT,
         ),
         Export(
             "research",
@@ -106,6 +135,7 @@ EXPORTS = {
             ),
             _l("research"),
             exports.RESEARCH_COLUMNS,
+            research_statement,
             research_lines,
             None,
         ),
@@ -132,13 +162,13 @@ def _file_name(export: Export, choice: ExportChoice) -> str:
     return exports.filename(str(export.file_word), scope, choice.file_format, choice.start, choice.end)
 
 
-def _response(export: Export, choice: ExportChoice) -> Response:
+def _response(export: Export, choice: ExportChoice, statement: sa.Select) -> Response:
     headings, kinds = exports.headings(export.columns), exports.kinds(export.columns)
     headers = {
         "Content-Disposition": f'attachment; filename="{_file_name(export, choice)}"',
         "Cache-Control": "no-store",  # personal data: not for a shared cache or the browser's
     }
-    lines = export.lines(choice)
+    lines = export.lines(choice, queries.stream(statement))
     if choice.file_format == "csv":
         body = stream_with_context(csv_chunks(headings, kinds, lines))
         return Response(body, mimetype=CSV_MIMETYPE, headers=headers)
@@ -154,10 +184,11 @@ def _download(kind: str):
     if not form.validate():
         return _page(failed=form, status=400)
     choice = form.choice()
+    statement = export.statement(choice)
     if export.audit_subject:
-        queries.record_export(current_user, choice.cohort_id, export.audit_subject)
+        queries.record_export(current_user, statement, export.audit_subject)
         db.session.commit()
-    return _response(export, choice)
+    return _response(export, choice, statement)
 
 
 @bp.get("/exports")

@@ -23,13 +23,10 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
-from cohort.trainee_forms import outcome_label
-from core.labels import LABELS, label
-from placements.evaluation_forms import CRITERION_LABELS, KIND_LABELS
+from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS, LABELS, label, outcome_label
 from placements.evaluations import CRITERIA, KINDS, score_value
-from reports.rates import ATTENDED, rate_from_counts
+from reports.rates import ATTENDED, COUNTED, STATUSES, rate_from_counts
 
-STATUSES = ("present", "late", "absent_excused", "absent")
 # Placements that ended without an internship; any other placement is the one that matters.
 UNSUCCESSFUL_PLACEMENTS = frozenset({"declined", "withdrawn"})
 
@@ -103,7 +100,7 @@ class AttendanceCounts:
 
     @property
     def counted(self) -> int:
-        return sum(self.of(status) for status in STATUSES if status != "absent_excused")
+        return sum(self.of(status) for status in COUNTED)
 
     @property
     def rate(self) -> float | None:
@@ -244,7 +241,9 @@ def _count_heading(status: str) -> object:
 
 def _score_heading(kind: str, criterion: str) -> object:
     return _l(
-        "%(evaluation)s: %(criterion)s", evaluation=KIND_LABELS[kind], criterion=CRITERION_LABELS[criterion]
+        "%(evaluation)s: %(criterion)s",
+        evaluation=EVALUATION_KIND_LABELS[kind],
+        criterion=CRITERION_LABELS[criterion],
     )
 
 

@@ -91,12 +91,6 @@ def last_day(phases: Sequence[PhaseSpan], end_date: date | None) -> date | None:
     return max((p.end_date for p in phases), default=None)
 
 
-def is_past(phases: Sequence[PhaseSpan], end_date: date | None, today: date) -> bool:
-    """A cohort whose last day lies before today (a cohort without an end is not past)."""
-    end = last_day(phases, end_date)
-    return end is not None and end < today
-
-
 def internship_of(phases: Iterable[PhaseSpan]) -> PhaseSpan | None:
     return next((p for p in phases if p.kind == "internship"), None)
 

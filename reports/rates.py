@@ -17,6 +17,8 @@ including today.
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+# Every attendance status that can be recorded, in the order the interface and the exports list them.
+STATUSES = ("present", "late", "absent_excused", "absent")
 ATTENDED = frozenset({"present", "late"})
 COUNTED = ATTENDED | {"absent"}
 RECENT_DAYS = 28

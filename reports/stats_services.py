@@ -12,7 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
+from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee, TraineeStatus
 from cohort.planning import PhaseKind
 from extensions import db
 from placements.evaluation_services import missing_evaluations
@@ -23,7 +23,7 @@ from reports.monitoring import CohortStats, PhaseSpan, PlacementCounts, TraineeC
 from reports.rates import ATTENDED, COUNTED, rate_from_counts, recent_window_start
 from sessions.models import Attendance, SessionStatus, TrainingSession
 
-ACTIVE_STATUSES = (TraineeStatus.ENROLLED, TraineeStatus.ACTIVE)
+ACTIVE_STATUSES = IN_PROGRAMME  # the name reports/attention_queries.py imports
 # A trainee with a placement in one of these states is not "missing" a place.
 HAS_PLACE_STATUSES = (
     PlacementStatus.PROPOSED,

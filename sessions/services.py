@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ValidationError
+from core.parsing import parse_id
 from extensions import db
 from reminders.notices import queue_change_notices, snapshot
 from sessions.models import (
@@ -84,9 +85,9 @@ def _clean_changes(changes: dict) -> dict:
 
 
 def _trainer(user_id) -> User | None:
-    # At most 9 digits: a longer number is no id, and would overflow the query (a 500).
-    text = str(user_id)
-    user = db.session.get(User, int(text)) if text.isdecimal() and len(text) <= 9 else None
+    # parse_id bounds the digits: a longer number is no id, and would overflow the query (a 500).
+    user_pk = parse_id(user_id)
+    user = db.session.get(User, user_pk) if user_pk is not None else None
     return user if user is not None and user.role in (Role.TRAINER, Role.MANAGER) and user.is_active else None
 
 

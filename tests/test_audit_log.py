@@ -11,7 +11,8 @@ from cohort.models import Trainee
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.clock import utcnow
 from extensions import db
-from privacy.models import AuditEvent
+from privacy.audit import record
+from privacy.models import SUBJECT_LABELS, AuditAction, AuditEvent, AuditSubject
 from tests.conftest import post_form
 from tests.factories import make_municipality, make_user
 
@@ -83,8 +84,8 @@ def test_enrolling_opening_and_changing_a_file_are_logged(en_client, manager_en,
 def test_a_withdrawal_through_the_file_is_logged(en_client, manager_en, samira):
     post_form(
         en_client,
-        f"/trainees/{samira}",
-        {"withdraw-withdrawn_on": "2026-10-01", "withdraw-reason": "Verhuisd", "action": "withdraw"},
+        f"/trainees/{samira}/withdraw",
+        {"withdraw-withdrawn_on": "2026-10-01", "withdraw-reason": "Verhuisd"},
         page=f"/trainees/{samira}",
     )
     assert _events(samira)[-1] == ("change", "status", manager_en.id)
@@ -204,3 +205,48 @@ def test_an_outcome_municipality_is_an_id_not_a_name(en_client, samira):
     assert db.session.scalar(sa.select(Trainee.outcome).filter_by(id=samira)) == "employed_consultant"
     text = " ".join(str(v) for row in db.session.execute(sa.select(AuditEvent.__table__)) for v in row)
     assert "Deventer" not in text and "2027-09-01" not in text
+
+
+# --- The API and the subjects ------------------------------------------------------------------
+
+
+def test_reading_a_trainee_through_the_api_is_logged(api_client, manager_en, samira):
+    api = api_client(manager_en)
+    before = _events(samira)
+    response = api.get(f"/api/v1/trainees/{samira}")
+    assert response.status_code == 200 and response.get_json()["email"] == EMAIL
+    assert _events(samira) == [*before, ("view", "api record", manager_en.id)]
+    # Outside the caller's scope: nothing is read, nothing is logged.
+    assert api.get(f"/api/v1/trainees/{samira + 999}").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).filter_by(trainee_id=samira + 999)) == 0
+
+
+def test_a_cohorts_trainee_list_in_the_api_logs_each_trainee_in_a_constant_number_of_queries(
+    api_client, count_queries, cohort, manager_en, samira
+):
+    api = api_client(manager_en)
+    url = f"/api/v1/cohorts/{cohort.id}/trainees"
+    api.get(url)  # warm up: the first request loads more
+    with count_queries() as few:
+        assert len(api.get(url).get_json()) == 1
+    for n in range(3):
+        enrol_trainee(cohort, name=f"Extra {n}", email=f"extra{n}@mail.example", actor=manager_en)
+    db.session.commit()
+    with count_queries() as more:
+        listed = api.get(url).get_json()
+    assert len(listed) == 4 and len(more) == len(few)
+    views = db.session.execute(
+        sa.select(AuditEvent.trainee_id, sa.func.count(AuditEvent.id))
+        .filter_by(action="view", subject="api record", actor_id=manager_en.id)
+        .group_by(AuditEvent.trainee_id)
+    ).all()
+    assert dict(views) == {samira: 3, **{row["id"]: 1 for row in listed if row["id"] != samira}}
+
+
+def test_every_subject_has_a_label_on_the_audit_page(en_client, samira, manager_en):
+    assert set(SUBJECT_LABELS) == set(AuditSubject)
+    for subject in (AuditSubject.ATTENDANCE_EXPORT, AuditSubject.TRAINEE_EXPORT, AuditSubject.ENROLMENT):
+        record(manager_en, samira, AuditAction.EXPORT, subject)
+    db.session.commit()
+    html = en_client.get(f"/audit?trainee={samira}").get_data(as_text=True)
+    assert "attendance export" in html and "trainee export" in html and "enrolment in a group" in html

@@ -271,11 +271,13 @@ def test_the_schedule_api_lists_sessions_in_date_order_and_a_withdrawn_trainee_k
         "location": "",
         "status": "scheduled",
     }
-    post_form(
+    withdrawn = post_form(
         manager_client,
-        f"/trainees/{trainee['id']}",
-        {"withdraw-withdrawn_on": "2026-03-01", "withdraw-reason": "Werk gevonden", "action": "withdraw"},
+        f"/trainees/{trainee['id']}/withdraw",
+        {"withdraw-withdrawn_on": "2026-03-01", "withdraw-reason": "Werk gevonden"},
+        page=f"/trainees/{trainee['id']}",
     )
+    assert withdrawn.status_code == 302
     after = manager_api.get(f"/api/v1/trainees/{trainee['id']}/schedule").get_json()
     assert after and max(item["date"] for item in after) <= "2026-03-01"
 

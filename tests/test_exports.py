@@ -13,10 +13,15 @@ from flask_babel import force_locale, gettext
 from flask_login import login_user
 
 from accounts.models import Role
-from cohort.models import Cohort, CohortPhase, TraineeStatus
+from cohort.models import Cohort, CohortPhase, Trainee, TraineeOutcome, TraineeStatus
+from cohort.trainee_file import attendance_of
+from core.clock import local_today
+from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS, OUTCOME_LABELS, outcome_label
 from extensions import db
+from placements.evaluations import CRITERIA, KINDS
 from placements.models import Evaluation, InternshipOffer, Placement
 from privacy.models import AuditEvent
+from reports.stats_services import cohort_stats
 from sessions.models import Attendance, TrainingSession
 from tests.factories import make_cohort, make_municipality, make_trainee, make_user
 
@@ -355,6 +360,81 @@ def test_exports_with_personal_data_are_in_the_audit_log(manager_client, manager
     assert sorted(events) == sorted(
         [(world["anna"], manager.id, "export"), (world["bram"], manager.id, "export")]
     )
+
+
+def audit_log() -> list[tuple[int, str]]:
+    return sorted(db.session.execute(sa.select(AuditEvent.trainee_id, AuditEvent.subject)).all())
+
+
+def move_to_group_b(world) -> Trainee:
+    anna = db.session.get(Trainee, world["anna"])
+    anna.cohort_id = world["b"]
+    db.session.commit()
+    return anna
+
+
+def test_the_audit_log_holds_exactly_the_trainees_in_the_file(manager_client, world, english):
+    # Anna got her placement in group A, then moved to group B: the placement stays with group A.
+    move_to_group_b(world)
+    rows = csv_rows(manager_client.get(f"/exports/placements?cohort={world['a']}&format=csv"))
+    assert [row[0] for row in rows[1:]] == ["Anna de Vries", "Bram Bakker"]
+    assert audit_log() == sorted([(world["anna"], "placement export"), (world["bram"], "placement export")])
+
+    db.session.execute(sa.delete(AuditEvent))
+    db.session.commit()
+    # Many lines per trainee, one event each; a trainee without lines in the file is not logged.
+    url = f"/exports/attendance?cohort={world['a']}&date_from=2026-01-12&date_to=2026-01-12&format=csv"
+    rows = csv_rows(manager_client.get(url))
+    assert [row[0] for row in rows[1:]] == []  # Bram had withdrawn, Anna is in group B now
+    assert audit_log() == []
+    rows = csv_rows(manager_client.get(f"/exports/attendance?cohort={world['b']}&format=csv"))
+    assert {row[0] for row in rows[1:]} == {"Anna de Vries", "Carla Jansen"}
+    assert audit_log() == sorted(
+        [(world["anna"], "attendance export"), (world["carla"], "attendance export")]
+    )
+
+
+def test_a_moved_trainee_has_the_rate_of_the_trainee_file_and_the_dashboard(manager_client, world, english):
+    """Anna's sessions in group A still count after her move to group B; sessions after today
+    never count, even with an attendance recorded beforehand."""
+    anna = move_to_group_b(world)
+    today = local_today()
+    later = add_session(db.session.get(Cohort, world["b"]), today + timedelta(days=7))
+    attend(anna, later, "absent")
+    attend(anna, add_session(db.session.get(Cohort, world["b"]), today + timedelta(days=8)), "absent_excused")
+    db.session.commit()
+
+    rows = csv_rows(manager_client.get(f"/exports/attendance?cohort={world['b']}&format=csv"))
+    anna_rows = [row for row in rows[1:] if row[0] == "Anna de Vries"]
+    # Her lines are group B's sessions (none attended yet), her rate is over all her sessions.
+    assert [row[2] for row in anna_rows] == [
+        "2026-03-02",
+        later.date.isoformat(),
+        (later.date + timedelta(days=1)).isoformat(),
+    ]
+    assert {(row[7], row[8]) for row in anna_rows} == {("66,7", "3")}
+
+    research = csv_rows(manager_client.get(f"/exports/research?cohort={world['b']}&format=csv"))
+    # Present, late, excused, absent, rate: Anna's excused absence of next week is not counted.
+    assert sorted(line[6:11] for line in research[1:]) == [
+        ["1", "0", "0", "0", "100,0"],  # Carla
+        ["1", "1", "1", "1", "66,7"],  # Anna
+    ]
+
+    _sessions, summary = attendance_of(anna, today)
+    assert round(summary.rate * 100, 1) == 66.7
+    stats = cohort_stats([world["a"], world["b"]], today)
+    # The dashboard keeps Anna's group A attendance with group A (the sessions' group).
+    assert stats[world["a"]].attendance_rate == pytest.approx(3 / 6)  # Anna 2 of 3, Bram 1 of 3
+    assert stats[world["b"]].attendance_rate == pytest.approx(1.0)  # Carla; next week not yet
+
+
+def test_the_labels_cover_every_code(app):
+    assert set(OUTCOME_LABELS) == {outcome.value for outcome in TraineeOutcome}
+    assert tuple(EVALUATION_KIND_LABELS) == KINDS
+    assert tuple(CRITERION_LABELS) == CRITERIA
+    assert outcome_label("employed_consultant") == "Employed as integration consultant"
+    assert outcome_label(None) == "" and outcome_label("unknown") == "unknown"
 
 
 def test_text_that_looks_like_a_formula_stays_text(manager_client, world, english):

@@ -451,7 +451,8 @@ ROUTES: dict[str, Route] = {
         "/cohorts/{cohort_a}/trainees/new", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
     # GET of this URL is the trainee file; the enrolment view takes the withdraw and move forms.
-    "cohorts.trainee": route("/trainees/{trainee_a}", POST=page(manager=MAY_ACT)),
+    "trainee_file.withdraw": route("/trainees/{trainee_a}/withdraw", POST=page(manager=MAY_ACT)),
+    "trainee_file.move": route("/trainees/{trainee_a}/move", POST=page(manager=MAY_ACT)),
     "trainee_file.show": route("/trainees/{trainee_a}", GET=page(manager=200)),
     "trainee_file.add_note": route("/trainees/{trainee_a}/notes", POST=page(manager=MAY_ACT)),
     "trainee_file.set_outcome": route("/trainees/{trainee_a}/outcome", POST=page(manager=MAY_ACT)),

@@ -10,7 +10,7 @@ from accounts.models import Role
 from cohort.attendance_summary import AttendanceLine, summarise
 from cohort.models import Trainee, TraineeNote, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
-from core.clock import local_today
+from core.clock import local_today, utcnow
 from extensions import db
 from placements import services as placement_services
 from placements.evaluation_services import submit_evaluation
@@ -322,16 +322,13 @@ def test_completing_and_withdrawing_are_kept_in_the_status_history(en_client, ap
         page=f"/trainees/{staying_id}",
     )
     assert done.status_code == 302
-    post_form(
+    withdrawn = post_form(
         en_client,
-        f"/trainees/{leaving_id}",
-        {
-            "withdraw-withdrawn_on": _days_ago(3).isoformat(),
-            "withdraw-reason": "Werk gevonden",
-            "action": "withdraw",
-        },
+        f"/trainees/{leaving_id}/withdraw",
+        {"withdraw-withdrawn_on": _days_ago(3).isoformat(), "withdraw-reason": "Werk gevonden"},
         page=f"/trainees/{leaving_id}",
     )
+    assert withdrawn.status_code == 302 and withdrawn.location.endswith(f"/trainees/{leaving_id}#status")
     steps = db.session.execute(
         sa.select(
             TraineeStatusChange.trainee_id, TraineeStatusChange.status, TraineeStatusChange.effective_on
@@ -435,3 +432,105 @@ def test_the_file_costs_the_same_queries_for_2_and_for_40_of_everything(en_clien
 def test_the_file_opens_in_dutch_too(manager_client, built):
     page = _file(manager_client, built)
     assert "<dd>75%</dd>" in page and "Amina Yusuf" in page
+
+
+# --- Withdrawing and moving -------------------------------------------------------------------
+
+
+def _two_trainees(manager_en):
+    """A cohort with an enrolled trainee, another group to move to; their ids."""
+    cohort = _cohort()
+    other, _changes = save_cohort(
+        None, CohortInput(name="Najaar", template=default_template(), start_date=date(2026, 9, 7))
+    )
+    trainee = enrol_trainee(cohort, name="Sara", email="sara@mail.example", actor=manager_en)
+    db.session.commit()
+    return trainee.id, cohort.id, other.id
+
+
+def _status_steps(trainee_id: int) -> list[str]:
+    query = (
+        sa.select(TraineeStatusChange.status)
+        .filter_by(trainee_id=trainee_id)
+        .order_by(TraineeStatusChange.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def test_a_withdrawal_with_problems_shows_the_file_again_and_saves_nothing(en_client, manager_en):
+    trainee_id, _cohort_id, _other_id = _two_trainees(manager_en)
+    response = post_form(
+        en_client,
+        f"/trainees/{trainee_id}/withdraw",
+        {"withdraw-withdrawn_on": "", "withdraw-reason": "Werk gevonden"},
+        page=f"/trainees/{trainee_id}",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="status"' in html and "Sara" in html  # the trainee file, not another page
+    assert "This field is required." in html and "<details open>" in html
+    assert db.session.scalar(sa.select(Trainee.status).filter_by(id=trainee_id)) == "enrolled"
+    assert _status_steps(trainee_id) == ["enrolled"]
+
+
+def test_a_completed_trainee_cannot_be_withdrawn(en_client, manager_en):
+    trainee_id, _cohort_id, _other_id = _two_trainees(manager_en)
+    page = f"/trainees/{trainee_id}"
+    post_form(en_client, f"{page}/complete", {"complete-completed_on": "2026-12-18"}, page=page)
+    response = post_form(
+        en_client,
+        f"{page}/withdraw",
+        {"withdraw-withdrawn_on": _days_ago(1).isoformat(), "withdraw-reason": "Toch gestopt"},
+        page="/audit",
+    )
+    assert response.status_code == 400 and "already left the programme" in response.get_data(as_text=True)
+    trainee = db.session.get(Trainee, trainee_id)
+    assert (trainee.status, trainee.withdrawn_on, trainee.withdrawal_reason) == ("completed", None, None)
+    assert _status_steps(trainee_id) == ["enrolled", "completed"]
+    assert f'action="/trainees/{trainee_id}/withdraw"' not in en_client.get(page).get_data(as_text=True)
+
+
+def test_an_erased_trainee_takes_no_withdrawal_reason_and_no_move(en_client, manager_en):
+    trainee_id, cohort_id, other_id = _two_trainees(manager_en)
+    db.session.get(Trainee, trainee_id).erased_at = utcnow()
+    db.session.commit()
+    page = f"/trainees/{trainee_id}"
+    withdraw = post_form(
+        en_client,
+        f"{page}/withdraw",
+        {"withdraw-withdrawn_on": _days_ago(1).isoformat(), "withdraw-reason": "Nieuwe persoonlijke reden"},
+        page="/audit",
+    )
+    move = post_form(en_client, f"{page}/move", {"move-cohort_id": str(other_id)}, page="/audit")
+    assert withdraw.status_code == move.status_code == 400
+    assert "personal data has been erased" in withdraw.get_data(as_text=True)
+    trainee = db.session.get(Trainee, trainee_id)
+    assert (trainee.status, trainee.withdrawal_reason, trainee.cohort_id) == ("enrolled", None, cohort_id)
+    assert _status_steps(trainee_id) == ["enrolled"]
+
+
+def test_moving_a_trainee_changes_their_group_and_is_audited(en_client, manager_en):
+    trainee_id, cohort_id, other_id = _two_trainees(manager_en)
+    page = f"/trainees/{trainee_id}"
+    assert f'action="/trainees/{trainee_id}/move"' in en_client.get(page).get_data(as_text=True)
+    moved = post_form(en_client, f"{page}/move", {"move-cohort_id": str(other_id)}, page=page)
+    assert moved.status_code == 302 and moved.location.endswith(f"{page}#status")
+    assert db.session.scalar(sa.select(Trainee.cohort_id).filter_by(id=trainee_id)) == other_id
+    changes = db.session.scalars(
+        sa.select(AuditEvent.subject)
+        .filter_by(trainee_id=trainee_id, action="change")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert changes[-1] == "enrolment"
+    assert _status_steps(trainee_id) == ["enrolled"]  # a move is no change of status
+    # Back to a group that does not exist (or the one they are in): the field says why, nothing moves.
+    for wrong in (str(other_id + 999), str(other_id)):
+        refused = post_form(en_client, f"{page}/move", {"move-cohort_id": wrong}, page=page)
+        assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(Trainee.cohort_id).filter_by(id=trainee_id)) == other_id
+    assert cohort_id != other_id
+
+
+def test_the_old_combined_enrolment_route_is_gone(en_client, manager_en):
+    trainee_id, _cohort_id, _other_id = _two_trainees(manager_en)
+    assert post_form(en_client, f"/trainees/{trainee_id}", {"action": "withdraw"}).status_code == 405

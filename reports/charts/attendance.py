@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reports.charts.common import BAD, GOOD, PLOT_LEFT, ValueAxis, grid_line, slot_width, slots, value_label
+from reports.monitoring import percent  # one rounding rule for every page (monitoring is pure)
 from reports.svg import INK, _num, legend_below, line, svg, text
 
 ATTENDANCE_WIDTH = 600
@@ -27,10 +28,6 @@ class AttendanceTexts:
     threshold: str  # legend, e.g. "Threshold 80%"
     below: str  # legend: "below the threshold"
     at_or_above: str
-
-
-def percent(rate: float) -> str:
-    return f"{round(rate * 100)}%"
 
 
 def _rate_grid(right: float, threshold: float) -> list[str]:

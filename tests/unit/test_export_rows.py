@@ -2,7 +2,10 @@
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import openpyxl
@@ -25,6 +28,27 @@ def test_an_excused_absence_counts_neither_for_nor_against():
 def test_no_counted_session_is_no_rate_rather_than_zero():
     assert AttendanceCounts({"absent_excused": 2}).rate is None
     assert exports.NO_ATTENDANCE.rate is None and exports.NO_ATTENDANCE.counted == 0
+
+
+def test_rows_of_statuses_outside_the_rule_change_nothing():
+    counts = AttendanceCounts({"present": 2, "absent": 2, "unknown": 5})
+    assert counts.counted == 4 and counts.rate == pytest.approx(0.5)
+
+
+def test_the_export_rules_load_no_database_forms_or_requests():
+    """Importing the rules in a fresh interpreter loads neither SQLAlchemy, the app's models and
+    extensions, nor the forms (flask_babel is fine: it gives the labels)."""
+    code = (
+        "import sys, reports.exports; "
+        "print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in {'sqlalchemy', 'flask_sqlalchemy', 'extensions', 'flask_wtf', 'wtforms'} "
+        "or m.endswith(('.models', '_forms'))))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 def test_tally_groups_rows_per_trainee():

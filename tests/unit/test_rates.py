@@ -38,10 +38,17 @@ def test_rate_from_counts_is_the_same_rule():
 
 @pytest.mark.parametrize(
     ("rate", "text"),
-    [(None, "—"), (0.0, "0%"), (1.0, "100%"), (0.875, "88%"), (0.285, "29%"), (2 / 3, "67%")],
+    [(None, "—"), (0.0, "0%"), (1.0, "100%"), (0.875, "88%"), (0.285, "29%"), (2 / 3, "67%"), (0.125, "13%")],
 )
 def test_percent(rate, text):
     assert percent(rate) == text
+
+
+def test_the_charts_write_percentages_with_the_same_rule():
+    """0.125 is 13% on the dashboard, in the charts and in the trainee file (half rounds up)."""
+    from reports import charts
+
+    assert charts.percent is percent and charts.percent(0.125) == "13%"
 
 
 def test_the_last_4_weeks_are_28_days_including_today():

@@ -1,0 +1,34 @@
+"""Working days: Monday to Friday, and not one of the given holidays. Pure: plain dates in and out.
+
+The one place that knows what a working day is; reminders, the "needs attention" list and the
+placement shortage view all count with it, so they cannot drift apart.
+"""
+
+from collections.abc import Container
+from datetime import date, timedelta
+
+
+def is_working_day(day: date, holidays: Container[date] = ()) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def previous_working_day(day: date, holidays: Container[date] = ()) -> date:
+    """The last working day before `day` (weekends and holidays skipped)."""
+    day -= timedelta(days=1)
+    while not is_working_day(day, holidays):
+        day -= timedelta(days=1)
+    return day
+
+
+def add_working_days(day: date, n: int, holidays: Container[date] = ()) -> date:
+    """The n-th working day after `day`; `day` itself for n = 0."""
+    for _ in range(n):
+        day += timedelta(days=1)
+        while not is_working_day(day, holidays):
+            day += timedelta(days=1)
+    return day
+
+
+def count_working_days(first: date, last: date, holidays: Container[date] = ()) -> int:
+    """The working days from `first` up to and including `last`; 0 when `last` is before `first`."""
+    return sum(is_working_day(first + timedelta(days=n), holidays) for n in range((last - first).days + 1))
