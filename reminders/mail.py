@@ -64,16 +64,22 @@ def _insert_ignoring_duplicates(rows: list[dict]):
     return insert(OutboxMessage).values(values).on_conflict_do_nothing(index_elements=["key"])
 
 
+# Rows per INSERT: each row binds one parameter per column, and PostgreSQL takes at most 65,535
+# parameters in one statement (SQLite's limit is higher): 1,000 rows stay well below it.
+INSERT_BATCH = 1000
+
+
 def insert_messages(rows: list[dict]) -> int:
     """Add many messages at once (the due-rule scan); rows whose key exists are skipped.
 
     Each row is a dict with the OutboxMessage fields (at least kind, key, recipient, subject,
     body_text). Returns how many rows were new. Runs in the caller's transaction.
     """
-    if not rows:
-        return 0
-    result = db.session.execute(_insert_ignoring_duplicates(rows).returning(OutboxMessage.id))
-    return len(result.all())
+    inserted = 0
+    for start in range(0, len(rows), INSERT_BATCH):
+        statement = _insert_ignoring_duplicates(rows[start : start + INSERT_BATCH])
+        inserted += len(db.session.execute(statement.returning(OutboxMessage.id)).all())
+    return inserted
 
 
 def queue_message(**fields) -> int | None:

@@ -31,6 +31,14 @@ def message(n: int = 1, **fields) -> dict:
     }
 
 
+def test_ten_thousand_messages_go_in_at_once_on_either_database(app):
+    """PostgreSQL refuses a statement with more than 65,535 parameters: 10,000 rows would be 160,000."""
+    assert insert_messages([message(n) for n in range(10_000)]) == 10_000
+    assert insert_messages([message(n) for n in range(9_990, 10_010)]) == 10
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 10_010
+
+
 def statuses() -> list[str]:
     db.session.expire_all()
     return [m.status for m in db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id))]
