@@ -6,9 +6,18 @@ from flask_login import current_user, logout_user
 from core.clock import utcnow
 
 
+def sessionless(view):
+    """Marks a view that needs no login session (e.g. a feed whose link carries its own secret):
+    the idle check skips it, so the request loads no user and leaves the session cookie alone."""
+    view.sessionless = True
+    return view
+
+
 def end_idle_session() -> None:
-    # Static files need no user: checking would cost a database query per stylesheet.
-    if request.endpoint == "static":
+    # Static files and sessionless views need no user: checking would cost a query per request.
+    if request.endpoint == "static" or getattr(
+        current_app.view_functions.get(request.endpoint), "sessionless", False
+    ):
         return
     if not current_user.is_authenticated or session.get("remember"):
         return

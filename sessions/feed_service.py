@@ -10,6 +10,7 @@ queries whatever the number of sessions.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -25,7 +26,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
 from cohort.access import cohorts_for
-from cohort.models import Cohort, Trainee, new_calendar_salt
+from cohort.models import Cohort, Trainee, TraineeStatus, new_calendar_salt
 from core.clock import local_today, utcnow
 from core.urls import external_url
 from extensions import db
@@ -133,6 +134,104 @@ def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
     trainee = row.Trainee
     identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"
     return Feed(trainee.cohort, row.language or "nl", identity, history_cutoff(trainee, _today()), trainee)
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    """What a conditional GET needs to know about a feed: its ETag and its language."""
+
+    etag: str
+    language: str
+
+
+def trainee_feed_version(trainee_id: int, token: str) -> FeedVersion | None:
+    """The trainee feed's ETag in one query, without loading the feed (None: no such link).
+
+    It checks the link exactly like find_trainee_feed and covers what feed_etag covers: the
+    cohort's sessions up to the withdrawal cutoff and the trainee's placements. A calendar
+    client polls the same unchanged feed all day, so this is the path that must stay cheap.
+    """
+    today = _today()
+    params = {"trainee_id": trainee_id, "today": today}
+    row = db.session.execute(_trainee_feed_version_query(), params).first()
+    if row is None or row.is_active is False:
+        return None
+    salt = row.calendar_salt
+    if not token_matches(token, sign_feed_message(f"trainee-feed:{trainee_id}:{salt}")):
+        return None
+    until = min(row.withdrawn_on or today, today) if row.status == TraineeStatus.WITHDRAWN else None
+    language = row.language or "nl"
+    parts = [
+        FEED_FORMAT,
+        f"trainee:{trainee_id}:{salt}:{row.status}",
+        language,
+        str(until),
+        row.cohort_name,
+        row.cohort_location,
+        row.session_count,
+        str(row.last_update),
+        row.sequences,
+        row.last_id,
+        row.placements,
+    ]
+    return FeedVersion(hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32], language)
+
+
+@functools.cache
+def _trainee_feed_version_query() -> sa.Select:
+    """Built once (a statement is immutable): the link's trainee, account, cohort, a summary of
+    the sessions the feed shows and of the placements, for one trainee, in one row.
+
+    Plain table columns, so the ORM's per-statement work is skipped."""
+    trainees, users, cohorts = Trainee.__table__, User.__table__, Cohort.__table__
+    sessions, placements = TrainingSession.__table__, Placement.__table__
+    today = sa.bindparam("today", type_=sa.Date)
+    # history_cutoff in SQL: a withdrawn trainee's feed ends at min(withdrawal day or today, today).
+    in_feed = sa.or_(
+        trainees.c.status != TraineeStatus.WITHDRAWN.value,
+        sa.and_(
+            sessions.c.date < today,
+            sa.or_(trainees.c.withdrawn_on.is_(None), sessions.c.date < trainees.c.withdrawn_on),
+        ),
+    )
+    placement_text = (
+        sa.cast(placements.c.id, sa.String)
+        + ":"
+        + placements.c.status
+        + ":"
+        + placements.c.weekdays
+        + ":"
+        + sa.func.coalesce(sa.cast(placements.c.answered_at, sa.String), "")
+    )
+    # The order of the parts is the database's; a different order only costs one needless 200.
+    placement_summary = (
+        sa.select(sa.func.aggregate_strings(placement_text, ";"))
+        .where(placements.c.trainee_id == trainees.c.id)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            trainees.c.calendar_salt,
+            trainees.c.status,
+            trainees.c.withdrawn_on,
+            cohorts.c.name.label("cohort_name"),
+            cohorts.c.location.label("cohort_location"),
+            users.c.language,
+            users.c.is_active,
+            sa.func.count(sessions.c.id).label("session_count"),
+            sa.func.max(sessions.c.updated_at).label("last_update"),
+            sa.func.sum(sessions.c.sequence).label("sequences"),
+            sa.func.max(sessions.c.id).label("last_id"),
+            placement_summary.label("placements"),
+        )
+        .select_from(trainees)
+        .join(cohorts, cohorts.c.id == trainees.c.cohort_id)
+        .outerjoin(users, users.c.trainee_id == trainees.c.id)
+        .outerjoin(sessions, sa.and_(sessions.c.cohort_id == trainees.c.cohort_id, in_feed))
+        .where(trainees.c.id == sa.bindparam("trainee_id"))
+        .group_by(trainees.c.id, cohorts.c.id, users.c.id)
+        .limit(1)
+    )
 
 
 def find_cohort_feed(cohort_id: int, user_id: int, token: str) -> Feed | None:

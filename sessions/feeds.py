@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from cohort.access import trainees_for
 from core.scope import one_or_404
+from core.sessions import sessionless
 from extensions import db
 from placements.return_day_feed import contact_feed, contact_feed_calendar, contact_feed_etag
 from sessions.feed_cache import FeedCache
@@ -26,6 +27,7 @@ from sessions.feed_service import (
     find_cohort_feed,
     find_trainee_feed,
     reset_trainee_feed,
+    trainee_feed_version,
 )
 
 bp = Blueprint("feeds", __name__)
@@ -42,7 +44,7 @@ def _calendar_response(feed: Feed | None) -> Response:
     if feed is None:
         abort(404)
     etag = feed_etag(feed)
-    return _conditional(etag, feed.language, lambda: _cached_calendar(etag, feed))
+    return _conditional(etag, feed.language, lambda: _cached_calendar(etag, lambda: feed_calendar(feed)))
 
 
 def _feed_cache() -> FeedCache:
@@ -54,12 +56,12 @@ def _feed_cache() -> FeedCache:
     return cache
 
 
-def _cached_calendar(etag: str, feed: Feed) -> bytes:
+def _cached_calendar(etag: str, build) -> bytes:
     """The feed's text, built once per ETag (and at most every CACHE_SECONDS) in this worker."""
     cache, now = _feed_cache(), time.monotonic()
     body = cache.get(etag, now)
     if body is None:
-        body = feed_calendar(feed)
+        body = build()
         cache.put(etag, body, now)
     return body
 
@@ -77,16 +79,31 @@ def _conditional(etag: str, language: str, build) -> Response:
 
 
 @bp.get("/calendar/trainee/<int:trainee_id>/<token>.ics")
+@sessionless
 def trainee_feed(trainee_id: int, token: str):
-    return _calendar_response(find_trainee_feed(trainee_id, token))
+    """The most polled URL of the app: the ETag comes from one query, the feed only on a cache miss."""
+    version = trainee_feed_version(trainee_id, token)
+    if version is None:
+        abort(404)
+    build = lambda: _cached_calendar(version.etag, lambda: _trainee_calendar(trainee_id, token))  # noqa: E731
+    return _conditional(version.etag, version.language, build)
+
+
+def _trainee_calendar(trainee_id: int, token: str) -> bytes:
+    feed = find_trainee_feed(trainee_id, token)
+    if feed is None:  # the link was reset a moment ago
+        abort(404)
+    return feed_calendar(feed)
 
 
 @bp.get("/calendar/cohort/<int:cohort_id>/user/<int:user_id>/<token>.ics")
+@sessionless
 def cohort_feed(cohort_id: int, user_id: int, token: str):
     return _calendar_response(find_cohort_feed(cohort_id, user_id, token))
 
 
 @bp.get("/calendar/municipality/user/<int:user_id>/<token>.ics")
+@sessionless
 def municipality_feed(user_id: int, token: str):
     """A municipality contact's feed of the days their interns are away at the training."""
     found = contact_feed(user_id, token)

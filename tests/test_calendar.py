@@ -486,3 +486,59 @@ def test_the_feed_cache_forgets_old_entries_and_stays_within_its_size():
     assert cache.get("a", now=301) is None  # too old: a trainer's new name shows within max_age
     cache.put("huge", b"x" * 11, now=2)
     assert cache.get("huge", now=2) is None and cache.get("c", now=2) == b"12345"
+
+
+# --- The trainee feed's cheap conditional GET -----------------------------------------
+
+
+def _rename_cohort(cohort, trainee):
+    cohort.name = "Utrecht najaar"
+
+
+def _move_cohort(cohort, trainee):
+    cohort.location = "Zaal 9, Catharijnesingel 1"
+
+
+def _withdraw(cohort, trainee):
+    trainee.status, trainee.withdrawn_on = TraineeStatus.WITHDRAWN, date(2026, 9, 10)
+
+
+def _english_account(cohort, trainee):
+    make_user(Role.TRAINEE, trainee_id=trainee.id).language = "en"
+
+
+@pytest.mark.parametrize("change", [_rename_cohort, _move_cohort, _withdraw, _english_account])
+def test_what_the_feed_shows_besides_its_sessions_changes_the_etag(
+    client, cohort, trainee, feed_path, change
+):
+    add_session(cohort, date(2026, 9, 8))
+    etag = client.get(feed_path).headers["ETag"]
+    change(cohort, trainee)
+    db.session.commit()
+    assert client.get(feed_path, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_session_after_a_withdrawal_is_not_part_of_the_etag(client, cohort, trainee, feed_path):
+    add_session(cohort, date(2020, 9, 7))
+    trainee.status, trainee.withdrawn_on = TraineeStatus.WITHDRAWN, date(2020, 9, 10)
+    db.session.commit()
+    etag = client.get(feed_path).headers["ETag"]
+    add_session(cohort, date(2020, 9, 21))  # after leaving: not in the feed
+    assert client.get(feed_path, headers={"If-None-Match": etag}).status_code == 304
+    add_session(cohort, date(2020, 9, 8))  # before leaving: in the feed
+    assert client.get(feed_path, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_304_costs_one_query_and_touches_no_login_session(make_client, trainee, feed_path, count_queries):
+    """Even a browser that is logged in: the feed's secret is the key, the login session is left alone."""
+    client = make_client(make_user(Role.TRAINEE, trainee_id=trainee.id))
+    etag = client.get(feed_path).headers["ETag"]
+    with count_queries() as queries:
+        not_modified = client.get(feed_path, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert len(queries) == 1
+    assert "Set-Cookie" not in not_modified.headers
+    assert (
+        not_modified.headers["Content-Security-Policy"] and not_modified.headers["X-Frame-Options"] == "DENY"
+    )
+    assert client.get("/schedule").status_code == 200  # still logged in

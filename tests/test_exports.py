@@ -433,7 +433,8 @@ def test_the_labels_cover_every_code(app):
     assert set(OUTCOME_LABELS) == {outcome.value for outcome in TraineeOutcome}
     assert tuple(EVALUATION_KIND_LABELS) == KINDS
     assert tuple(CRITERION_LABELS) == CRITERIA
-    assert outcome_label("employed_consultant") == "Employed as integration consultant"
+    with force_locale("en"):
+        assert outcome_label("employed_consultant") == "Employed as integration consultant"
     assert outcome_label(None) == "" and outcome_label("unknown") == "unknown"
 
 
