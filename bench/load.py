@@ -43,8 +43,9 @@ class Server:
         for pid in self.worker_pids():
             with contextlib.suppress(FileNotFoundError, ProcessLookupError):
                 status = Path(f"/proc/{pid}/status").read_text()
-                hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), hwm)
+                # A worker that is exiting (recycled) has no memory lines any more.
+                if found := re.search(r"VmHWM:\s+(\d+) kB", status):
+                    self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(found.group(1)))
 
 
 @contextlib.contextmanager
