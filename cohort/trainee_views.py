@@ -62,8 +62,12 @@ def _page(trainee: Trainee, **posted) -> str:
     )
 
 
-def _back_to_file(trainee: Trainee, section: str):
-    return redirect(url_for(".show", trainee_id=trainee.id, _anchor=section))
+def _save_on_file(trainee: Trainee, name: str, form, action, success: str, section: str):
+    """The file's form `name` (its prefix): saved, back to its section of the file; or refused,
+    the file again with the form's problems (400)."""
+    if save_form(form, action, success):
+        return redirect(url_for(".show", trainee_id=trainee.id, _anchor=section))
+    return _page(trainee, **{f"{name}_form": form}), 400
 
 
 @bp.get("/trainees/<int:trainee_id>")
@@ -87,9 +91,7 @@ def add_note(trainee_id: int):
             trainee, form.noted_on.data, form.text.data, current_user, local_today()
         )
 
-    if save_form(form, add, _("The note is saved.")):
-        return _back_to_file(trainee, "notes")
-    return _page(trainee, note_form=form)
+    return _save_on_file(trainee, "note", form, add, _("The note is saved."), "notes")
 
 
 @bp.post("/trainees/<int:trainee_id>/outcome")
@@ -109,9 +111,7 @@ def set_outcome(trainee_id: int):
             current_user,
         )
 
-    if save_form(form, save, _("The outcome is saved.")):
-        return _back_to_file(trainee, "outcome")
-    return _page(trainee, outcome_form=form)
+    return _save_on_file(trainee, "outcome", form, save, _("The outcome is saved."), "outcome")
 
 
 @bp.post("/trainees/<int:trainee_id>/complete")
@@ -123,9 +123,9 @@ def complete(trainee_id: int):
     def finish():
         return services.complete_trainee(trainee, form.completed_on.data, current_user)
 
-    if save_form(form, finish, _("The trainee has completed the programme.")):
-        return _back_to_file(trainee, "status")
-    return _page(trainee, complete_form=form)
+    return _save_on_file(
+        trainee, "complete", form, finish, _("The trainee has completed the programme."), "status"
+    )
 
 
 @bp.post("/trainees/<int:trainee_id>/withdraw")
@@ -137,9 +137,7 @@ def withdraw(trainee_id: int):
     def leave():
         return services.withdraw_trainee(trainee, form.withdrawn_on.data, form.reason.data, current_user)
 
-    if save_form(form, leave, _("The trainee is withdrawn.")):
-        return _back_to_file(trainee, "status")
-    return _page(trainee, withdraw_form=form), 400
+    return _save_on_file(trainee, "withdraw", form, leave, _("The trainee is withdrawn."), "status")
 
 
 @bp.post("/trainees/<int:trainee_id>/move")
@@ -152,6 +150,6 @@ def move(trainee_id: int):
     def move_to_chosen_group():
         return services.move_trainee(trainee, db.session.get(Cohort, form.cohort_id.data), current_user)
 
-    if save_form(form, move_to_chosen_group, _("The trainee is moved to the other group.")):
-        return _back_to_file(trainee, "status")
-    return _page(trainee, move_form=form), 400
+    return _save_on_file(
+        trainee, "move", form, move_to_chosen_group, _("The trainee is moved to the other group."), "status"
+    )

@@ -237,7 +237,7 @@ def test_a_note_is_added_and_audited_without_its_text(en_client, built):
 def test_a_note_that_cannot_be_saved_shows_why_and_saves_nothing(en_client, built, data, problem):
     notes_before = db.session.scalar(sa.select(sa.func.count(TraineeNote.id)))
     response = post_form(en_client, f"/trainees/{built}/notes", data, page=f"/trainees/{built}")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert problem in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(TraineeNote.id))) == notes_before
     assert db.session.scalar(sa.select(AuditEvent).filter_by(action="change", subject="note")) is None
@@ -281,7 +281,7 @@ def test_the_outcome_employed_as_consultant_is_saved_and_shown(en_client, built)
 )
 def test_an_outcome_without_what_it_needs_shows_why_and_saves_nothing(en_client, built, data, problems):
     response = post_form(en_client, f"/trainees/{built}/outcome", data, page=f"/trainees/{built}")
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.get_data(as_text=True)
     for problem in problems:
         assert f'class="field-error">{problem}</small>' in page
@@ -346,7 +346,7 @@ def test_completing_and_withdrawing_are_kept_in_the_status_history(en_client, ap
     refused = post_form(
         en_client, f"/trainees/{leaving_id}/complete", {"complete-completed_on": "2026-12-18"}, page="/audit"
     )
-    assert refused.status_code == 200 and "already left the programme" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "already left the programme" in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(Trainee.status).filter_by(id=leaving_id)) == "withdrawn"
 
 
