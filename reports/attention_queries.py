@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from cohort.models import Cohort, CohortPhase, Trainee
+from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind, dutch_holidays
 from extensions import db
 from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
@@ -22,7 +22,7 @@ from reports.attention import (
 )
 from reports.monitoring import PhaseSpan
 from reports.rates import recent_window_start
-from reports.stats_services import ACTIVE_STATUSES, attendance_counts, missing_placement_counts
+from reports.stats_services import attendance_counts, missing_placement_counts
 from sessions.models import AbsenceNotice, Attendance, SessionStatus, TrainingSession
 
 
@@ -80,7 +80,7 @@ def _recent_attendance(ids: list[int], today: date) -> tuple[RecentAttendance, .
         (Trainee.id, Trainee.cohort_id, Trainee.name),
         today,
         Trainee.cohort_id.in_(ids),
-        Trainee.status.in_(ACTIVE_STATUSES),
+        Trainee.status.in_(IN_PROGRAMME),
         Attendance.session_id.in_(recent_sessions),
     )
     return tuple(RecentAttendance(r.id, r.cohort_id, r.name, r.attended_4w, r.counted_4w) for r in rows)

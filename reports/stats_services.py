@@ -23,7 +23,6 @@ from reports.monitoring import CohortStats, PhaseSpan, PlacementCounts, TraineeC
 from reports.rates import ATTENDED, COUNTED, rate_from_counts, recent_window_start
 from sessions.models import Attendance, SessionStatus, TrainingSession
 
-ACTIVE_STATUSES = IN_PROGRAMME  # the name reports/attention_queries.py imports
 # A trainee with a placement in one of these states is not "missing" a place.
 HAS_PLACE_STATUSES = (
     PlacementStatus.PROPOSED,
@@ -174,7 +173,7 @@ def _trainee_counts(ids: list[int]) -> dict[int, TraineeCounts]:
     ).all()
     by_cohort: dict[int, Counter] = defaultdict(Counter)
     for cohort_id, status, count in rows:
-        key = "active" if status in ACTIVE_STATUSES else status
+        key = "active" if status in IN_PROGRAMME else status
         by_cohort[cohort_id][key] += count
     return {
         cohort_id: TraineeCounts(counts["active"], counts["withdrawn"], counts["completed"])
@@ -213,9 +212,7 @@ def missing_placement_counts(ids: Iterable[int]) -> dict[int, int]:
     )
     rows = db.session.execute(
         sa.select(Trainee.cohort_id, sa.func.count())
-        .where(
-            Trainee.cohort_id.in_(list(ids)), Trainee.status.in_(ACTIVE_STATUSES), ~has_place, has_internship
-        )
+        .where(Trainee.cohort_id.in_(list(ids)), Trainee.status.in_(IN_PROGRAMME), ~has_place, has_internship)
         .group_by(Trainee.cohort_id)
     ).all()
     return dict(rows)

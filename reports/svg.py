@@ -13,7 +13,7 @@ def _esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _num(value: float) -> str:
+def num(value: float) -> str:
     """Coordinates with at most one decimal: short markup, no float noise."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
@@ -23,7 +23,7 @@ def _attrs(**attributes) -> str:
     for name, value in attributes.items():
         if value is None:
             continue
-        value = _num(value) if isinstance(value, float) else value
+        value = num(value) if isinstance(value, float) else value
         parts.append(f'{name.rstrip("_").replace("_", "-")}="{_esc(value)}"')
     return " ".join(parts)
 

@@ -77,10 +77,13 @@ def _clean_changes(changes: dict) -> dict:
         raise ValidationError(
             _("Please check the fields marked below."), {"status": _("Choose scheduled or cancelled.")}
         )
-    if clean.get("trainer_id") is not None and _trainer(clean["trainer_id"]) is None:
-        raise ValidationError(
-            _("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")}
-        )
+    if clean.get("trainer_id") is not None:
+        trainer = _trainer(clean["trainer_id"])
+        if trainer is None:
+            raise ValidationError(
+                _("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")}
+            )
+        clean["trainer_id"] = trainer.id  # the number, not the text it came as (" 7 ")
     return clean
 
 

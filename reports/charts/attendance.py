@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from reports.charts.common import BAD, GOOD, PLOT_LEFT, ValueAxis, grid_line, slot_width, slots, value_label
 from reports.monitoring import percent  # one rounding rule for every page (monitoring is pure)
-from reports.svg import INK, _num, legend_below, line, svg, text
+from reports.svg import INK, legend_below, line, num, svg, text
 
 ATTENDANCE_WIDTH = 600
 PLOT_TOP, PLOT_BOTTOM = 14, 176
@@ -55,8 +55,8 @@ def _week_bar(week: WeekRate, x: float, width: float, threshold: float, week_wor
     colour = GOOD if week.rate >= threshold else BAD
     tooltip = html.escape(f"{week_word} {week.week}: {percent(week.rate)}", quote=True)
     return (
-        f'<rect x="{_num(x)}" y="{_num(PLOT_BOTTOM - height)}" width="{_num(max(width, 0))}" '
-        f'height="{_num(height)}" fill="{colour}"><title>{tooltip}</title></rect>'
+        f'<rect x="{num(x)}" y="{num(PLOT_BOTTOM - height)}" width="{num(max(width, 0))}" '
+        f'height="{num(height)}" fill="{colour}"><title>{tooltip}</title></rect>'
     )
 
 
