@@ -134,7 +134,7 @@ def check_password_rules(password: str) -> None:
 def set_password(user: User, password: str) -> None:
     """Set a new password; this ends the user's other sessions and voids open links."""
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.end_all_sessions()
     db.session.execute(
         sa.update(OneTimeLink)

@@ -26,14 +26,12 @@ from accounts.forms import (
 )
 from accounts.models import Role, User
 from accounts.permissions import role_required
-from cohort.models import Trainee
 from core.clock import utcnow
 from core.errors import ValidationError
 from core.forms import form_errors_from, save_form
 from core.scope import one_or_404
 from core.urls import is_safe_local_path
 from extensions import db
-from placements.models import Municipality
 from reminders.mail import send_queued_mail
 
 bp = Blueprint("accounts", __name__)
@@ -123,12 +121,17 @@ def set_password(token: str):
 
 
 def _fill_user_choices(form: UserForm) -> None:
-    municipalities = db.session.execute(
-        sa.select(Municipality.id, Municipality.name).order_by(Municipality.name)
-    ).all()
-    trainees = db.session.execute(sa.select(Trainee.id, Trainee.name).order_by(Trainee.name)).all()
-    form.municipality_id.choices = [(None, "—")] + [tuple(row) for row in municipalities]
-    form.trainee_id.choices = [(None, "—")] + [tuple(row) for row in trainees]
+    form.municipality_id.choices = [(None, "—"), *_linkable("municipality")]
+    form.trainee_id.choices = [(None, "—"), *_linkable("trainee")]
+
+
+def _linkable(relationship: str) -> list[tuple[int, str]]:
+    """(id, name) of every record an account can be linked to through `User.<relationship>`.
+
+    The model is found through that relationship: accounts sits below the domain packages, so it
+    does not import their models."""
+    model = sa.inspect(User).relationships[relationship].mapper.class_
+    return [tuple(row) for row in db.session.execute(sa.select(model.id, model.name).order_by(model.name))]
 
 
 @bp.get("/users")

@@ -1,10 +1,16 @@
-"""Fixtures: an app on a fresh database, clients per role, an API client, a query counter, SMTP."""
+"""Fixtures: an app on a database of its own, clients per role, an API client, a query counter, SMTP.
+
+The schema is built once per test run (tests/databases.py says how each test gets its own
+data). Passwords are hashed cheaply, except in tests marked `real_hash`; clients of a role are
+logged in by setting their session as the login form does (test_auth logs in through the form).
+"""
 
 import os
 import re
 import socket
 from contextlib import contextmanager
 
+import flask
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -15,28 +21,100 @@ os.environ["APP_ENV"] = "development"
 
 from accounts.models import Role  # noqa: E402
 from accounts.services import create_api_token  # noqa: E402
+from accounts.views import start_session  # noqa: E402
 from app import create_app  # noqa: E402
-from cohort.services import seed_default_templates  # noqa: E402
 from extensions import db  # noqa: E402
+from tests import databases  # noqa: E402
 from tests.factories import PASSWORD, make_user  # noqa: E402
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# One iteration of PBKDF2 instead of scrypt: hashing a password is most of a test's set-up otherwise.
+CHEAP_HASH = "pbkdf2:sha256:1"
+# The app's own commits and rollbacks inside a test's outer transaction (PostgreSQL) are savepoints.
+# Configured before any session exists; it changes nothing for a session on an engine (SQLite).
+db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+_SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
 
-def database_url(tmp_path) -> str:
-    """SQLite in a temporary folder, or the server named by TEST_DATABASE_URL (PostgreSQL)."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "committed_db: the test commits for other connections, threads or processes to see"
+    )
+    config.addinivalue_line("markers", "real_hash: the test needs the production password hash (scrypt)")
+    config.addinivalue_line(
+        "markers", "once: checks what does not depend on the database; `make test` runs it on SQLite only"
+    )
 
 
-@pytest.fixture
-def app_config(tmp_path) -> dict:
+def pytest_collection_modifyitems(items):
+    """Pure rules, browsers and foreign tools: one run is enough (`-m "not once"` on PostgreSQL)."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/unit/" in path or "/tests/browser/" in path:
+            item.add_marker(pytest.mark.once)
+
+
+def base_config(url: str) -> dict:
     return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": url,
         "BASE_URL": "http://localhost",
         "SMTP_HOST": None,
         "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
     }
+
+
+_databases = None
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory):
+    global _databases
+    if databases.on_postgresql():
+        _databases = databases.PostgresDatabases(lambda url: create_app(base_config(url)))
+        yield _databases
+        _databases.drop_all()
+    else:
+        _databases = databases.SqliteFiles(
+            tmp_path_factory.mktemp("template"), lambda url: create_app(base_config(url))
+        )
+        yield _databases
+    _databases = None
+
+
+def database_url(tmp_path) -> str:
+    """A new, empty database (no tables) for a caller that builds its own: a SQLite file in
+    `tmp_path`, or a new database on the PostgreSQL server (dropped when the test run ends)."""
+    if databases.on_postgresql():
+        assert _databases is not None, "use the test_databases fixture first"
+        return _databases.empty()
+    return databases.sqlite_url(tmp_path / "test.db")
+
+
+def _rolls_back(request) -> bool:
+    """On PostgreSQL a test runs in a transaction rolled back at its end, unless it must commit:
+    it is marked so, or it starts another app ("server process") that must see its data."""
+    return (
+        databases.on_postgresql()
+        and request.node.get_closest_marker("committed_db") is None
+        and "make_app" not in request.fixturenames
+    )
+
+
+@pytest.fixture
+def app_config(request, test_databases, tmp_path) -> dict:
+    if not databases.on_postgresql():
+        url = test_databases.copy(tmp_path)
+    elif _rolls_back(request):
+        url = test_databases.url(test_databases.shared)
+    else:
+        url = test_databases.copy()
+        request.addfinalizer(lambda: test_databases.drop(url))
+    config = base_config(url)
+    if request.node.get_closest_marker("real_hash"):
+        config["PASSWORD_HASH_METHOD"] = "scrypt"
+    return config
 
 
 class RequestClient(FlaskClient):
@@ -52,18 +130,34 @@ class RequestClient(FlaskClient):
 
 
 @pytest.fixture
-def app(app_config):
+def app(app_config, request):
     app = create_app(app_config)
     app.test_client_class = RequestClient
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        seed_default_templates()
-        db.session.commit()
-        yield app
-        db.session.remove()
-        db.drop_all()
+        if _rolls_back(request):
+            with _in_one_rolled_back_transaction(app):
+                yield app
+        else:
+            yield app
+            db.session.remove()
         db.engine.dispose()
+
+
+@contextmanager
+def _in_one_rolled_back_transaction(app):
+    """Every session of `app` works on one connection, inside a transaction rolled back at the end."""
+    engines = db._app_engines[app]  # Flask-SQLAlchemy's map of this app's engines
+    engine = engines[None]
+    connection = engine.connect()
+    outer = connection.begin()
+    engines[None] = connection  # the sessions' get_bind() answers this connection
+    try:
+        yield
+    finally:
+        db.session.remove()
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -104,14 +198,23 @@ def login(client, email: str, password: str = PASSWORD, **extra):
     return post_form(client, "/login", {"email": email, "password": password, **extra})
 
 
+def sign_in(client, user) -> None:
+    """Log `user` in on `client` as a successful login form does (`start_session`), without the
+    form's requests and password check."""
+    with client.application.test_request_context():
+        start_session(user, remember=False)
+        values = dict(flask.session)
+    with client.session_transaction() as session:
+        session.update(values)
+
+
 @pytest.fixture
 def make_client(app):
     """A fresh test client logged in as the given user."""
 
     def _make(user):
         new_client = app.test_client()
-        response = login(new_client, user.email)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        sign_in(new_client, user)
         return new_client
 
     return _make
@@ -187,7 +290,8 @@ def count_queries(app):
         statements = []
 
         def record(_conn, _cursor, statement, *_args):
-            statements.append(statement)
+            if not statement.startswith(_SAVEPOINT_STATEMENTS):  # the test's isolation, not the app's
+                statements.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", record)
         try:

@@ -46,7 +46,7 @@ from reminders.models import OutboxMessage
 from sessions.feed_service import cohort_feed_url, trainee_feed_token, trainee_feed_url
 from sessions.models import TrainingSession
 from sessions.services import update_session
-from tests.conftest import RequestClient, csrf_token_from, database_url, login
+from tests.conftest import CHEAP_HASH, RequestClient, csrf_token_from, database_url, login
 from tests.factories import PASSWORD, make_municipality, make_user
 
 # --- Principals and what they may expect --------------------------------------------------
@@ -270,7 +270,7 @@ def _browser(app, email: str | None) -> tuple[str | None, str]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, test_databases):
     app = create_app(
         {
             "TESTING": True,
@@ -278,6 +278,7 @@ def world(tmp_path_factory):
             "BASE_URL": "http://localhost",
             "SMTP_HOST": None,
             "SERVER_NAME": None,
+            "PASSWORD_HASH_METHOD": CHEAP_HASH,
         }
     )
     app.test_client_class = RequestClient

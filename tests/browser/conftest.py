@@ -80,7 +80,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="package")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, test_databases):
     sink = MailSink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
     smtp.start()

@@ -186,7 +186,7 @@ def _tables(make_app, url: str):
 
 
 @pytest.fixture
-def gunicorn_two_workers(tmp_path, make_app):
+def gunicorn_two_workers(tmp_path, make_app, test_databases):
     """Two gunicorn worker processes (production's configuration) serving one database (a SQLite
     file, or the PostgreSQL server the suite runs on); yields the base URL and the access log,
     where each line names the pid of the worker that served it."""

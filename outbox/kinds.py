@@ -1,0 +1,57 @@
+"""What the outbox asks the packages whose messages it sends, so that it imports none of them.
+
+At dispatch the world may have changed since a message was queued: the session was cancelled,
+the trainee withdrew, the proposal was answered. The packages that know register a *check*: it
+gets a claimed batch and answers, per message id, the reason not to send it any more. They may
+also register an *attachment* for a kind of message (a session's .ics file). The table is built
+once per app, in `app.register_message_rules`, in the order the checks are asked.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+
+from extensions import db
+from outbox.models import OutboxMessage
+
+# A batch of claimed messages and the dispatch moment -> {message id: reason not to send}.
+Check = Callable[[list[OutboxMessage], datetime], dict[int, str]]
+# Adds what a message of its kind carries (a file) to the e-mail built from it.
+Attachment = Callable[[EmailMessage, OutboxMessage], None]
+
+
+@dataclass
+class MessageRules:
+    checks: list[Check] = field(default_factory=list)
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+
+    def reasons_not_to_send(self, messages: list[OutboxMessage], now: datetime) -> dict[int, str]:
+        """Each message's reason not to send it; the first check that has one decides."""
+        reasons: dict[int, str] = {}
+        for check in self.checks:
+            for message_id, reason in check(messages, now).items():
+                reasons.setdefault(message_id, reason)
+        return reasons
+
+    def attach(self, email: EmailMessage, message: OutboxMessage) -> None:
+        attachment = self.attachments.get(message.kind)
+        if attachment is not None:
+            attachment(email, message)
+
+
+def message_rules() -> MessageRules:
+    """The current app's table (an app without registrations sends everything, bare)."""
+    return current_app.extensions.setdefault("message_rules", MessageRules())
+
+
+def records_by_id(model, ids, *options) -> dict:
+    """The records of `model` that a batch of messages names, in one query, by id (None left out)."""
+    wanted = sorted({record_id for record_id in ids if record_id is not None})
+    if not wanted:
+        return {}
+    query = sa.select(model).where(model.id.in_(wanted)).options(*options)
+    return {record.id: record for record in db.session.scalars(query)}

@@ -1,0 +1,55 @@
+"""What sessions tell the outbox at dispatch: a reminder for a session that was cancelled or has
+begun is not sent, and a reminder or change notice carries the session as an .ics file."""
+
+from datetime import datetime
+from email.message import EmailMessage
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from extensions import db
+from outbox.kinds import records_by_id
+from outbox.models import OutboxMessage
+from sessions.calendar import single_event_calendar
+from sessions.feed_service import session_event
+from sessions.models import SessionStatus, TrainingSession
+
+# Kinds about a session that has yet to take place; change notices also go out for a cancellation.
+SESSION_KINDS = {"session_reminder", "return_day_notice"}
+ATTACH_SESSION_KINDS = {"session_reminder", "change_notice"}
+
+
+def session_cancelled_or_started(messages: list[OutboxMessage], now: datetime) -> dict[int, str]:
+    # Every session the batch names, with its cohort: the .ics attachments then find them loaded.
+    sessions = records_by_id(
+        TrainingSession, (m.session_id for m in messages), joinedload(TrainingSession.cohort)
+    )
+    local_now = now.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    reasons = {}
+    for message in messages:
+        if message.kind in SESSION_KINDS and message.session_id is not None:
+            reason = _session_problem(sessions.get(message.session_id), local_now)
+            if reason:
+                reasons[message.id] = reason
+    return reasons
+
+
+def _session_problem(sess: TrainingSession | None, local_now: datetime) -> str | None:
+    if sess is None or sess.status == SessionStatus.CANCELLED:
+        return "session cancelled"
+    if (sess.date, sess.start_time) <= (local_now.date(), local_now.time()):
+        return "session already started"
+    return None
+
+
+def attach_session(email: EmailMessage, message: OutboxMessage) -> None:
+    """The session as an .ics file, so one tap puts it (or its change) in the calendar."""
+    sess = db.session.get(TrainingSession, message.session_id) if message.session_id is not None else None
+    if sess is None:
+        return
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    event = session_event(sess, sess.cohort, domain, current_app.config["TIMEZONE"])
+    calendar = single_event_calendar(sess.cohort.name, event)  # the same for a session's 20 trainees
+    email.add_attachment(calendar, maintype="text", subtype="calendar", filename="bijeenkomst.ics")
