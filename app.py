@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_request_hooks(app)
     register_error_pages(app)
     register_commands(app)
+    register_message_rules(app)
     trust_proxies(app)
     return app
 
@@ -65,13 +66,13 @@ def register_blueprints(app: Flask) -> None:
     register_url_converters(app)  # before any route is added
     from accounts.views import bp as accounts_bp
     from api import bp as api_bp
-    from cohort.import_views import bp as trainee_import_bp
-    from cohort.templates_views import bp as programmes_bp
-    from cohort.trainee_views import bp as trainee_file_bp
+    from cohort.importing.views import bp as trainee_import_bp
+    from cohort.programmes.views import bp as programmes_bp
+    from cohort.trainees.views import bp as trainee_file_bp
     from cohort.views import bp as cohorts_bp
-    from core.views import bp as core_bp
-    from placements.evaluation_views import bp as evaluations_bp
-    from placements.municipality_views import bp as municipalities_bp
+    from home import bp as home_bp
+    from placements.evaluations.views import bp as evaluations_bp
+    from placements.municipalities.views import bp as municipalities_bp
     from placements.views import bp as placements_bp
     from privacy.audit_views import bp as privacy_audit_bp
     from privacy.subject_views import bp as privacy_subject_bp
@@ -83,7 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from sessions.views import bp as sessions_bp
 
     for blueprint in (
-        core_bp,
+        home_bp,
         accounts_bp,
         api_bp,
         cohorts_bp,
@@ -107,14 +108,28 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from core.input_guard import refuse_nul_characters
-    from core.navigation import navigation
     from core.security import add_security_headers
     from core.sessions import end_idle_session
+    from navigation import navigation
 
     app.before_request(end_idle_session)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.context_processor(navigation)
+
+
+def register_message_rules(app: Flask) -> None:
+    """What the outbox asks at dispatch (outbox/kinds.py): each check in turn, the first reason wins."""
+    from accounts.outbox_rules import recipient_deactivated
+    from cohort.outbox_rules import trainee_withdrawn
+    from outbox.kinds import MessageRules
+    from placements.outbox_rules import proposal_answered
+    from sessions.outbox_rules import ATTACH_SESSION_KINDS, attach_session, session_cancelled_or_started
+
+    app.extensions["message_rules"] = MessageRules(
+        checks=[recipient_deactivated, trainee_withdrawn, session_cancelled_or_started, proposal_answered],
+        attachments=dict.fromkeys(ATTACH_SESSION_KINDS, attach_session),
+    )
 
 
 def register_error_pages(app: Flask) -> None:
@@ -127,8 +142,9 @@ def register_commands(app: Flask) -> None:
     from accounts.cli import tokens_cli, users_cli
     from core.backup import backup_command, restore_command
     from demo import demo_command
+    from jobs import scheduler_command
     from privacy.cli import privacy_cli
-    from reminders.cli import reminders_cli, scheduler_command
+    from reminders.cli import reminders_cli
 
     for command in (
         users_cli,

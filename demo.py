@@ -17,7 +17,7 @@ from cohort.services import (
     save_cohort,
     seed_default_templates,
 )
-from cohort.trainee_file_services import add_note
+from cohort.trainees.services import add_note
 from extensions import db
 from placements.models import InternshipOffer, Municipality
 from placements.services import activate_started, confirm, propose

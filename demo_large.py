@@ -31,8 +31,8 @@ from cohort.models import (
 )
 from cohort.services import _session_from_plan, seed_default_templates
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
-from reminders.models import MessageStatus, OutboxMessage
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 
 

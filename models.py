@@ -11,12 +11,13 @@ from cohort.models import (
     TraineeNote,
     TraineeStatusChange,
 )
+from core.audit import AuditEvent
 from core.ratelimit import RateLimitHit
+from outbox.models import OutboxMessage
 from placements.models import (
     Municipality,
 )
-from privacy.models import AuditEvent
-from reminders.models import OutboxMessage, ReminderRule, SchedulerHeartbeat
+from reminders.models import ReminderRule, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 __all__ = [

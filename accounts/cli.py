@@ -7,7 +7,7 @@ from accounts import services
 from accounts.models import Role
 from core.errors import ValidationError
 from extensions import db
-from reminders.mail import send_queued_mail
+from outbox.queue import send_queued_mail
 
 users_cli = AppGroup("users", help="Create users, set passwords, deactivate users.")
 tokens_cli = AppGroup("tokens", help="Create personal API tokens.")

@@ -27,7 +27,7 @@ from core.clock import utcnow
 from core.errors import ValidationError
 from core.urls import external_url
 from extensions import db
-from reminders.mail import queue_message
+from outbox.queue import queue_message
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200

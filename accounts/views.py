@@ -28,11 +28,12 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from core.clock import utcnow
 from core.errors import ValidationError
-from core.forms import form_errors_from, save_form
+from core.forms import form_errors_from
 from core.scope import one_or_404
 from core.urls import is_safe_local_path
 from extensions import db
-from reminders.mail import send_queued_mail
+from outbox.edge import save_form
+from outbox.queue import send_queued_mail
 
 bp = Blueprint("accounts", __name__)
 
@@ -48,7 +49,7 @@ def start_session(user: User, remember: bool) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.home"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -66,7 +67,7 @@ def login():
             db.session.commit()
             start_session(user, form.remember.data)
             target = request.args.get("next")
-            return redirect(target if is_safe_local_path(target) else url_for("core.home"))
+            return redirect(target if is_safe_local_path(target) else url_for("home.home"))
     return render_template("accounts/login.html", form=form), status
 
 
@@ -113,7 +114,7 @@ def set_password(token: str):
             db.session.commit()
             start_session(user, remember=False)
             flash(_("Your password is set. Welcome!"), "success")
-            return redirect(url_for("core.home"))
+            return redirect(url_for("home.home"))
     return render_template("accounts/set_password.html", form=form, user=link.user)
 
 

@@ -3,9 +3,9 @@
 from flask import Blueprint, abort, g, request
 
 from accounts.services import user_for_api_token
-from api.errors import error_response, service_error_response
 from api.validation import body_problems, documented_body_schema
 from core.errors import ServiceError, ValidationError
+from core.json_errors import error_response, service_error_response
 from extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -8,13 +8,13 @@ from api.blueprint import bp, json_body, require_role
 from cohort import services as cohort_services
 from cohort.access import cohorts_for, trainees_for
 from cohort.models import Cohort, Trainee
+from core import audit
+from core.audit import AuditAction, AuditSubject
 from core.clock import local_today
 from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
-from privacy import audit
-from privacy.models import AuditAction, AuditSubject
-from reminders.mail import send_queued_mail
+from outbox.queue import send_queued_mail
 from reports import stats_services
 from reports.monitoring import CohortStats
 from sessions import services as session_services

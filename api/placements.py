@@ -10,10 +10,11 @@ from cohort.models import Trainee
 from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
-from placements import municipality_services, services
+from outbox.queue import send_queued_mail
+from placements import services
 from placements.access import municipalities_for, offers_for, placements_for
 from placements.models import InternshipOffer, Municipality, Placement
-from reminders.mail import send_queued_mail
+from placements.municipalities import services as municipality_services
 
 
 def municipality_json(municipality: Municipality) -> dict:

@@ -101,8 +101,9 @@ def dispatch_vs_smtplib(url: str, secret_key: str, count: int) -> dict:
     """
     from app import create_app
     from extensions import db
-    from reminders.mail import build_email, dispatch_due, insert_messages
-    from reminders.models import OutboxMessage
+    from outbox.dispatch import build_email, dispatch_due
+    from outbox.models import OutboxMessage
+    from outbox.queue import insert_messages
 
     with SmtpSink() as sink:
         config = {

@@ -110,7 +110,8 @@ def measure_dispatch(url: str, count: int, profile: bool) -> None:
     from app import create_app
     from bench.micro import SmtpSink, _due_reminders
     from extensions import db
-    from reminders.mail import dispatch_due, insert_messages
+    from outbox.dispatch import dispatch_due
+    from outbox.queue import insert_messages
 
     with SmtpSink() as sink:
         config = {

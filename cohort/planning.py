@@ -35,7 +35,7 @@ Functions:
 - ``validate_settings(settings) -> dict[str, str]``: field name -> problem, empty when fine.
 - ``plan_cohort(settings, closures=(), holiday_calendar=None) -> Plan``; raises
   ``InvalidSettings`` (a ``ValueError`` with ``.fields``) when validation fails.
-- ``dutch_holidays(years) -> dict[date, str]``: Dutch public holidays with Dutch names.
+- The holidays themselves come from ``core.holidays.dutch_holidays(years)``.
 
 Rules where the brief left room
 -------------------------------
@@ -69,10 +69,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-# The Netherlands class rather than holidays.country_holidays("NL"): the package loads its country
-# modules lazily, which costs ~0.1 s on first use. Importing the class here moves that one-off cost
-# to import time, so even the first plan of a process stays within milliseconds.
-from holidays.countries import Netherlands
+from core.holidays import dutch_holidays
 
 Weekday = int  # 0 = Monday .. 6 = Sunday, as date.weekday()
 
@@ -143,32 +140,6 @@ def week_monday(start_date: date, week: int) -> date:
 
 def _week_sunday(start_date: date, week: int) -> date:
     return week_monday(start_date, week) + timedelta(days=6)
-
-
-# --- holidays ---
-
-
-def dutch_holidays(years: Iterable[int]) -> dict[date, str]:
-    """Dutch public holidays of ``years``, named in Dutch.
-
-    Whatever the holidays package lists for NL counts as a holiday. With holidays 0.84 that is
-    Nieuwjaarsdag, Goede Vrijdag, Eerste/Tweede paasdag, Koningsdag, Hemelvaartsdag,
-    Eerste/Tweede Pinksterdag and Eerste/Tweede Kerstdag every year, and Bevrijdingsdag only in
-    lustrum years (2025, 2030, ...), when it is a national day off for most employers.
-    """
-    result: dict[date, str] = {}
-    for year in sorted(set(years)):
-        result.update(_dutch_holidays_of_year(year))
-    return result
-
-
-@functools.cache
-def _dutch_holidays_of_year(year: int) -> tuple[tuple[date, str], ...]:
-    # Cached per year: holidays never change for a pinned package, and building them is the
-    # most expensive part of planning. A tuple keeps the cached value immutable.
-    language = "nl" if "nl" in Netherlands.supported_languages else None
-    calendar = Netherlands(years=year, language=language)
-    return tuple(sorted(calendar.items()))
 
 
 # --- templates ---

@@ -22,15 +22,15 @@ from cohort.models import (
     TraineeStatusChange,
 )
 from cohort.replan import PlanChanges, StoredSession, diff_plan
+from core import audit
+from core.audit import AuditAction, AuditSubject
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.parsing import parse_whole_number
 from extensions import db
 from placements.models import Municipality
-from privacy import audit
-from privacy.models import AuditAction, AuditSubject
-from reminders.notices import queue_change_notices, snapshot
 from sessions.models import SessionStatus, TrainingSession
+from sessions.notices import queue_change_notices, snapshot
 
 
 def seed_default_templates() -> None:

@@ -16,9 +16,10 @@ from cohort.forms import ClosureForm, CohortForm, EnrolForm
 from cohort.models import Closure, Cohort, ProgrammeTemplate, Trainee
 from core.clock import local_today
 from core.errors import ServiceError
-from core.forms import form_errors_from, save_form
+from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
+from outbox.edge import save_form
 from placements.models import Municipality
 from sessions.feed_service import cohort_feed_url
 from sessions.models import AbsenceNotice, TrainingSession

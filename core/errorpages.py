@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from api.errors import api_error_response, error_response
+from core.json_errors import api_error_response, error_response
 from core.ratelimit import RateLimited
 
 

@@ -10,7 +10,7 @@ Files are left to their readers (the trainee import cleans its cells).
 from flask import make_response, render_template, request
 from flask_babel import gettext as _
 
-from api.errors import error_response
+from core.json_errors import error_response
 
 NUL = "\x00"
 

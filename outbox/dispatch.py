@@ -152,7 +152,9 @@ def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> 
     log.warning("Sending message %s failed (attempt %s): %s", message.id, message.attempts, error)
 
 
-def _send_one(message: OutboxMessage, connection: SmtpConnection | None, now: datetime, reason: str | None) -> str:
+def _send_one(
+    message: OutboxMessage, connection: SmtpConnection | None, now: datetime, reason: str | None
+) -> str:
     """Send a claimed message, or skip it when it no longer applies (`reason`); returns what happened."""
     if reason:
         message.status, message.last_error = MessageStatus.SKIPPED, reason

@@ -5,7 +5,6 @@ dispatcher (outbox/dispatch.py), right after the commit of the request that queu
 (`send_queued_mail`) or by the scheduler.
 """
 
-import sqlalchemy as sa
 from flask import g
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert

@@ -21,6 +21,7 @@ from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
 from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
+from outbox.queue import queue_message
 from placements.links import answer_url
 from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
 from placements.models import (
@@ -31,7 +32,6 @@ from placements.models import (
     PlacementEvent,
     PlacementStatus,
 )
-from reminders.mail import queue_message
 
 ALLOWED_MOVES = {
     PlacementStatus.PROPOSED: {

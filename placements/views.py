@@ -16,15 +16,15 @@ from core.errors import ServiceError
 from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
+from outbox.queue import send_queued_mail
 from placements import services
 from placements.access import municipalities_for, placements_for
-from placements.evaluation_services import missing_evaluations
+from placements.evaluations.services import missing_evaluations
 from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, ProposeForm, ReasonForm
 from placements.links import read_token
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from placements.return_day_feed import municipality_feed_url
 from placements.schedule import intern_days
-from reminders.mail import send_queued_mail
 from sessions.models import AbsenceNotice, TrainingSession
 
 bp = Blueprint("placements", __name__)

@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import Role
 from accounts.permissions import role_required
 from cohort.models import Trainee
+from core.audit import SUBJECT_LABELS, AuditAction, AuditEvent
 from core.parsing import parse_id
 from extensions import db
-from privacy.models import SUBJECT_LABELS, AuditAction, AuditEvent
 
 bp = Blueprint("privacy_audit", __name__)
 

@@ -29,13 +29,12 @@ from cohort.models import (
     TraineeStatusChange,
     new_calendar_salt,
 )
+from core.audit import AuditAction, AuditSubject, record
 from core.clock import utcnow
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import Evaluation, Placement, PlacementEvent
 from privacy import retention
-from privacy.audit import record
-from privacy.models import AuditAction, AuditSubject
-from reminders.models import MessageStatus, OutboxMessage
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 ERASED_SUBJECT = "(verwijderd)"

@@ -13,10 +13,10 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import ApiToken, OneTimeLink, User
 from cohort.models import Trainee, TraineeNote, TraineeStatusChange
+from core.audit import AuditEvent
 from extensions import db
+from outbox.models import OutboxMessage
 from placements.models import Evaluation, Municipality, Placement
-from privacy.models import AuditEvent
-from reminders.models import OutboxMessage
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
 EXPORT_FORMAT = 1  # raised when the shape of the export changes

@@ -11,12 +11,11 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from cohort.access import trainees_for
 from cohort.models import Trainee
+from core.audit import AuditAction, AuditSubject, record
 from core.scope import one_or_404
 from extensions import db
-from privacy.audit import record
 from privacy.erasure import erase_trainee as erase
 from privacy.erasure_forms import CONFIRMATION_WORD, EraseForm
-from privacy.models import AuditAction, AuditSubject
 from privacy.subject_export import subject_data
 
 bp = Blueprint("privacy_subject", __name__)

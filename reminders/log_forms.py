@@ -6,8 +6,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from core.labels import label
+from outbox.models import MessageStatus
 from reminders.log_services import MessageFilters
-from reminders.models import MessageStatus
 
 STATUS_LABELS = {
     MessageStatus.PENDING: _l("Waiting"),

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from core.clock import utcnow
 from core.errors import ConflictError
 from extensions import db
-from reminders.models import MessageStatus, OutboxMessage
+from outbox.models import MessageStatus, OutboxMessage
 
 PAGE_SIZE = 50
 

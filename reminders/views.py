@@ -11,9 +11,9 @@ from accounts.permissions import role_required
 from core.errors import ConflictError
 from core.scope import one_or_404
 from extensions import db
+from outbox.models import OutboxMessage
 from reminders.log_forms import MessageFilterForm, status_label
 from reminders.log_services import PAGE_SIZE, message_kinds, message_log, retry_message
-from reminders.models import OutboxMessage
 
 bp = Blueprint("reminders", __name__)
 

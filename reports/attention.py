@@ -19,9 +19,9 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from core.rates import rate_from_counts
 from core.workdays import count_working_days
 from reports.monitoring import PhaseSpan, internship_near_or_running
-from reports.rates import rate_from_counts
 
 TRAINER_HORIZON_DAYS = 14
 PROPOSAL_ANSWER_WORKING_DAYS = 3

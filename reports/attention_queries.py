@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee
-from cohort.planning import PhaseKind, dutch_holidays
+from cohort.planning import PhaseKind
+from core.holidays import dutch_holidays
+from core.rates import recent_window_start
 from extensions import db
 from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
 from reports import attention
@@ -21,7 +23,6 @@ from reports.attention import (
     SessionGap,
 )
 from reports.monitoring import PhaseSpan
-from reports.rates import recent_window_start
 from reports.stats_services import attendance_counts, missing_placement_counts
 from sessions.models import AbsenceNotice, Attendance, SessionStatus, TrainingSession
 

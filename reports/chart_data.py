@@ -19,7 +19,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from cohort.planning import dutch_holidays
+from core.holidays import dutch_holidays
+from core.rates import rate_from_counts
 from reports import charts
 from reports.chart_queries import (
     CohortFacts,
@@ -29,7 +30,6 @@ from reports.chart_queries import (
     offer_ranges,
 )
 from reports.charts import ClosureSpan, CohortTimeline, FunnelStep, Holiday, Month, MonthNeed, WeekRate
-from reports.rates import rate_from_counts
 from reports.stats_services import AttendanceDays, attendance_by_cohort_day
 
 TIMELINE_MONTHS_BEFORE, TIMELINE_MONTHS = 3, 15

@@ -16,9 +16,9 @@ from sqlalchemy.orm import aliased
 from accounts.models import User
 from cohort.models import Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
+from core.audit import AuditAction, AuditEvent
 from extensions import db
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement
-from privacy.models import AuditAction, AuditEvent
 from reports.exports import AttendanceCounts, PlacementFacts, main_placement, tally
 from reports.stats_services import after_withdrawal, counting_rules
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession

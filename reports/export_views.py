@@ -20,9 +20,9 @@ from flask_login import current_user
 
 from accounts.models import Role
 from accounts.permissions import role_required
+from core.audit import AuditSubject
 from core.clock import local_today
 from extensions import db
-from privacy.models import AuditSubject
 from reports import export_queries as queries
 from reports import exports
 from reports.export_forms import ExportChoice, ExportForm, PeriodExportForm

@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 
 from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS, LABELS, label, outcome_label
-from placements.evaluations import CRITERIA, KINDS, score_value
-from reports.rates import ATTENDED, COUNTED, STATUSES, rate_from_counts
+from core.rates import ATTENDED, COUNTED, STATUSES, rate_from_counts
+from placements.evaluations.rules import CRITERIA, KINDS, score_value
 
 # Placements that ended without an internship; any other placement is the one that matters.
 UNSUCCESSFUL_PLACEMENTS = frozenset({"declined", "withdrawn"})

@@ -14,13 +14,13 @@ import sqlalchemy as sa
 
 from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee, TraineeStatus
 from cohort.planning import PhaseKind
+from core.rates import ATTENDED, COUNTED, rate_from_counts, recent_window_start
 from extensions import db
-from placements.evaluation_services import missing_evaluations
+from outbox.models import MessageStatus, OutboxMessage
+from placements.evaluations.services import missing_evaluations
 from placements.models import Placement, PlacementStatus
-from reminders.models import MessageStatus, OutboxMessage
 from reports import monitoring
 from reports.monitoring import CohortStats, PhaseSpan, PlacementCounts, TraineeCounts
-from reports.rates import ATTENDED, COUNTED, rate_from_counts, recent_window_start
 from sessions.models import Attendance, SessionStatus, TrainingSession
 
 # A trainee with a placement in one of these states is not "missing" a place.

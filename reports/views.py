@@ -13,8 +13,8 @@ from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import local_today
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from reminders.heartbeat import scheduler_status
-from reminders.models import MessageStatus, OutboxMessage
 from reports.attention_queries import needs_attention
 from reports.chart_data import dashboard_charts
 from reports.monitoring import percent

@@ -13,7 +13,6 @@ from core.clock import local_today
 from core.errors import ValidationError
 from core.parsing import parse_id
 from extensions import db
-from reminders.notices import queue_change_notices, snapshot
 from sessions.models import (
     AbsenceNotice,
     Attendance,
@@ -22,6 +21,7 @@ from sessions.models import (
     SessionStatus,
     TrainingSession,
 )
+from sessions.notices import queue_change_notices, snapshot
 
 # Changes a calendar or a trainee must hear about (the rest is bookkeeping).
 NOTIFIABLE_FIELDS = {"date", "start_time", "end_time", "location", "status"}

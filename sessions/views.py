@@ -14,9 +14,9 @@ from cohort.forms import AbsenceForm, SessionForm
 from cohort.models import Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ServiceError
-from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
+from outbox.edge import save_form
 from sessions import services
 from sessions.access import may_register_attendance, sessions_for
 from sessions.feed_service import trainee_feed_url

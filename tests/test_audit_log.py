@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from accounts.models import Role
 from cohort.models import Trainee
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+from core.audit import SUBJECT_LABELS, AuditAction, AuditEvent, AuditSubject, record
 from core.clock import utcnow
 from extensions import db
-from privacy.audit import record
-from privacy.models import SUBJECT_LABELS, AuditAction, AuditEvent, AuditSubject
 from tests.conftest import post_form
 from tests.factories import make_municipality, make_user
 

@@ -1,5 +1,6 @@
 """A backup can be restored: what was there comes back, what came later is gone."""
 
+import pytest
 import sqlalchemy as sa
 
 from accounts.models import Role, User
@@ -11,6 +12,7 @@ def count_users() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
+@pytest.mark.committed_db
 def test_backup_and_restore_on_the_database_in_use(app, tmp_path):
     make_user(Role.MANAGER, email="voor@cohort.example")
     runner = app.test_cli_runner()

@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from accounts.models import Role, User
 from cohort.models import Cohort, Trainee
 from extensions import db
+from outbox.models import OutboxMessage
 from placements.models import Municipality
-from reminders.models import OutboxMessage
 from tests.conftest import login
 from tests.factories import make_municipality
 

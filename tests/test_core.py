@@ -10,7 +10,7 @@ import pytest
 from app import create_app
 from core.clock import utcnow
 from extensions import db
-from reminders.cli import run_tick
+from jobs import run_tick
 from reminders.heartbeat import record_heartbeat, scheduler_status
 from tests.conftest import post_form
 

@@ -10,8 +10,8 @@ from cohort.models import Closure, Cohort, Trainee
 from demo import DEMO_PASSWORD
 from demo_large import CONTACT_EMAIL, MANAGER_EMAIL, TRAINEE_EMAIL, Scale, load_large_demo
 from extensions import db
+from outbox.models import OutboxMessage
 from placements.models import InternshipOffer, Placement, PlacementStatus
-from reminders.models import OutboxMessage
 from sessions.models import Attendance, TrainingSession
 
 TINY = Scale(

@@ -15,18 +15,18 @@ from accounts.models import ApiToken, LoginFailure, OneTimeLink, Role, User
 from accounts.services import InvalidCredentials, authenticate, create_api_token, set_password
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeOutcome, TraineeStatus, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
+from core.audit import AuditAction, AuditEvent
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements import services as placement_services
-from placements.evaluation_services import submit_evaluation
-from placements.evaluations import CRITERIA
+from placements.evaluations.rules import CRITERIA
+from placements.evaluations.services import submit_evaluation
 from placements.models import Evaluation, InternshipOffer, Placement
 from privacy.cli import run_retention_job
 from privacy.erasure import erase_trainee, erased_email, erased_name
-from privacy.models import AuditAction, AuditEvent
-from reminders.models import MessageStatus, OutboxMessage
-from reminders.notices import queue_change_notices, snapshot
 from reminders.scan import scan
 from sessions.models import AbsenceNotice, Attendance, AttendanceStatus, TrainingSession
+from sessions.notices import queue_change_notices, snapshot
 from sessions.services import record_attendance, update_session
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_cohort, make_municipality, make_trainee, make_user
@@ -465,7 +465,7 @@ def test_the_scheduler_job_erases_what_is_due_today(app):
 def test_the_scheduler_runs_the_retention_job_at_3_every_night(app, monkeypatch):
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    import reminders.cli
+    import jobs as job_table
 
     jobs = {}
 
@@ -474,7 +474,7 @@ def test_the_scheduler_runs_the_retention_job_at_3_every_night(app, monkeypatch)
         raise KeyboardInterrupt
 
     monkeypatch.setattr(BlockingScheduler, "start", start)
-    monkeypatch.setattr(reminders.cli, "run_tick", lambda _app: {})
+    monkeypatch.setattr(job_table, "run_tick", lambda _app: {})
     result = app.test_cli_runner().invoke(args=["scheduler"])
     assert result.exit_code == 0, result.output
     trigger = str(jobs["retention"].trigger)

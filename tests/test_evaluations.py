@@ -15,8 +15,8 @@ from cohort.services import CohortInput, default_template, enrol_trainee, save_c
 from core.clock import local_today
 from core.errors import ConflictError
 from extensions import db
-from placements import evaluations
-from placements.evaluation_services import evaluation_url, missing_evaluations, submit_evaluation
+from placements.evaluations import rules as evaluations
+from placements.evaluations.services import evaluation_url, missing_evaluations, submit_evaluation
 from placements.links import make_token
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement
 from tests.conftest import post_form

@@ -14,13 +14,13 @@ from flask_login import login_user
 
 from accounts.models import Role
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeOutcome, TraineeStatus
-from cohort.trainee_file import attendance_of
+from cohort.trainees.file import attendance_of
+from core.audit import AuditEvent
 from core.clock import local_today
 from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS, OUTCOME_LABELS, outcome_label
 from extensions import db
-from placements.evaluations import CRITERIA, KINDS
+from placements.evaluations.rules import CRITERIA, KINDS
 from placements.models import Evaluation, InternshipOffer, Placement
-from privacy.models import AuditEvent
 from reports.stats_services import cohort_stats
 from sessions.models import Attendance, TrainingSession
 from tests.factories import make_cohort, make_municipality, make_trainee, make_user

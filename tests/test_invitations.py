@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from accounts.models import OneTimeLink, Role, User
 from core.clock import utcnow
 from extensions import db
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.conftest import login, post_form
 from tests.factories import make_municipality, make_user
 

@@ -9,8 +9,8 @@ import pytest
 from accounts.models import Role, User
 from core.clock import utcnow
 from extensions import db
-from reminders.mail import dispatch_due
-from reminders.models import OutboxMessage
+from outbox.dispatch import dispatch_due
+from outbox.models import OutboxMessage
 from tests.conftest import post_form
 from tests.factories import make_user
 

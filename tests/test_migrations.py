@@ -1,5 +1,6 @@
 """Migrations build the schema from empty, and the models match them."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
@@ -7,6 +8,7 @@ from flask_migrate import upgrade
 from extensions import db
 
 
+@pytest.mark.committed_db
 def test_migrations_upgrade_from_empty_and_match_the_models(app):
     db.drop_all()
     upgrade()

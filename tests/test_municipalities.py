@@ -11,9 +11,9 @@ from accounts.models import Role, User
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from extensions import db
-from placements import municipality_services as services
+from outbox.models import OutboxMessage
 from placements.models import InternshipOffer, Municipality, OfferSubmission
-from reminders.models import OutboxMessage
+from placements.municipalities import services
 from tests.conftest import post_form
 from tests.factories import make_cohort, make_municipality, make_user
 

@@ -11,8 +11,9 @@ from cohort.models import Trainee
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
 from core.clock import utcnow
 from extensions import db
-from reminders.mail import claim_batch, dispatch_due, insert_messages, message_id_header
-from reminders.models import OutboxMessage
+from outbox.dispatch import claim_batch, dispatch_due, message_id_header
+from outbox.models import OutboxMessage
+from outbox.queue import insert_messages
 from sessions import services as session_services
 from sessions.models import TrainingSession
 
@@ -75,6 +76,7 @@ def test_the_send_due_command_twice_sends_once(app, smtp_config):
     assert runner.invoke(args=["reminders", "send-due", "--now", "yesterday"]).exit_code != 0
 
 
+@pytest.mark.committed_db
 def test_two_dispatchers_at_once_send_each_message_once(app, smtp_config):
     insert_messages([message(n) for n in range(40)])
     db.session.commit()
@@ -215,6 +217,7 @@ def test_a_change_after_the_window_is_a_new_notice(cohort_with_trainee):
     assert len(notices) == 2 and "AFGELAST" in notices[1].body_text
 
 
+@pytest.mark.committed_db
 def test_two_scheduler_processes_at_once_send_each_message_once(app, smtp_server):
     """Two real `flask reminders send-due` processes against one database and one SMTP server."""
     import os

@@ -13,12 +13,13 @@ from accounts.models import Role, User
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.urls import external_url
 from extensions import db
-from placements.evaluation_services import evaluation_url
+from outbox.dispatch import dispatch_due
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.queue import queue_message
+from outbox.secret_links import find_secret_urls, replace_urls, secret_path_test
+from placements.evaluations.services import evaluation_url
 from placements.links import answer_url
 from placements.models import InternshipOffer
-from reminders.mail import dispatch_due, queue_message
-from reminders.models import MessageStatus, OutboxMessage
-from reminders.secret_links import find_secret_urls, replace_urls, secret_path_test
 from tests.conftest import free_port, login, post_form
 from tests.factories import make_municipality, make_user
 

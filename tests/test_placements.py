@@ -174,6 +174,7 @@ def test_a_trainee_has_at_most_one_open_placement(setting):
         services.propose(setting["trainees"][0], setting["offer"], setting["manager"])
 
 
+@pytest.mark.committed_db
 def test_two_confirmations_for_the_last_place_at_once_only_one_succeeds(setting, app):
     """Two threads, two connections to one database file: exactly one takes the place."""
     setting["offer"].places = 2

@@ -9,15 +9,16 @@ import sqlalchemy as sa
 from accounts.models import Role, User
 from accounts.services import set_active
 from cohort.models import Cohort
-from cohort.planning import dutch_holidays
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
+from core.holidays import dutch_holidays
 from extensions import db
+from outbox.models import OutboxMessage
 from placements import services as placement_services
-from placements.evaluation_services import submit_evaluation
-from placements.evaluations import CRITERIA
+from placements.evaluations.rules import CRITERIA
+from placements.evaluations.services import submit_evaluation
 from placements.models import InternshipOffer, Placement
 from reminders import rules
-from reminders.models import OutboxMessage, ReminderRule
+from reminders.models import ReminderRule
 from reminders.scan import load_rules, scan
 from sessions.models import AbsenceNotice, SessionStatus, TrainingSession
 from tests.conftest import post_form

@@ -37,12 +37,12 @@ from cohort.services import (
 )
 from core.clock import local_today
 from extensions import db
+from outbox.models import OutboxMessage
 from placements import services as placement_services
-from placements.evaluation_services import evaluation_url
+from placements.evaluations.services import evaluation_url
 from placements.links import answer_url, make_token
-from placements.municipality_services import create_offer, submit_offer
+from placements.municipalities.services import create_offer, submit_offer
 from placements.return_day_feed import municipality_feed_url
-from reminders.models import OutboxMessage
 from sessions.feed_service import cohort_feed_url, trainee_feed_token, trainee_feed_url
 from sessions.models import TrainingSession
 from sessions.services import update_session
@@ -382,9 +382,9 @@ MANAGER_ONLY_API_WRITE = {**dict.fromkeys(LOGGED_IN, 403), "manager": 400}
 
 ROUTES: dict[str, Route] = {
     # --- core
-    "core.home": route("/", GET={ANONYMOUS: TO_LOGIN, DEACTIVATED: TO_LOGIN, **HOMES}),
-    "core.healthz": route("/healthz", GET=everyone(200)),
-    "core.switch_language": route("/language", POST=everyone(Redirect("/"))),
+    "home.home": route("/", GET={ANONYMOUS: TO_LOGIN, DEACTIVATED: TO_LOGIN, **HOMES}),
+    "home.healthz": route("/healthz", GET=everyone(200)),
+    "home.switch_language": route("/language", POST=everyone(Redirect("/"))),
     # --- accounts
     "accounts.login": route("/login", GET=LOGIN_PAGE, POST=LOGIN_PAGE),
     "accounts.logout": route("/logout", POST=everyone(TO_LOGIN)),

@@ -10,8 +10,8 @@ from cohort.models import Cohort, Trainee, TraineeStatus
 from cohort.services import CohortInput, default_template, save_cohort
 from core.clock import local_today, utcnow
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import Evaluation, InternshipOffer, Placement, PlacementStatus
-from reminders.models import MessageStatus, OutboxMessage
 from reports.stats_services import cohort_stats, current_cohort_ids
 from sessions.models import Attendance, SessionStatus, TrainingSession
 from tests.factories import make_cohort, make_municipality, make_trainee, make_user

@@ -11,12 +11,12 @@ from accounts.models import Role, User
 from accounts.services import create_api_token
 from cohort.models import TraineeNote, TraineeOutcome, TraineeStatus, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+from core.audit import AuditAction, AuditEvent
 from extensions import db
 from placements import services as placement_services
-from placements.evaluation_services import submit_evaluation
-from placements.evaluations import CRITERIA
+from placements.evaluations.rules import CRITERIA
+from placements.evaluations.services import submit_evaluation
 from placements.models import InternshipOffer
-from privacy.models import AuditAction, AuditEvent
 from privacy.subject_export import SECTIONS, subject_data
 from sessions.feed_service import trainee_feed_token
 from sessions.models import AbsenceNotice, AttendanceStatus, TrainingSession

@@ -7,17 +7,17 @@ import pytest
 import sqlalchemy as sa
 
 from accounts.models import Role
-from cohort.attendance_summary import AttendanceLine, summarise
 from cohort.models import Trainee, TraineeNote, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
+from cohort.trainees.attendance import AttendanceLine, summarise
+from core.audit import AuditEvent
 from core.clock import local_today, utcnow
 from extensions import db
 from placements import services as placement_services
-from placements.evaluation_services import submit_evaluation
-from placements.evaluations import CRITERIA
+from placements.evaluations.rules import CRITERIA
+from placements.evaluations.services import submit_evaluation
 from placements.models import Evaluation, Placement, PlacementEvent
-from placements.municipality_services import create_offer
-from privacy.models import AuditEvent
+from placements.municipalities.services import create_offer
 from sessions.models import AbsenceNotice, Attendance, SessionStatus, TrainingSession
 from tests.conftest import post_form
 from tests.factories import make_municipality, make_user

@@ -9,11 +9,11 @@ from itsdangerous import URLSafeSerializer
 from openpyxl import Workbook
 
 from accounts.models import Role, User
-from cohort import importing
+from cohort.importing import services as importing
 from cohort.models import Trainee
 from cohort.services import enrol_trainee
 from extensions import db
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.conftest import csrf_token_from, post_form
 from tests.factories import make_cohort, make_municipality, make_trainee, make_user
 

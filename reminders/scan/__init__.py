@@ -15,11 +15,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from cohort.planning import dutch_holidays
 from core.errors import ValidationError
+from core.holidays import dutch_holidays
 from extensions import db
+from outbox.queue import insert_messages
 from reminders import rules
-from reminders.mail import insert_messages
 from reminders.models import ReminderRule
 from reminders.scan.common import (
     INTERN_STATUSES,

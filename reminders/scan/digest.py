@@ -9,10 +9,10 @@ from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
 from core.urls import external_url
 from extensions import db
-from placements.evaluation_services import missing_evaluations
+from outbox.models import MessageStatus, OutboxMessage
+from placements.evaluations.services import missing_evaluations
 from placements.models import Placement, PlacementStatus
 from reminders import rules
-from reminders.models import MessageStatus, OutboxMessage
 from reminders.scan.common import Moment, active_users, message
 from sessions.models import AbsenceNotice, SessionStatus, TrainingSession
 

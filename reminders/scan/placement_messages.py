@@ -7,10 +7,11 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
 from cohort.models import CohortPhase, Trainee, TraineeStatus
-from cohort.planning import PhaseKind, dutch_holidays
+from cohort.planning import PhaseKind
+from core.holidays import dutch_holidays
 from core.urls import external_url
 from extensions import db
-from placements.evaluation_services import evaluation_url, missing_evaluations
+from placements.evaluations.services import evaluation_url, missing_evaluations
 from placements.links import answer_url
 from placements.models import PLACE_TAKING_STATUSES, Placement, PlacementStatus
 from reminders import rules

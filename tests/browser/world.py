@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from accounts.models import Role, User
 from accounts.services import create_user
 from cohort.models import Cohort, Trainee, TraineeStatus
-from cohort.planning import dutch_holidays
 from cohort.services import CohortInput, default_template, save_cohort, seed_default_templates
 from core.clock import local_today
+from core.holidays import dutch_holidays
 from extensions import db
+from outbox.queue import send_queued_mail
 from placements.models import InternshipOffer, Municipality
 from placements.services import propose
-from reminders.mail import send_queued_mail
 from sessions.feed_service import trainee_feed_url
 
 PASSWORD = "browser-journey-2026"

@@ -8,7 +8,7 @@ from accounts.models import Role
 from api.validation import body_problems
 from cohort.models import Cohort
 from extensions import db
-from placements.evaluations import score_value
+from placements.evaluations.rules import score_value
 from reminders.rules import parse_number
 from sessions.models import TrainingSession
 from tests.conftest import post_form

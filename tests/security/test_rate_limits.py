@@ -22,7 +22,7 @@ from core import ratelimit
 from core.clock import utcnow
 from core.ratelimit import RateLimited, RateLimitHit
 from extensions import db
-from reminders.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.conftest import csrf_token_from, database_url, free_port, post_form
 from tests.factories import make_user
 

@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 
 from app import create_app
 from extensions import db
-from reminders.mail import insert_messages
+from outbox.queue import insert_messages
 from tests.stress.conftest import BIN, child_pids, flask, free_port, process_env, running, wait_for
 from tests.stress.http_client import CONNECTION_LOST, Browser
 

@@ -15,7 +15,6 @@ from cohort.planning import (
     PlannedSession,
     PlanSettings,
     SessionKind,
-    dutch_holidays,
     nearest_mondays,
     parse_weekday,
     parse_weekdays,
@@ -25,6 +24,7 @@ from cohort.planning import (
     week_monday,
     weekday_code,
 )
+from core.holidays import dutch_holidays
 
 DEFAULT = DEFAULT_TEMPLATES["inburgeringsconsulent"]
 WET_INBURGERING = DEFAULT_TEMPLATES["wet-inburgering"]

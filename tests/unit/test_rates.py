@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from core.rates import attendance_rate, rate_from_counts, recent_window_start
 from reports.monitoring import (
     PhaseSpan,
     internship_near_or_running,
@@ -12,7 +13,6 @@ from reports.monitoring import (
     phase_on,
     programme_week,
 )
-from reports.rates import attendance_rate, rate_from_counts, recent_window_start
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from wtforms import DateField, EmailField, IntegerField, SelectField, StringFiel
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from accounts.forms import optional_id
-from placements.municipality_services import MAX_PLACES, PROVINCES
+from placements.municipalities.services import MAX_PLACES, PROVINCES
 
 
 def province_choices():

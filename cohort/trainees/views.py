@@ -11,18 +11,19 @@ from flask_login import current_user
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from cohort import services, trainee_file_services
+from cohort import services
 from cohort.access import trainees_for
 from cohort.forms import MoveForm, WithdrawForm
 from cohort.models import Cohort, Trainee
-from cohort.trainee_file import FILE_OPTIONS, load_trainee_file, municipality_choices, other_cohorts
-from cohort.trainee_forms import CompleteForm, NoteForm, OutcomeForm, outcome_label
+from cohort.trainees import services as trainee_file_services
+from cohort.trainees.file import FILE_OPTIONS, load_trainee_file, municipality_choices, other_cohorts
+from cohort.trainees.forms import CompleteForm, NoteForm, OutcomeForm, outcome_label
+from core import audit
+from core.audit import AuditAction, AuditSubject
 from core.clock import local_today
-from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
-from privacy import audit
-from privacy.models import AuditAction, AuditSubject
+from outbox.edge import save_form
 
 bp = Blueprint("trainee_file", __name__)
 

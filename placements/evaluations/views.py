@@ -12,19 +12,19 @@ from flask_login import current_user
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.clock import local_today
-from core.forms import save_form
 from core.scope import one_or_404
 from extensions import db
-from placements import evaluation_services as services
+from outbox.edge import save_form
 from placements.access import placements_for
-from placements.evaluation_forms import (
+from placements.evaluations import services
+from placements.evaluations.forms import (
     CRITERION_LABELS,
     KIND_LABELS,
     evaluation_form,
     score_field,
     score_label,
 )
-from placements.evaluations import CRITERIA
+from placements.evaluations.rules import CRITERIA
 from placements.models import Placement
 
 bp = Blueprint("evaluations", __name__)

@@ -12,8 +12,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from reminders.models import OutboxMessage
-from reminders.secret_links import find_secret_urls, replace_urls, secret_path_test
+from outbox.models import OutboxMessage
+from outbox.secret_links import find_secret_urls, replace_urls, secret_path_test
 
 
 def forget_secret_links(message: OutboxMessage) -> bool:

@@ -2,14 +2,14 @@
 
 Pure: plain values in, plain values out. Which sessions count follows reports/rates.py: cancelled
 sessions, sessions after the day the trainee withdrew and sessions without a recorded attendance
-are left out; the rate itself is `reports.rates.attendance_rate`.
+are left out; the rate itself is `core.rates.attendance_rate`.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from reports.rates import STATUSES, attendance_rate, recent_window_start
+from core.rates import STATUSES, attendance_rate, recent_window_start
 
 
 @dataclass(frozen=True)

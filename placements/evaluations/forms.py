@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 
 from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS
-from placements.evaluations import CRITERIA, SCORE_MEANINGS, SCORES
+from placements.evaluations.rules import CRITERIA, SCORE_MEANINGS, SCORES
 from placements.models import Evaluation
 
 CRITERION_HINTS = {

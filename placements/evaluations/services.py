@@ -19,8 +19,8 @@ from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.urls import external_url
 from extensions import db
-from placements import evaluations
-from placements.evaluations import FINAL, MIDTERM
+from placements.evaluations import rules as evaluations
+from placements.evaluations.rules import FINAL, MIDTERM
 from placements.links import make_token, read_token
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement, PlacementStatus
 

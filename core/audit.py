@@ -1,7 +1,12 @@
-"""The audit log: who viewed or changed whose personal data, and when. No values, only facts."""
+"""The audit log: who viewed or changed whose personal data, and when. No values, only facts.
+
+Every package that shows or changes personal data writes here (the log page is privacy/audit_views.py).
+Callers pass fixed words, never the personal data itself.
+"""
 
 import enum
 from datetime import datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -71,3 +76,33 @@ class AuditEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.action} {self.subject} trainee={self.trainee_id}>"
+
+
+class Actor(Protocol):
+    """Who acted: a user (accounts sits above core, so any object with an id will do)."""
+
+    id: int
+
+
+def record(actor: "Actor | None", trainee_id: int, action: AuditAction, subject: AuditSubject) -> None:
+    """Adds one audit event to the session; it is committed with the caller's work."""
+    db.session.add(
+        AuditEvent(
+            actor_id=actor.id if actor else None, trainee_id=trainee_id, action=action, subject=subject
+        )
+    )
+
+
+def record_many(
+    actor: "Actor | None", trainee_ids: list[int], action: AuditAction, subject: AuditSubject
+) -> None:
+    """One audit event per trainee, in one INSERT however many trainees there are (the ORM would
+    insert them row by row). Committed with the caller's work, like `record`."""
+    if not trainee_ids:
+        return
+    actor_id = actor.id if actor else None
+    rows = [
+        {"actor_id": actor_id, "trainee_id": trainee_id, "action": action, "subject": subject}
+        for trainee_id in trainee_ids
+    ]
+    db.session.execute(sa.insert(AuditEvent), rows)

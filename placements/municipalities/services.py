@@ -23,8 +23,8 @@ from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.urls import external_url
 from extensions import db
+from outbox.queue import queue_message
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
-from reminders.mail import queue_message
 
 PROVINCES = (
     "Drenthe",

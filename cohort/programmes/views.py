@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from cohort import template_services
 from cohort.forms import weekday_choices
 from cohort.models import ProgrammeTemplate
-from cohort.template_forms import ProgrammeTemplateForm
-from core.forms import save_form
+from cohort.programmes import services as template_services
+from cohort.programmes.forms import ProgrammeTemplateForm
 from core.scope import one_or_404
 from extensions import db
+from outbox.edge import save_form
 
 bp = Blueprint("programmes", __name__)
 

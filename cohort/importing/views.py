@@ -14,14 +14,15 @@ from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from cohort import importing, services
+from cohort import services
 from cohort.access import cohorts_for
-from cohort.import_forms import ConfirmImportForm, ImportUploadForm
+from cohort.importing import services as importing
+from cohort.importing.forms import ConfirmImportForm, ImportUploadForm
 from cohort.models import Cohort
 from core.errors import ServiceError
 from core.scope import one_or_404
 from extensions import db
-from reminders.mail import send_queued_mail
+from outbox.queue import send_queued_mail
 
 bp = Blueprint("trainee_import", __name__)
 

@@ -12,20 +12,21 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.models import Cohort
 from core.errors import ConflictError, ServiceError
-from core.forms import form_errors_from, save_form
+from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
-from placements import municipality_services as services
+from outbox.edge import save_form
+from outbox.queue import send_queued_mail
 from placements.access import municipalities_for, offers_for
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
-from placements.municipality_forms import (
+from placements.municipalities import services
+from placements.municipalities.forms import (
     ApproveForm,
     MunicipalityForm,
     OfferForm,
     PublicOfferForm,
     RejectForm,
 )
-from reminders.mail import send_queued_mail
 
 bp = Blueprint("municipalities", __name__)
 

@@ -1,4 +1,5 @@
-"""Site-wide pages: the home redirect, the health check, the language switch."""
+"""The site's own pages, wired on top of every package: the home redirect to each role's home page
+(/dashboard, /portal, /schedule, /teaching), the health check and the language switch."""
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
@@ -10,7 +11,7 @@ from core.i18n import LANGUAGE_COOKIE
 from core.urls import is_safe_local_path
 from extensions import db
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("home", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -44,7 +45,7 @@ def switch_language():
         current_user.language = language
         db.session.commit()
     target = request.form.get("next")
-    response = redirect(target if is_safe_local_path(target) else url_for("core.home"))
+    response = redirect(target if is_safe_local_path(target) else url_for("home.home"))
     response.set_cookie(
         LANGUAGE_COOKIE,
         language,

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 
 from accounts.models import User
 from cohort.models import Trainee, TraineeNote, TraineeOutcome
+from core import audit
+from core.audit import AuditAction, AuditSubject
 from core.errors import ConflictError, ValidationError
 from extensions import db
 from placements.models import Municipality
-from privacy import audit
-from privacy.models import AuditAction, AuditSubject
 
 NOTE_MAX = 5000
 OUTCOME_NOTE_MAX = 300

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
-from cohort.attendance_summary import AttendanceLine, AttendanceSummary, is_held, summarise
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeStatusChange
+from cohort.trainees.attendance import AttendanceLine, AttendanceSummary, is_held, summarise
 from extensions import db
-from placements.evaluation_services import evaluations_for_trainee
+from placements.evaluations.services import evaluations_for_trainee
 from placements.models import Evaluation, Municipality, Placement
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 

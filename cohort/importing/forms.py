@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField
 from wtforms.validators import InputRequired
 
-from cohort.importing import FILE_TYPES, MAX_ROWS
+from cohort.importing.services import FILE_TYPES, MAX_ROWS
 
 
 class ImportUploadForm(FlaskForm):

@@ -15,9 +15,9 @@ from accounts.models import User
 from cohort.models import Trainee, TraineeStatus
 from core.clock import utcnow
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
+from outbox.queue import queue_message
 from placements.models import Placement, PlacementStatus
-from reminders.mail import queue_message
-from reminders.models import MessageStatus, OutboxMessage
 from sessions.models import SessionKind, SessionStatus, TrainingSession
 
 CHANGE_WINDOW = timedelta(minutes=5)

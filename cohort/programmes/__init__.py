@@ -1,0 +1,1 @@
+"""Programme templates: the phases, days and times a cohort is planned from."""

@@ -1,0 +1,1 @@
+"""Mid-term and final evaluations of an intern by the workplace supervisor."""
