@@ -16,10 +16,12 @@ run: setup
 	$(FLASK) demo
 	scripts/serve-dev
 
-# The whole suite twice: on SQLite (the default) and on a PostgreSQL server of its own.
+# The whole suite on SQLite (the default), then again on a PostgreSQL server of its own, less
+# the tests marked `once` (pure rules, browsers, foreign tools: nothing there depends on the
+# database). Two pytest-xdist workers, one per core.
 test: setup-test
-	$(BIN)/pytest -q
-	scripts/with-postgres $(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
+	scripts/with-postgres $(BIN)/pytest -q -n 2 -m "not once"
 
 setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
 

@@ -13,6 +13,7 @@ from tests.conftest import csrf_token_from, login, post_form
 from tests.factories import make_user
 
 
+@pytest.mark.real_hash
 @pytest.mark.parametrize(
     ("role", "home"),
     [
@@ -28,6 +29,13 @@ def test_each_role_lands_on_its_own_home_page(client, role, home):
     assert response.status_code == 302
     assert client.get("/").headers["Location"] == home
     assert client.get(home).status_code == 200
+
+
+@pytest.mark.real_hash
+def test_passwords_are_stored_with_scrypt_as_in_production(app):
+    """The test suite hashes cheaply; a `real_hash` test, like production, uses scrypt."""
+    assert app.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    assert make_user(Role.TRAINEE).password_hash.startswith("scrypt:")
 
 
 def test_login_is_case_insensitive_for_the_email_address(client):

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once  # reads the code, not the database: one run is enough
+
 ROOT = Path(__file__).resolve().parent.parent
 BANDIT = Path(sys.executable).parent / "bandit"
 APP_PACKAGES = ("accounts", "api", "cohort", "core", "placements", "reminders", "reports", "sessions")

@@ -3,7 +3,10 @@
 import subprocess
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
+
+pytestmark = pytest.mark.once  # reads the code, not the database: one run is enough
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(__import__("sys").executable).parent
