@@ -318,8 +318,7 @@ def user_for_api_token(secret: str) -> User | None:
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
-    # Touch at most once a minute, so API reads do not all become writes.
+    # Touch at most once a minute, so API reads do not all become writes (the caller commits).
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-        db.session.commit()
     return token.user

@@ -6,7 +6,7 @@ from accounts.services import user_for_api_token
 from api.validation import body_problems, documented_body_schema
 from core.errors import ServiceError, ValidationError
 from core.json_errors import error_response, service_error_response
-from extensions import csrf
+from extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # The API authenticates by bearer token only, never by cookie, so CSRF cannot reach it.
@@ -23,12 +23,14 @@ def authenticate():
     user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         return error_response(401, "unauthorized", "A valid bearer token is required.")
+    db.session.commit()  # the token's last-used time, if it was touched
     g.api_user = user
     return None
 
 
 @bp.errorhandler(ServiceError)
 def _service_error(error: ServiceError):
+    db.session.rollback()  # a refused call saves nothing, also what it flushed before refusing
     return service_error_response(error)
 
 

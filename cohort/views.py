@@ -72,6 +72,7 @@ def edit(cohort_id: int):
                 )
             services.save_cohort(cohort, data, form.discard_edits.data)
         except ServiceError as error:
+            db.session.rollback()
             form_errors_from(form, error)
         else:
             db.session.commit()

@@ -131,7 +131,6 @@ def _flush_or_conflict() -> None:
     try:
         db.session.flush()
     except IntegrityError as error:
-        db.session.rollback()
         raise ConflictError(_("Someone else changed this at the same moment. Try again."), {}) from error
 
 

@@ -59,6 +59,7 @@ def propose(cohort_id: int):
         try:
             services.propose(trainee, offer, current_user)
         except ServiceError as error:
+            db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
@@ -74,6 +75,7 @@ def withdraw(placement_id: int):
     try:
         services.withdraw(placement, ReasonForm().reason.data or "", current_user)
     except ServiceError as error:
+        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
@@ -90,6 +92,7 @@ def end(placement_id: int):
     try:
         services.end(placement, completed, ReasonForm().reason.data or "", current_user)
     except ServiceError as error:
+        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
@@ -169,6 +172,7 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
             else:
                 services.decline(placement, decline_form.reason.data, actor, actor_label)
         except ServiceError as error:
+            db.session.rollback()
             form_errors_from(form, error)
         else:
             db.session.commit()

@@ -54,6 +54,7 @@ def retry(message_id: int):
     try:
         retry_message(record)
     except ConflictError as error:
+        db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()

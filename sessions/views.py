@@ -148,6 +148,7 @@ def attendance(session_id: int):
         try:
             services.record_attendance(sess, _attendance_entries(trainees), current_user)
         except ServiceError as error:
+            db.session.rollback()
             errors = error.fields
         else:
             db.session.commit()

@@ -113,7 +113,6 @@ def submit_evaluation(
         db.session.flush()
     except IntegrityError as error:
         # The same evaluation sent twice at the same moment: the unique constraint keeps one.
-        db.session.rollback()
         raise ConflictError(_("Someone else changed this at the same moment. Try again.")) from error
     return evaluation
 

@@ -177,7 +177,6 @@ def _save_municipality(municipality: Municipality, cleaned: dict) -> Municipalit
     try:
         db.session.flush()
     except IntegrityError as error:  # saved by someone else between the check and the flush
-        db.session.rollback()
         raise _cbs_code_taken() from error
     return municipality
 

@@ -152,6 +152,7 @@ def offer_public():
             flash(_("You have sent this form many times. Try again in %(n)d minutes.", n=minutes), "error")
             status = 429
         except ServiceError as error:
+            db.session.rollback()
             form_errors_from(form, error)
         else:
             db.session.commit()
@@ -243,6 +244,7 @@ def approve_submission(submission_id: int):
     try:
         offer = services.approve_submission(submission, form.values())
     except ServiceError as error:
+        db.session.rollback()
         return _refused(submission_id, form, error)
     db.session.commit()
     send_queued_mail()
@@ -260,6 +262,7 @@ def reject_submission(submission_id: int):
     try:
         services.reject_submission(submission, form.reason.data)
     except ServiceError as error:
+        db.session.rollback()
         return _refused(submission_id, form, error)
     db.session.commit()
     send_queued_mail()
