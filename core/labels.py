@@ -55,7 +55,7 @@ def outcome_label(code: str | None) -> str:
     return str(OUTCOME_LABELS.get(code, code or ""))
 
 
-# The evaluations and what they score (placements/evaluations.py: KINDS, CRITERIA), in form order.
+# The evaluations and what they score (placements/evaluations/rules.py: KINDS, CRITERIA), in form order.
 EVALUATION_KIND_LABELS = {"midterm": _l("Mid-term evaluation"), "final": _l("Final evaluation")}
 
 CRITERION_LABELS = {

@@ -65,7 +65,7 @@ class OpenProposal:
 
 @dataclass(frozen=True)
 class RecentAttendance:
-    """A trainee's attendance counts over the last 4 weeks (see reports/rates.py)."""
+    """A trainee's attendance counts over the last 4 weeks (see core/rates.py)."""
 
     trainee_id: int
     cohort_id: int

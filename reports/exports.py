@@ -4,7 +4,7 @@ out, so every rule below is tested on its own (tests/unit/test_export_rows.py).
 
 Cells are typed, so each writer (reports/export_writers.py) shows them its own way:
 TEXT a string, DATE a `date` (ISO, YYYY-MM-DD), RATE a share between 0 and 1 (or None for "no
-data", see reports/rates.py), NUMBER an int. Codes (statuses, kinds) become the same readable words
+data", see core/rates.py), NUMBER an int. Codes (statuses, kinds) become the same readable words
 the interface shows (core/labels.py).
 
 The research export is anonymised: a pseudonym instead of the trainee, months instead of days,
@@ -91,7 +91,7 @@ def filename(kind: str, scope: str, extension: str, *days: date | None) -> str:
 
 @dataclass(frozen=True)
 class AttendanceCounts:
-    """How many sessions that count (reports/rates.py) had each recorded status."""
+    """How many sessions that count (core/rates.py) had each recorded status."""
 
     by_status: Mapping[str, int] = field(default_factory=dict)
 

@@ -2,7 +2,7 @@
 
 Each number is one GROUP BY query over all the cohorts asked for, so the number of queries stays
 the same however many cohorts, trainees or sessions there are. Attendance follows the one rule
-of reports/rates.py; the date rules (phase, week, the last 4 weeks) are in reports/monitoring.py.
+of core/rates.py; the date rules (phase, week, the last 4 weeks) are in reports/monitoring.py.
 """
 
 from collections import Counter, defaultdict
@@ -55,7 +55,7 @@ def after_withdrawal() -> sa.ColumnElement:
 
 
 def counting_rules(today: date) -> tuple:
-    """WHERE conditions for attendance rows that count (reports/rates.py): a recorded present, late
+    """WHERE conditions for attendance rows that count (core/rates.py): a recorded present, late
     or unexcused absence, for a session that was not cancelled, up to today, and for a withdrawn
     trainee on or before the day they withdrew."""
     return (*session_counting_rules(today), sa.not_(after_withdrawal()))
@@ -137,7 +137,7 @@ def _query_attendance_by_cohort_day(ids: list[int], today: date) -> dict[int, li
 
 
 def attendance_by_cohort_day(cohort_ids: Iterable[int], today: date) -> AttendanceDays:
-    """Cohort id -> (day, attended, counted) per session day, by the rule of reports/rates.py, in
+    """Cohort id -> (day, attended, counted) per session day, by the rule of core/rates.py, in
     one query. Grouped by the session's cohort: a trainee moved to another cohort leaves their
     attendance with the sessions they attended. The dashboard reads these rows once and hands
     them to both the cohorts' numbers and the weekly charts: they are its most expensive read."""

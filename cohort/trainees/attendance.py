@@ -1,6 +1,6 @@
 """One trainee's attendance in numbers: rates overall and over the last weeks, counts per status.
 
-Pure: plain values in, plain values out. Which sessions count follows reports/rates.py: cancelled
+Pure: plain values in, plain values out. Which sessions count follows core/rates.py: cancelled
 sessions, sessions after the day the trainee withdrew and sessions without a recorded attendance
 are left out; the rate itself is `core.rates.attendance_rate`.
 """
@@ -32,7 +32,7 @@ class AttendanceSummary:
 def is_held(line: AttendanceLine, withdrawn_on: date | None) -> bool:
     """Whether the session took place for this trainee: not cancelled, and not after the day they
     withdrew. A held session still leaves the rate when the absence was excused or nothing was
-    recorded (see reports/rates.py)."""
+    recorded (see core/rates.py)."""
     return not line.is_cancelled and (withdrawn_on is None or line.day <= withdrawn_on)
 
 

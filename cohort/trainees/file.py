@@ -36,7 +36,7 @@ class SessionAttendance:
     """A session up to today and what was recorded for the trainee.
 
     `is_held`: the session took place for this trainee (not cancelled, not after their withdrawal).
-    Whether it enters the rate also depends on the attendance (see reports/rates.py)."""
+    Whether it enters the rate also depends on the attendance (see core/rates.py)."""
 
     session: TrainingSession
     attendance: Attendance | None

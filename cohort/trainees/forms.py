@@ -1,6 +1,6 @@
 """Forms of the trainee file: a dated note, the outcome, completing the programme.
 
-They read and render fields; the services in cohort/trainee_file_services.py and
+They read and render fields; the services in cohort/trainees/services.py and
 cohort/services.py check the rules (which fields an outcome needs).
 """
 

@@ -1,4 +1,4 @@
-"""The evaluation form, and the words for the codes of placements/evaluations.py.
+"""The evaluation form, and the words for the codes of placements/evaluations/rules.py.
 
 The form only reads the radio groups (`score-<criterion>`) and the comments; the service checks
 them, so the portal, the e-mail link and a future API give the same messages.

@@ -1,4 +1,4 @@
-"""The attendance-rate rule (reports/rates.py) and the date rules of the dashboard
+"""The attendance-rate rule (core/rates.py) and the date rules of the dashboard
 (reports/monitoring.py), on plain values."""
 
 from datetime import date
