@@ -20,7 +20,7 @@ from flask import current_app
 
 from core.clock import utcnow
 from extensions import db
-from outbox.kinds import MessageRules, message_rules
+from outbox.kinds import message_rules
 from outbox.models import MessageStatus, OutboxMessage
 from outbox.sent_secrets import forget_secret_links
 
@@ -176,7 +176,7 @@ def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None)
     Message-ID lets mail clients tell.
     """
     now = now or utcnow()
-    rules: MessageRules = message_rules()
+    rules = message_rules()
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     connection = SmtpConnection(current_app.config) if current_app.config["SMTP_HOST"] else None
     # The per-message commit would otherwise expire every loaded row, and each next message would

@@ -19,7 +19,6 @@ from reports.attention import (
     RecentAttendance,
     SessionGap,
     attention_items,
-    working_days_since,
 )
 from reports.attention_queries import needs_attention
 from reports.monitoring import PhaseSpan
@@ -45,15 +44,6 @@ def test_a_session_without_trainer_shows_within_14_days(days_ahead, shown):
     assert _kinds(sessions_without_trainer=(gap,)) == (["no_trainer"] if shown else [])
 
 
-def test_sessions_without_trainer_are_one_item_per_cohort_with_the_first_date():
-    gaps = tuple(SessionGap(1, n, TODAY + timedelta(days=n)) for n in (5, 2, 9))
-    (item,) = attention_items(
-        AttentionData(today=TODAY, threshold=0.8, cohorts={1: COHORT}, sessions_without_trainer=gaps)
-    )
-    assert item.params == {"n": 3, "date": TODAY + timedelta(days=2)}
-    assert (item.endpoint, item.args) == ("cohorts.detail", {"cohort_id": 1})
-
-
 @pytest.mark.parametrize(
     ("today", "unplaced", "shown"),
     [
@@ -69,11 +59,6 @@ def test_unplaced_trainees_show_from_4_weeks_before_the_internship(today, unplac
     assert [i.kind for i in attention_items(data)] == (["unplaced"] if shown else [])
 
 
-def test_a_cohort_without_internship_never_has_unplaced_items():
-    data = AttentionData(today=TODAY, threshold=0.8, cohorts={1: CohortInfo(1, "Kort")}, unplaced={1: 4})
-    assert attention_items(data) == []
-
-
 @pytest.mark.parametrize(
     ("proposed_on", "shown"),
     [
@@ -85,12 +70,6 @@ def test_a_cohort_without_internship_never_has_unplaced_items():
 def test_a_proposal_shows_after_more_than_3_working_days(proposed_on, shown):
     proposal = OpenProposal(7, 1, "Sara", "Utrecht", proposed_on)
     assert _kinds(proposals=(proposal,)) == (["unanswered_proposal"] if shown else [])
-
-
-def test_working_days_skip_weekends_and_holidays():
-    assert working_days_since(date(2026, 3, 2), TODAY) == 3
-    assert working_days_since(date(2026, 2, 27), TODAY) == 4
-    assert working_days_since(date(2026, 2, 27), TODAY, {date(2026, 3, 3)}) == 3
 
 
 @pytest.mark.parametrize(

@@ -423,15 +423,6 @@ def test_refusing_sends_the_reason_to_the_sender(client, manager_client, smtp_co
     assert count(User) == 1 and count(InternshipOffer) == 0
 
 
-def test_the_supervisor_field_is_split_into_name_email_and_phone():
-    assert services.split_supervisor("Piet Jansen, Piet@Houten.example, 030 - 123 45 67") == {
-        "supervisor_name": "Piet Jansen",
-        "supervisor_email": "piet@houten.example",
-        "supervisor_phone": "030 - 123 45 67",
-    }
-    assert services.split_supervisor("nog niet bekend")["supervisor_name"] == "nog niet bekend"
-
-
 # --- Who may open what ---------------------------------------------------------------
 
 MANAGER_PAGES = [
