@@ -3,8 +3,20 @@ the local outbox in dev), retry what failed.
 
 The dispatcher claims a row with a compare-and-set update before sending, so two dispatchers
 never send the same row, and a claim that was never finished is taken over after the claim
-timeout (setting MAIL_CLAIM_TIMEOUT_SECONDS). Whether a message still applies, and what it
-attaches, the dispatcher asks the table of outbox/kinds.py: it imports no domain model.
+timeout (setting MAIL_CLAIM_TIMEOUT_SECONDS). Claiming counts an attempt: a message that kills
+its dispatcher every time still reaches MAX_ATTEMPTS and becomes `failed`, never stays `sending`.
+
+One message never stops the others. Whatever goes wrong with one (a header the mail library
+refuses, an attachment that cannot be made, an address the server refuses, a lost connection)
+is recorded on that message, and the run goes on with the next:
+
+- the server refuses the recipient for good (a 5xx answer): `failed` at once, with its words;
+- the server answers 4xx, refuses the connection, drops it or times out: retried later, with a
+  backoff, until MAX_ATTEMPTS;
+- the message cannot be built at all: `failed` at once (trying again would not help).
+
+Whether a message still applies, and what it attaches, the dispatcher asks the table of
+outbox/kinds.py: it imports no domain model.
 """
 
 import contextlib
@@ -27,6 +39,9 @@ from outbox.sent_secrets import forget_secret_links
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+DISPATCHER_DID_NOT_FINISH = "dispatcher did not finish"
+# What a run reports per claimed message; they add up to what it claimed.
+OUTCOMES = ("sent", "failed", "skipped", "retrying")
 
 
 def message_id_header(message: OutboxMessage, sender: str) -> str:
@@ -54,14 +69,27 @@ CLAIM_BATCH = 100
 
 
 def _claimable(now: datetime):
-    """Pending, or claimed so long ago that its dispatcher must have died: take it over."""
-    claim_timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+    """Pending, or abandoned by a dispatcher that died (with attempts left): take it over."""
     return sa.or_(
         OutboxMessage.status == MessageStatus.PENDING,
-        sa.and_(
-            OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.claimed_at < now - claim_timeout,
-        ),
+        sa.and_(_abandoned(now), OutboxMessage.attempts < MAX_ATTEMPTS),
+    )
+
+
+def _abandoned(now: datetime):
+    """Claimed so long ago that the dispatcher that claimed it must have died."""
+    claim_timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+    return sa.and_(
+        OutboxMessage.status == MessageStatus.SENDING, OutboxMessage.claimed_at < now - claim_timeout
+    )
+
+
+def _give_up_on_abandoned(now: datetime) -> None:
+    """An abandoned message that used up its attempts is failed, never left `sending`."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(_abandoned(now), OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(status=MessageStatus.FAILED, last_error=DISPATCHER_DID_NOT_FINISH)
     )
 
 
@@ -81,7 +109,10 @@ def claim_batch(now: datetime, only_ids: list[int] | None = None, limit: int = C
     )
     if only_ids is not None:
         query = query.where(OutboxMessage.id.in_(only_ids))
-    claim = sa.update(OutboxMessage).values(status=MessageStatus.SENDING, claimed_at=now)
+    _give_up_on_abandoned(now)
+    claim = sa.update(OutboxMessage).values(
+        status=MessageStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
         if ids:
@@ -128,8 +159,7 @@ def _connect(config) -> smtplib.SMTP:
     return smtp
 
 
-def _deliver(message: OutboxMessage, connection: SmtpConnection | None, now: datetime) -> None:
-    email = build_email(message, current_app.config["MAIL_FROM"])
+def _deliver(email: EmailMessage, message: OutboxMessage, connection: SmtpConnection | None, now: datetime):
     if connection is not None:
         connection.send(email)
         message.transport = "smtp"
@@ -141,30 +171,68 @@ def _deliver(message: OutboxMessage, connection: SmtpConnection | None, now: dat
     message.sent_at = now
 
 
-def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
-    message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:500]
-    if message.attempts >= MAX_ATTEMPTS:
+def is_permanent(error: Exception) -> bool:
+    """A 5xx answer about the recipient or the message: sending it again would get the same."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _answer in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
+def describe(error: Exception) -> str:
+    """The error in words, with the server's own answer where it gave one ("550 5.1.1 ...")."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{code} {_text(answer)}" for code, answer in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
+
+
+def _record_failure(message: OutboxMessage, error: Exception, now: datetime, permanent: bool) -> str:
+    """Failed for good, or back to pending with a later due time; returns which."""
+    message.last_error = describe(error)[:500]
+    log.warning(
+        "Sending message %s failed (attempt %s): %s", message.id, message.attempts, message.last_error
+    )
+    if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = MessageStatus.FAILED
-    else:
-        message.status = MessageStatus.PENDING
-        message.due_at = now + timedelta(minutes=2**message.attempts)
-    log.warning("Sending message %s failed (attempt %s): %s", message.id, message.attempts, error)
+        return "failed"
+    message.status = MessageStatus.PENDING
+    message.due_at = now + timedelta(minutes=2**message.attempts)
+    return "retrying"
 
 
 def _send_one(
     message: OutboxMessage, connection: SmtpConnection | None, now: datetime, reason: str | None
 ) -> str:
-    """Send a claimed message, or skip it when it no longer applies (`reason`); returns what happened."""
+    """Send a claimed message, or skip it when it no longer applies (`reason`); returns the outcome."""
     if reason:
         message.status, message.last_error = MessageStatus.SKIPPED, reason
         return "skipped"
     try:
-        _deliver(message, connection, now)
+        email = build_email(message, current_app.config["MAIL_FROM"])
+    except Exception as error:  # noqa: BLE001 - whatever breaks one message must not stop the others
+        log.exception("Message %s cannot be built", message.id)
+        return _fail_unbuildable(message, error, now)
+    try:
+        _deliver(email, message, connection, now)
     except (OSError, smtplib.SMTPException) as error:
-        _record_failure(message, error, now)
-        return "failed"
+        return _record_failure(message, error, now, permanent=is_permanent(error))
     return "sent"
+
+
+def _fail_unbuildable(message: OutboxMessage, error: Exception, now: datetime) -> str:
+    """What failed may have left the session unusable (a query inside an attachment): start the
+    message's own transaction again, then record the failure on it."""
+    message_id = message.id
+    db.session.rollback()
+    message = db.session.get(OutboxMessage, message_id)
+    return _record_failure(message, error, now, permanent=True)
 
 
 def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None) -> dict:
@@ -177,7 +245,7 @@ def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None)
     """
     now = now or utcnow()
     rules = message_rules()
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    counts = dict.fromkeys(OUTCOMES, 0)
     connection = SmtpConnection(current_app.config) if current_app.config["SMTP_HOST"] else None
     # The per-message commit would otherwise expire every loaded row, and each next message would
     # reload itself and its records one query at a time. Each batch starts from fresh rows instead.

@@ -85,7 +85,7 @@ def send_queued_mail() -> dict:
 
     What cannot be sent now stays in the outbox for the scheduler to retry.
     """
-    from outbox.dispatch import dispatch_due  # the dispatcher queues nothing: no cycle at import
+    from outbox.dispatch import OUTCOMES, dispatch_due  # the dispatcher queues nothing: no cycle
 
     ids = g.pop("queued_message_ids", [])
-    return dispatch_due(only_ids=ids) if ids else {"sent": 0, "failed": 0}
+    return dispatch_due(only_ids=ids) if ids else dict.fromkeys(OUTCOMES, 0)

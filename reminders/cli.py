@@ -29,12 +29,14 @@ def create_due(now: datetime) -> int:
 @reminders_cli.command("send-due")
 @click.option("--now", "now_text", help="Pretend it is this moment (ISO 8601, e.g. 2026-03-30T18:00+02:00).")
 def send_due(now_text: str | None):
-    """Run one scan and one dispatch; print how many messages were created, sent and failed."""
+    """Run one scan and one dispatch; print how many messages were created, sent, failed (for
+    good), skipped and retrying (they will be tried again later)."""
     now = _parse_now(now_text)
     created = create_due(now)
     counts = dispatch_due(now)
     click.echo(
-        f"created {created}, sent {counts['sent']}, failed {counts['failed']}, skipped {counts['skipped']}"
+        f"created {created}, sent {counts['sent']}, failed {counts['failed']}, "
+        f"skipped {counts['skipped']}, retrying {counts['retrying']}"
     )
 
 

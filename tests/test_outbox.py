@@ -55,8 +55,8 @@ def test_a_key_is_one_message_however_often_it_is_created(app):
 def test_dispatching_twice_sends_once_with_a_stable_message_id(app, smtp_config):
     insert_messages([message(1), message(2)])
     db.session.commit()
-    assert dispatch_due(NOW) == {"sent": 2, "failed": 0, "skipped": 0}
-    assert dispatch_due(NOW) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert dispatch_due(NOW) == {"sent": 2, "failed": 0, "skipped": 0, "retrying": 0}
+    assert dispatch_due(NOW) == {"sent": 0, "failed": 0, "skipped": 0, "retrying": 0}
     assert [m.rcpt_tos for m in smtp_config.messages] == [["person1@mail.example"], ["person2@mail.example"]]
     first = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
     stored = db.session.scalar(sa.select(OutboxMessage).filter_by(key="test:1"))
@@ -69,7 +69,7 @@ def test_the_send_due_command_twice_sends_once(app, smtp_config):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["reminders", "send-due", "--now", "2027-02-01T10:00+01:00"])
     second = runner.invoke(args=["reminders", "send-due", "--now", "2027-02-01T10:00+01:00"])
-    assert "sent 1" in first.output and "sent 0" in second.output
+    assert "sent 1, failed 0, skipped 0, retrying 0" in first.output and "sent 0" in second.output
     assert len(smtp_config.messages) == 1
     listing = runner.invoke(args=["reminders", "list", "--status", "sent"])
     assert "person1@mail.example" in listing.output
@@ -113,7 +113,7 @@ def test_when_the_smtp_server_is_down_the_message_waits_and_goes_later(app, smtp
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_TLS="none")  # nothing listens there
     insert_messages([message(1)])
     db.session.commit()
-    assert dispatch_due(NOW)["failed"] == 1
+    assert dispatch_due(NOW)["retrying"] == 1  # the server is down: it waits, it has not failed
     waiting = db.session.scalar(sa.select(OutboxMessage))
     assert waiting.status == "pending" and waiting.attempts == 1 and waiting.due_at > NOW
     app.config.update(SMTP_PORT=smtp_server.port)
@@ -179,7 +179,7 @@ def test_nothing_is_sent_about_a_cancelled_session_or_to_a_withdrawn_trainee(
     withdraw_trainee(db.session.get(Trainee, trainee.id), date(2027, 1, 15), "Werk gevonden")
     db.session.commit()
     counts = dispatch_due(NOW)
-    assert counts == {"sent": 0, "failed": 0, "skipped": 2}
+    assert counts == {"sent": 0, "failed": 0, "skipped": 2, "retrying": 0}
     assert smtp_config.messages == []
     reasons = {m.last_error for m in db.session.scalars(sa.select(OutboxMessage))}
     assert reasons == {"session cancelled", "trainee withdrawn"}
