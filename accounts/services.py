@@ -25,6 +25,7 @@ from accounts.models import (
 from core import ratelimit
 from core.clock import utcnow
 from core.errors import ValidationError
+from core.field_rules import check_one_line, clean_address
 from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
@@ -262,6 +263,11 @@ def create_user(
     name = name.strip()
     if not name:
         raise ValidationError(_("Fill in a name."), {"name": _("Required.")})
+    problems: dict[str, str] = {}
+    check_one_line(name, "name", problems)
+    email = clean_address(email, "email", problems)
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
     if find_user_by_email(email) is not None:
         raise ValidationError(
             _("This e-mail address already has an account."), {"email": _("Already in use.")}

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -26,6 +25,7 @@ from core import audit
 from core.audit import AuditAction, AuditSubject
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
+from core.field_rules import check_one_line, clean_address
 from core.parsing import parse_whole_number
 from extensions import db
 from placements.models import Municipality
@@ -62,10 +62,8 @@ def _clean_trainee_fields(name: str, email: str, phone: str, languages) -> dict:
         problems["name"] = _("Required.")
     elif len(name) > 120:
         problems["name"] = _("Use at most %(n)d characters.", n=120)
-    try:
-        email = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        problems["email"] = _("Not a valid e-mail address.")
+    check_one_line(name, "name", problems)
+    email = clean_address(email, "email", problems)
     if len(phone) > 40 or any(ch not in "0123456789+-() " for ch in phone):
         problems["phone"] = _("Use digits, spaces and + - ( ) only.")
     if problems:
@@ -352,6 +350,10 @@ def cohort_input_from(data: dict) -> CohortInput:
         problems["name"] = _("Required.")
     if not isinstance(location, str) or len(location) > 200:
         problems["location"] = _("Use at most %(n)d characters.", n=200)
+    else:
+        check_one_line(location, "location", problems)
+    if isinstance(name, str):
+        check_one_line(name, "name", problems)
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
     return CohortInput(

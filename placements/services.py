@@ -20,6 +20,7 @@ from cohort import planning
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
 from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
+from core.field_rules import check_one_line, clean_address
 from extensions import db
 from outbox.queue import queue_message
 from placements.links import answer_url
@@ -143,11 +144,12 @@ def default_weekdays(cohort: Cohort) -> tuple[int, ...]:
 def _clean_confirmation(placement: Placement, values: dict) -> dict:
     problems = {}
     name = str(values.get("supervisor_name") or "").strip()
-    email = str(values.get("supervisor_email") or "").strip().lower()
     if not name:
         problems["supervisor_name"] = _("Required.")
-    if "@" not in email or len(email) > 254 or " " in email:
-        problems["supervisor_email"] = _("Not a valid e-mail address.")
+    check_one_line(name, "supervisor_name", problems)
+    email = clean_address(values.get("supervisor_email"), "supervisor_email", problems)
+    for field in ("supervisor_phone", "workplace_address"):
+        check_one_line(str(values.get(field) or ""), field, problems)
     weekdays = values.get("weekdays")
     try:
         days = planning.parse_weekdays(weekdays) if weekdays else default_weekdays(placement.trainee.cohort)

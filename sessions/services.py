@@ -11,7 +11,9 @@ from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ValidationError
+from core.field_rules import not_one_line
 from core.parsing import parse_id
+from core.text_rules import is_single_line
 from extensions import db
 from sessions.models import (
     AbsenceNotice,
@@ -73,6 +75,8 @@ def _clean_changes(changes: dict) -> dict:
                     _("Please check the fields marked below."),
                     {name: _("Use at most %(n)d characters.", n=limit)},
                 )
+            if name != "notes" and not is_single_line(clean[name]):  # a title reaches mail subjects
+                raise ValidationError(_("Please check the fields marked below."), {name: not_one_line()})
     if "status" in clean and clean["status"] not in set(SessionStatus):
         raise ValidationError(
             _("Please check the fields marked below."), {"status": _("Choose scheduled or cancelled.")}

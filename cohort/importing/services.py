@@ -14,8 +14,9 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from email_validator import EmailNotValidError, validate_email
 from openpyxl import load_workbook
+
+from core.text_rules import mail_address
 
 MAX_ROWS = 500
 FILE_TYPES = ("csv", "xlsx")
@@ -223,10 +224,7 @@ def municipality_index(records: Iterable[tuple[int, str, str]]) -> dict[str, int
 
 def normalised_email(text: str) -> str | None:
     """The address as it would be stored (lowercased), or None when it is not valid."""
-    try:
-        return validate_email(text.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        return None
+    return mail_address(text)
 
 
 def emails_in(rows: Iterable[RawRow]) -> set[str]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,6 +20,8 @@ from accounts.services import create_user, find_user_by_email
 from cohort.models import Cohort
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
+from core.field_rules import check_one_line, clean_address
+from core.text_rules import mail_address
 from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
@@ -71,16 +72,15 @@ def _text(values: dict, name: str, max_length: int, problems: dict, required: bo
         problems[name] = _("Required.")
     elif len(value) > max_length:
         problems[name] = _("Use at most %(n)d characters.", n=max_length)
+    else:
+        check_one_line(value, name, problems)
     return value
 
 
 def _email(values: dict, name: str, problems: dict, required: bool = False) -> str:
     value = _text(values, name, 254, problems, required)
     if value and name not in problems:
-        try:
-            value = validate_email(value, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            problems[name] = _("Not a valid e-mail address.")
+        value = clean_address(value, name, problems)
     return value
 
 
@@ -365,12 +365,9 @@ def split_supervisor(text: str) -> dict:
     found = {"supervisor_email": "", "supervisor_phone": ""}
     email = EMAIL_IN_TEXT.search(text)
     if email:
-        try:
-            address = validate_email(email.group(), check_deliverability=False).normalized
-        except EmailNotValidError:
-            address = ""
-        if address and len(address) <= 254:
-            found["supervisor_email"] = address.lower()
+        address = mail_address(email.group())
+        if address:
+            found["supervisor_email"] = address
             text = text.replace(email.group(), " ")
     phone = PHONE_IN_TEXT.search(text)
     if phone and len(phone.group()) <= 40:
