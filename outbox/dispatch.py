@@ -25,10 +25,12 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import escape
 
 from core.clock import utcnow
 from extensions import db
@@ -44,25 +46,42 @@ DISPATCHER_DID_NOT_FINISH = "dispatcher did not finish"
 OUTCOMES = ("sent", "failed", "skipped", "retrying")
 
 
-def message_id_header(message: OutboxMessage, sender: str) -> str:
+def mail_domain() -> str:
+    """The host the app runs on (BASE_URL): the domain of our Message-IDs."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+
+
+def message_id_header(message: OutboxMessage, domain: str) -> str:
     """The same outbox row always gets the same Message-ID, so a resend is recognisable."""
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     digest = hashlib.sha256(message.key.encode()).hexdigest()[:24]
     return f"<{digest}.{message.id}@{domain}>"
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    language = message.language or "nl"
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(utcnow())
-    email["Message-ID"] = message_id_header(message, sender)
+    email["Message-ID"] = message_id_header(message, mail_domain())
+    # RFC 3834: sent by a program, so auto-responders (out-of-office) do not answer it.
+    email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
+        email.add_alternative(html_document(message.body_html, message.subject, language), subtype="html")
     message_rules().attach(email, message)
+    # Last: setting or adding content moves the Content-* headers into the parts.
+    email["Content-Language"] = language
     return email
+
+
+def html_document(body: str, title: str, language: str) -> str:
+    """The stored HTML part (a fragment) as the whole document that mail clients expect."""
+    return (
+        f'<!doctype html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 CLAIM_BATCH = 100

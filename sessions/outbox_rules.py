@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from outbox.kinds import records_by_id
 from outbox.models import OutboxMessage
-from sessions.calendar import single_event_calendar
+from sessions.calendar import build_calendar, single_event_calendar
 from sessions.feed_service import session_event
 from sessions.models import SessionStatus, TrainingSession
 
@@ -45,11 +45,31 @@ def _session_problem(sess: TrainingSession | None, local_now: datetime) -> str |
 
 
 def attach_session(email: EmailMessage, message: OutboxMessage) -> None:
-    """The session as an .ics file, so one tap puts it (or its change) in the calendar."""
-    sess = db.session.get(TrainingSession, message.session_id) if message.session_id is not None else None
-    if sess is None:
+    """The session as an .ics file, so one tap puts it (or its change) in the calendar; a change
+    notice that combines several changes carries every session it names."""
+    sessions = _sessions_of(message)
+    if not sessions:
         return
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    event = session_event(sess, sess.cohort, domain, current_app.config["TIMEZONE"])
-    calendar = single_event_calendar(sess.cohort.name, event)  # the same for a session's 20 trainees
-    email.add_attachment(calendar, maintype="text", subtype="calendar", filename="bijeenkomst.ics")
+    timezone = current_app.config["TIMEZONE"]
+    events = [session_event(sess, sess.cohort, domain, timezone) for sess in sessions]
+    name = sessions[0].cohort.name
+    # One session: the very same attachment for a session's 20 trainees, built once.
+    calendar = single_event_calendar(name, events[0]) if len(events) == 1 else build_calendar(name, events)
+    email.add_attachment(
+        calendar,
+        maintype="text",
+        subtype="calendar",
+        filename="bijeenkomst.ics",
+        params={"charset": "utf-8", "method": "PUBLISH"},
+    )
+
+
+def _sessions_of(message: OutboxMessage) -> list[TrainingSession]:
+    named = [entry["session_id"] for entry in message.payload or [] if entry.get("session_id")]
+    ids = list(dict.fromkeys(named)) or [message.session_id]  # in order, each once
+    if len(ids) == 1:  # the batch's check has loaded it already: no query
+        found = {ids[0]: db.session.get(TrainingSession, ids[0])} if ids[0] is not None else {}
+    else:
+        found = records_by_id(TrainingSession, ids, joinedload(TrainingSession.cohort))
+    return [found[i] for i in ids if found.get(i) is not None]

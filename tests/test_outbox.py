@@ -60,7 +60,7 @@ def test_dispatching_twice_sends_once_with_a_stable_message_id(app, smtp_config)
     assert [m.rcpt_tos for m in smtp_config.messages] == [["person1@mail.example"], ["person2@mail.example"]]
     first = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
     stored = db.session.scalar(sa.select(OutboxMessage).filter_by(key="test:1"))
-    assert first["Message-ID"] == message_id_header(stored, app.config["MAIL_FROM"])
+    assert first["Message-ID"] == message_id_header(stored, "localhost")  # the host of BASE_URL
 
 
 def test_the_send_due_command_twice_sends_once(app, smtp_config):
@@ -201,6 +201,40 @@ def test_changes_within_five_minutes_become_one_notice_with_the_session_attached
     assert mail["Subject"] == "Een wijziging in uw rooster"
     attachment = next(part for part in mail.iter_attachments())
     assert attachment.get_content_type() == "text/calendar" and "VEVENT" in attachment.get_content()
+
+
+def test_a_combined_notice_carries_every_changed_session_in_one_calendar_file(
+    cohort_with_trainee, smtp_config
+):
+    cohort, trainee, first = cohort_with_trainee
+    second = db.session.scalars(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    ).all()[1]
+    session_services.update_session(first, {"start_time": "10:00"})
+    session_services.update_session(second, {"location": "Stadhuis"})
+    db.session.commit()
+    assert dispatch_due(utcnow() + timedelta(minutes=6))["sent"] == 1
+    mail = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
+    attachment = next(part for part in mail.iter_attachments())
+    assert attachment.get_content_type() == "text/calendar"
+    assert attachment.get_param("method") == "PUBLISH" and attachment.get_content_charset() == "utf-8"
+    calendar = attachment.get_content()
+    assert calendar.count("BEGIN:VEVENT") == 2 and "Stadhuis" in calendar
+
+
+def test_every_message_says_it_is_automatic_in_its_language_from_the_apps_own_domain(app, smtp_config):
+    app.config["BASE_URL"] = "https://cohort.example"
+    insert_messages([message(1, language="en", subject="A <reminder> & more", body_html="<p>Hello</p>")])
+    db.session.commit()
+    assert dispatch_due(NOW)["sent"] == 1
+    mail = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
+    assert mail["Auto-Submitted"] == "auto-generated"
+    assert mail["Message-ID"].endswith("@cohort.example>")
+    assert mail["Content-Language"] == "en" and mail["Date"].datetime.tzinfo is not None
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    assert html.startswith("<!doctype html>") and '<html lang="en">' in html
+    assert '<meta charset="utf-8">' in html and "<title>A &lt;reminder&gt; &amp; more</title>" in html
+    assert "<p>Hello</p>" in html
 
 
 def test_a_change_after_the_window_is_a_new_notice(cohort_with_trainee):
