@@ -71,14 +71,16 @@ _databases = None
 @pytest.fixture(scope="session")
 def test_databases(tmp_path_factory):
     global _databases
+
+    def make_app(url):
+        return create_app(base_config(url))
+
     if databases.on_postgresql():
-        _databases = databases.PostgresDatabases(lambda url: create_app(base_config(url)))
+        _databases = databases.PostgresDatabases(make_app)
         yield _databases
         _databases.drop_all()
     else:
-        _databases = databases.SqliteFiles(
-            tmp_path_factory.mktemp("template"), lambda url: create_app(base_config(url))
-        )
+        _databases = databases.SqliteFiles(tmp_path_factory.mktemp("template"), make_app)
         yield _databases
     _databases = None
 
