@@ -22,6 +22,7 @@ from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
 from core.field_rules import check_one_line, clean_address
 from extensions import db
+from outbox.models import OutboxMessage
 from outbox.queue import queue_message
 from placements.links import answer_url
 from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
@@ -66,6 +67,9 @@ def _move(
     placement.status = to_status
 
 
+PROPOSAL_KIND = "placement_proposal"
+
+
 def _contacts(municipality_id: int) -> list[User]:
     return db.session.scalars(
         sa.select(User).where(
@@ -74,15 +78,51 @@ def _contacts(municipality_id: int) -> list[User]:
     ).all()
 
 
+def has_contact(municipality_id: int) -> bool:
+    """Whether the municipality has an active contact person, who can be asked about a proposal."""
+    return bool(_contacts(municipality_id))
+
+
+def ask_waiting_proposals() -> int:
+    """Open proposals that no contact was asked about yet, because the municipality had no contact
+    person when they were made: ask the contacts it has now. The scheduler runs this every minute,
+    so a proposal goes out within a minute of its municipality's first contact. Returns how many."""
+    asked = sa.exists().where(
+        OutboxMessage.kind == PROPOSAL_KIND,
+        OutboxMessage.key.like(sa.literal(f"{PROPOSAL_KIND}:") + sa.cast(Placement.id, sa.String) + ":%"),
+    )
+    has_a_contact = sa.exists().where(
+        User.role == Role.MUNICIPALITY,
+        User.is_active,
+        User.municipality_id == InternshipOffer.municipality_id,
+    )
+    waiting = db.session.scalars(
+        sa.select(Placement)
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .where(
+            Placement.status == PlacementStatus.PROPOSED,
+            Trainee.status != TraineeStatus.WITHDRAWN,
+            has_a_contact,
+            ~asked,
+        )
+    ).all()
+    for placement in waiting:
+        _mail_proposal(placement)
+    return len(waiting)
+
+
 def _mail_proposal(placement: Placement) -> None:
     """Ask every contact of the municipality to answer, with a link that needs no password."""
     for contact in _contacts(placement.offer.municipality_id):
         with force_locale(contact.language):
             context = {"placement": placement, "contact": contact, "url": answer_url(placement.id)}
             queue_message(
-                kind="placement_proposal",
-                key=f"placement_proposal:{placement.id}:{contact.id}",
+                kind=PROPOSAL_KIND,
+                key=f"{PROPOSAL_KIND}:{placement.id}:{contact.id}",
                 recipient=contact.email,
+                recipient_user_id=contact.id,
+                placement_id=placement.id,
                 language=contact.language,  # the language it is written in, for the log's marker too
                 subject=render_template("mail/proposal_subject.txt", **context).strip(),
                 body_text=render_template("mail/proposal.txt", **context),

@@ -64,7 +64,16 @@ def propose(cohort_id: int):
         else:
             db.session.commit()
             send_queued_mail()
-            flash(_("The proposal has been sent to the municipality."), "success")
+            if services.has_contact(offer.municipality_id):
+                flash(_("The proposal has been sent to the municipality."), "success")
+            else:
+                # Nothing was sent: say so, and what to do (the scheduler sends it once there is one).
+                message = _(
+                    "This municipality has no contact person yet, so nobody could be asked. The"
+                    " proposal waits and goes out as soon as the municipality has one: add a contact"
+                    " person under Users."
+                )
+                flash(message, "error")
     return redirect(url_for("placements.cohort_placements", cohort_id=cohort.id))
 
 

@@ -11,16 +11,18 @@ from core.clock import local_today, utcnow
 from extensions import db
 from outbox.dispatch import dispatch_due
 from outbox.models import MessageStatus, OutboxMessage
-from placements.services import activate_started
+from placements.services import activate_started, ask_waiting_proposals
 
 reminders_cli = AppGroup("reminders", help="Create due reminders and send the outbox.")
 
 
 def create_due(now: datetime) -> int:
-    """Start internships that began and create the messages that are due; commits."""
+    """Start internships that began, ask new contacts about proposals that waited for one, and create
+    the messages that are due; commits."""
     from reminders.scan import scan  # the rules module loads templates and many models
 
     activate_started(local_today(current_app.config["TIMEZONE"]))
+    ask_waiting_proposals()
     created = scan(now)
     db.session.commit()
     return created

@@ -7,6 +7,8 @@ The rules (the README's "Monitoring" section lists them for managers):
   the number of such sessions and the first date);
 - trainees (enrolled or active) without a proposal or place, from 4 weeks before the internship
   starts until it ends (one item per cohort);
+- a proposal to a municipality without a contact person: nobody could be asked yet (it goes out
+  as soon as the municipality has one);
 - a proposal a municipality has not answered for more than 3 working days (Monday to Friday, not
   a Dutch public holiday; the day of the proposal itself does not count), so one made on a Monday
   shows from Friday on: the reminders chase after 5 working days, the manager hears of it first;
@@ -27,15 +29,16 @@ TRAINER_HORIZON_DAYS = 14
 PROPOSAL_ANSWER_WORKING_DAYS = 3
 ABSENCE_HORIZON_DAYS = 1  # today and tomorrow
 
-ABSENCE, NO_TRAINER, UNPLACED, UNANSWERED, LOW_ATTENDANCE = (
+ABSENCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE = (
     "absence",
     "no_trainer",
+    "proposal_without_contact",
     "unplaced",
     "unanswered_proposal",
     "low_attendance",
 )
 # Most urgent first: tomorrow's absences before next week's trainer gaps.
-KIND_ORDER = (ABSENCE, NO_TRAINER, UNPLACED, UNANSWERED, LOW_ATTENDANCE)
+KIND_ORDER = (ABSENCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class OpenProposal:
     trainee_name: str
     municipality_name: str
     proposed_on: date  # local date
+    municipality_id: int | None = None
+    has_contact: bool = True  # an active contact person, who was (or can be) asked
 
 
 @dataclass(frozen=True)
@@ -170,19 +175,35 @@ def _unplaced_items(data: AttentionData) -> list[AttentionItem]:
 
 
 def _proposal_items(data: AttentionData) -> list[AttentionItem]:
-    return [
-        _item(
-            UNANSWERED,
-            data.cohorts[p.cohort_id],
-            p.proposed_on,
-            {"name": p.trainee_name, "municipality": p.municipality_name, "date": p.proposed_on},
-            "placements.cohort_placements",
-            cohort_id=p.cohort_id,
-        )
-        for p in data.proposals
-        if p.cohort_id in data.cohorts
-        and working_days_since(p.proposed_on, data.today, data.holidays) > PROPOSAL_ANSWER_WORKING_DAYS
-    ]
+    items = []
+    for p in data.proposals:
+        if p.cohort_id not in data.cohorts:
+            continue
+        params = {"name": p.trainee_name, "municipality": p.municipality_name, "date": p.proposed_on}
+        cohort = data.cohorts[p.cohort_id]
+        if not p.has_contact:  # nobody was asked: the manager must add a contact person
+            items.append(
+                _item(
+                    NO_CONTACT,
+                    cohort,
+                    p.proposed_on,
+                    params,
+                    "municipalities.detail",
+                    municipality_id=p.municipality_id,
+                )
+            )
+        elif working_days_since(p.proposed_on, data.today, data.holidays) > PROPOSAL_ANSWER_WORKING_DAYS:
+            items.append(
+                _item(
+                    UNANSWERED,
+                    cohort,
+                    p.proposed_on,
+                    params,
+                    "placements.cohort_placements",
+                    cohort_id=p.cohort_id,
+                )
+            )
+    return items
 
 
 def _attendance_items(data: AttentionData) -> list[AttentionItem]:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from accounts.models import Role, User
 from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from core.holidays import dutch_holidays
@@ -55,8 +56,21 @@ def _sessions_without_trainer(ids: list[int], today: date) -> tuple[SessionGap, 
 
 
 def _open_proposals(ids: list[int], timezone: str) -> tuple[OpenProposal, ...]:
+    has_contact = (
+        sa.exists()
+        .where(User.role == Role.MUNICIPALITY, User.is_active, User.municipality_id == Municipality.id)
+        .label("has_contact")
+    )
     rows = db.session.execute(
-        sa.select(Placement.id, Placement.cohort_id, Trainee.name, Municipality.name, Placement.proposed_at)
+        sa.select(
+            Placement.id,
+            Placement.cohort_id,
+            Trainee.name,
+            Municipality.name,
+            Placement.proposed_at,
+            Municipality.id,
+            has_contact,
+        )
         .join(Trainee, Trainee.id == Placement.trainee_id)
         .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
         .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
@@ -64,8 +78,16 @@ def _open_proposals(ids: list[int], timezone: str) -> tuple[OpenProposal, ...]:
     ).all()
     zone = ZoneInfo(timezone)
     return tuple(
-        OpenProposal(pid, cohort_id, trainee, municipality, proposed_at.astimezone(zone).date())
-        for pid, cohort_id, trainee, municipality, proposed_at in rows
+        OpenProposal(
+            pid,
+            cohort_id,
+            trainee,
+            municipality,
+            proposed_at.astimezone(zone).date(),
+            municipality_id,
+            contact,
+        )
+        for pid, cohort_id, trainee, municipality, proposed_at, municipality_id, contact in rows
     )
 
 

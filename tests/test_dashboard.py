@@ -115,6 +115,7 @@ def _busy_cohort(trainees: int = 4, name: str = "Drukke groep"):
     for n, trainee in enumerate(people):
         attend(past, trainee, "absent" if n == 0 else "present")
     offer = make_offer(cohort)
+    make_user(Role.MUNICIPALITY, municipality_id=offer.municipality_id)  # the contact who was asked
     place(people[1], offer, PlacementStatus.PROPOSED, days_ago=10)
     for trainee in (people[0], *people[2:]):
         place(trainee, offer, PlacementStatus.CONFIRMED)
@@ -130,9 +131,17 @@ def _items(cohort):
 def test_each_rule_finds_its_case_in_the_database(app):
     cohort, people = _busy_cohort()
     people.append(make_trainee(cohort, name="Zonder plek"))
+    nobody_to_ask = make_offer(cohort)  # a municipality without a contact person
+    place(make_trainee(cohort, name="Zonder contact"), nobody_to_ask, PlacementStatus.PROPOSED)
     db.session.commit()
     by_kind = {item.kind: item for item in _items(cohort)}
     assert set(by_kind) == set(attention.KIND_ORDER)
+    waiting = by_kind["proposal_without_contact"]
+    assert waiting.params["name"] == "Zonder contact"
+    assert (waiting.endpoint, waiting.args) == (
+        "municipalities.detail",
+        {"municipality_id": nobody_to_ask.municipality_id},
+    )
     assert by_kind["low_attendance"].params["name"] == people[0].name
     assert by_kind["unanswered_proposal"].params["name"] == people[1].name
     assert by_kind["absence"].params["name"] == people[3].name

@@ -14,6 +14,7 @@ from cohort.models import Cohort
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.errors import ConflictError
 from extensions import db
+from outbox.models import OutboxMessage
 from placements import services
 from placements.links import make_token
 from placements.models import InternshipOffer, Placement
@@ -89,6 +90,47 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
     assert placement.events[1].actor_label == "e-maillink"
     db.session.refresh(offer)
     assert offer.places_taken == 1
+
+
+def proposals_in_outbox() -> int:
+    query = sa.select(sa.func.count()).select_from(OutboxMessage).filter_by(kind="placement_proposal")
+    return db.session.scalar(query)
+
+
+def test_a_proposal_to_a_municipality_without_contact_waits_and_goes_once_it_has_one(
+    setting, manager_client, smtp_config
+):
+    """Nothing is reported as sent that could not be: the manager hears it at once, the dashboard
+    lists it, and the scheduler asks the first contact person the municipality gets."""
+    setting["contact"].is_active = False  # the only contact left: nobody to ask
+    db.session.commit()
+    trainee, offer = setting["trainees"][0], setting["offer"]
+    response = post_form(
+        manager_client,
+        f"/cohorts/{setting['cohort'].id}/placements",
+        {"trainee_id": trainee.id, "offer_id": offer.id},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Deze gemeente heeft nog geen contactpersoon" in page and "verstuurd." in page
+    assert "Het voorstel is naar de gemeente gestuurd" not in page
+    assert smtp_config.messages == []
+    assert "heeft nog geen contactpersoon" in manager_client.get("/dashboard").get_data(as_text=True)
+
+    runner = manager_client.application.test_cli_runner()
+    runner.invoke(args=["reminders", "send-due"])  # sends the trainees' invitations, asks nobody
+    assert proposals_in_outbox() == 0
+    smtp_config.messages.clear()
+    newcomer = make_user(Role.MUNICIPALITY, municipality_id=setting["municipality"].id)
+    runner.invoke(args=["reminders", "send-due"])  # asks the newcomer: due from now on
+    assert proposals_in_outbox() == 1
+    assert "sent 1" in runner.invoke(args=["reminders", "send-due"]).output  # the next minute's run
+    [envelope] = smtp_config.messages
+    assert envelope.rcpt_tos == [newcomer.email] and proposals_in_outbox() == 1
+    assert "/e/placement/" in envelope.content.decode()
+    runner.invoke(args=["reminders", "send-due"])
+    assert len(smtp_config.messages) == 1  # asked once
+    assert "heeft nog geen contactpersoon" not in manager_client.get("/dashboard").get_data(as_text=True)
 
 
 def test_the_internship_days_are_never_the_return_day(setting, client):

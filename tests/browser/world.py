@@ -66,6 +66,14 @@ def seed() -> None:
     db.session.add_all(municipalities)
     db.session.flush()
     create_user(email=MANAGER_EMAIL, name="Marloes Jansen", role=Role.MANAGER, password=PASSWORD)
+    # The host of the open offer has a contact person, who is asked about each proposal.
+    create_user(
+        email="inburgering@utrecht.example",
+        name="Joris Bakker",
+        role=Role.MUNICIPALITY,
+        municipality_id=municipalities[0].id,
+        password=PASSWORD,
+    )
     # Not tied to a cohort: offered for a period, so the manager's new cohorts can use it.
     db.session.add(
         InternshipOffer(
