@@ -14,13 +14,11 @@ def not_one_line() -> str:
     return _("Use one line, without line breaks or tabs.")
 
 
-def clean_address(value, field: str, problems: dict, required: bool = True) -> str:
-    """The stored form of the address in `value`, or "" with the field's problem noted (an empty
-    value is a problem only when `required`)."""
+def clean_address(value, field: str, problems: dict) -> str:
+    """The stored form of the address in `value`, or "" with the field's problem noted."""
     address = mail_address(value)
     if address is None:
-        if required or (isinstance(value, str) and value.strip()):
-            problems[field] = not_an_address()
+        problems[field] = not_an_address()
         return ""
     return address
 

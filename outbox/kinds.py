@@ -55,3 +55,15 @@ def records_by_id(model, ids, *options) -> dict:
         return {}
     query = sa.select(model).where(model.id.in_(wanted)).options(*options)
     return {record.id: record for record in db.session.scalars(query)}
+
+
+def refuse_unless(messages, field: str, model, still_applies, reason: str) -> dict[int, str]:
+    """`reason` for each message whose record (the `field` id, e.g. trainee_id) is gone, or no longer
+    `still_applies`; messages without such a record are not this check's business."""
+    named = [m for m in messages if getattr(m, field) is not None]
+    records = records_by_id(model, (getattr(m, field) for m in named))
+    return {
+        m.id: reason
+        for m in named
+        if (record := records.get(getattr(m, field))) is None or not still_applies(record)
+    }

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from outbox.kinds import records_by_id
+from outbox.kinds import refuse_unless
 from outbox.models import OutboxMessage
 from placements.models import Placement, PlacementStatus
 
@@ -10,10 +10,8 @@ PROPOSAL_KINDS = {"placement_proposal", "placement_chase"}
 
 
 def proposal_answered(messages: list[OutboxMessage], _now: datetime) -> dict[int, str]:
-    asking = [m for m in messages if m.kind in PROPOSAL_KINDS and m.placement_id is not None]
-    placements = records_by_id(Placement, (m.placement_id for m in asking))
-    return {
-        m.id: "proposal already answered"
-        for m in asking
-        if m.placement_id not in placements or placements[m.placement_id].status != PlacementStatus.PROPOSED
-    }
+    def still_open(placement: Placement) -> bool:
+        return placement.status == PlacementStatus.PROPOSED
+
+    asking = [m for m in messages if m.kind in PROPOSAL_KINDS]
+    return refuse_unless(asking, "placement_id", Placement, still_open, "proposal already answered")
