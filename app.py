@@ -119,16 +119,20 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_message_rules(app: Flask) -> None:
-    """What the outbox asks at dispatch (outbox/kinds.py): each check in turn, the first reason wins."""
-    from accounts.outbox_rules import recipient_deactivated
+    """What the outbox asks (outbox/kinds.py): at dispatch each check in turn, the first reason wins;
+    to send again, where each message's address comes from."""
+    from accounts.outbox_rules import recipient_declines, user_addresses
+    from accounts.unsubscribe import unsubscribe_link
     from cohort.outbox_rules import trainee_withdrawn
     from outbox.kinds import MessageRules
-    from placements.outbox_rules import proposal_answered
+    from placements.outbox_rules import proposal_answered, supervisor_addresses
     from sessions.outbox_rules import ATTACH_SESSION_KINDS, attach_session, session_cancelled_or_started
 
     app.extensions["message_rules"] = MessageRules(
-        checks=[recipient_deactivated, trainee_withdrawn, session_cancelled_or_started, proposal_answered],
+        checks=[recipient_declines, trainee_withdrawn, session_cancelled_or_started, proposal_answered],
         attachments=dict.fromkeys(ATTACH_SESSION_KINDS, attach_session),
+        address_books=[user_addresses, supervisor_addresses],
+        unsubscribe_link=unsubscribe_link,
     )
 
 

@@ -18,7 +18,9 @@ from cohort.services import (
     seed_default_templates,
 )
 from cohort.trainees.services import add_note
+from core.clock import utcnow
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer, Municipality
 from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
@@ -196,6 +198,30 @@ def load_demo(today: date) -> None:
     )
     report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
     _fill_trainee_files(running, running_trainees, users[Role.MANAGER], today)
+    _invite_with_a_typo(municipalities["GM0307"])
+
+
+# The address has a typo (amersfort): the mail server refused the invitation for good.
+BOUNCED_CONTACT = ("Joost Visser", "j.visser@amersfort.example")
+BOUNCE_ANSWER = "550 5.1.2 <j.visser@amersfort.example>: Recipient address rejected: Domain not found"
+
+
+def _invite_with_a_typo(municipality: Municipality) -> None:
+    """A second contact whose invitation bounced, so the overview shows what a manager does then:
+    correct the address (Users, or the link on the overview) and the invitation goes again."""
+    name, email = BOUNCED_CONTACT
+    contact = create_user(email=email, name=name, role=Role.MUNICIPALITY, municipality_id=municipality.id)
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.recipient_user_id == contact.id)
+        .values(
+            status=MessageStatus.FAILED,
+            bounced=True,
+            attempts=1,
+            last_error=BOUNCE_ANSWER,
+            claimed_at=utcnow(),
+        )
+    )
 
 
 def _fill_trainee_files(cohort: Cohort, trainees: list[Trainee], manager: User, today: date) -> None:

@@ -57,6 +57,13 @@ class UserForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
+class UserDetailsForm(FlaskForm):
+    """A manager corrects a user's name or address (after a bounce, say)."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
 class PreferencesForm(FlaskForm):
     """Language, and the messages a user may turn off. Change notices cannot be turned off."""
 

@@ -29,6 +29,7 @@ from core.field_rules import check_one_line, clean_address
 from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
+from outbox.retry import addressed_to_user, follow_new_address
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -168,6 +169,7 @@ def _mail_link(user: User, link: OneTimeLink, token: str) -> None:
             kind=link.purpose,
             key=f"{link.purpose}:{link.id}",
             recipient=user.email,
+            recipient_user_id=user.id,  # where the address comes from, when it must be sent again
             language=user.language,  # the marker that replaces the link once sent is in it too
             subject=subject,
             body_text=render_template(f"{template}.txt", **context),
@@ -288,6 +290,28 @@ def create_user(
     else:
         set_password(user, password)
     return user
+
+
+def update_details(user: User, name: str, email: str) -> int:
+    """Correct a user's name and address. Mail still waiting goes to the new address, and mail
+    that bounced is sent again to it; returns how many bounced messages go again."""
+    name = name.strip()
+    problems: dict[str, str] = {}
+    if not name:
+        problems["name"] = _("Required.")
+    check_one_line(name, "name", problems)
+    email = clean_address(email, "email", problems)
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+    other = find_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise ValidationError(
+            _("This e-mail address already has an account."), {"email": _("Already in use.")}
+        )
+    changed = normalise_email(email) != user.email
+    user.name, user.email = name, email
+    db.session.flush()
+    return follow_new_address(addressed_to_user(user.id)) if changed else 0
 
 
 def set_active(user: User, active: bool) -> None:

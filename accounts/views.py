@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from accounts import services
+from accounts import unsubscribe as optional_mail
 from accounts.access import api_tokens_for, users_for
 from accounts.forms import (
     ApiTokenForm,
@@ -22,6 +23,7 @@ from accounts.forms import (
     LoginForm,
     PreferencesForm,
     SetPasswordForm,
+    UserDetailsForm,
     UserForm,
 )
 from accounts.models import Role, User
@@ -31,7 +33,7 @@ from core.errors import ValidationError
 from core.forms import form_errors_from
 from core.scope import one_or_404
 from core.urls import is_safe_local_path
-from extensions import db
+from extensions import csrf, db
 from outbox.edge import save_form
 from outbox.queue import send_queued_mail
 
@@ -158,6 +160,27 @@ def invite_user():
     return render_template("accounts/invite_user.html", form=form)
 
 
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def edit_user(user_id: int):
+    # A trainee's address is part of the trainee's record (cohort), not changed here.
+    user = one_or_404(users_for(current_user).where(User.role != Role.TRAINEE), user_id)
+    form = UserDetailsForm(obj=user)
+
+    def save():
+        return services.update_details(user, form.name.data or "", form.email.data or "")
+
+    if save_form(form, save, _details_saved):
+        return redirect(url_for("accounts.users"))
+    return render_template("accounts/edit_user.html", form=form, user=user)
+
+
+def _details_saved(sent_again: int) -> str:
+    if sent_again:
+        return _("Saved. The e-mail that did not arrive is sent again, to the new address.")
+    return _("Saved.")
+
+
 @bp.post("/users/<int:user_id>/active")
 @role_required(Role.MANAGER)
 def set_user_active(user_id: int):
@@ -182,6 +205,24 @@ def resend_invitation(user_id: int):
         send_queued_mail()
         flash(_("A new invitation has been sent to %(name)s.", name=user.name), "success")
     return redirect(url_for("accounts.users"))
+
+
+# --- Optional mail off (and on again) from the mail's own link ---------------------------
+
+
+@bp.route("/afmelden/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed link is the authority: a mail provider posts without a session (RFC 8058)
+def unsubscribe(token: str):
+    """GET asks (link checkers open links); POST turns the kind off, or on again with `on`."""
+    found = optional_mail.read_token(token)
+    if found is None:
+        return render_template("accounts/unsubscribe_invalid.html"), 404
+    user, kind = found
+    if request.method == "POST":
+        optional_mail.set_wanted(user, kind, request.form.get("choice") == "on")
+        db.session.commit()
+    wanted = optional_mail.wants(user, kind)
+    return render_template("accounts/unsubscribe.html", kind=kind, wanted=wanted)
 
 
 # --- Own account ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
@@ -57,9 +58,29 @@ def message_id_header(message: OutboxMessage, domain: str) -> str:
     return f"<{digest}.{message.id}@{domain}>"
 
 
+class MailPolicy(EmailPolicy):
+    """Python's default, except that a header that is a link stays on one line: folding a long URL
+    would turn it into encoded words (RFC 2047), which mail providers do not read as a link."""
+
+    def fold(self, name, value):
+        if name.lower() in ONE_LINE_HEADERS:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in ONE_LINE_HEADERS:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+ONE_LINE_HEADERS = {"list-unsubscribe"}
+MAIL_POLICY = MailPolicy()
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     language = message.language or "nl"
-    email = EmailMessage()
+    rules = message_rules()
+    email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
@@ -67,10 +88,14 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Message-ID"] = message_id_header(message, mail_domain())
     # RFC 3834: sent by a program, so auto-responders (out-of-office) do not answer it.
     email["Auto-Submitted"] = "auto-generated"
+    unsubscribe = rules.unsubscribe_link and rules.unsubscribe_link(message)
+    if unsubscribe:  # RFC 8058: the provider's button turns this kind off with one POST
+        email["List-Unsubscribe"] = f"<{unsubscribe}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(html_document(message.body_html, message.subject, language), subtype="html")
-    message_rules().attach(email, message)
+    rules.attach(email, message)
     # Last: setting or adding content moves the Content-* headers into the parts.
     email["Content-Language"] = language
     return email
@@ -212,14 +237,21 @@ def _text(answer: bytes | str) -> str:
     return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
-def _record_failure(message: OutboxMessage, error: Exception, now: datetime, permanent: bool) -> str:
-    """Failed for good, or back to pending with a later due time; returns which."""
+def _record_failure(
+    message: OutboxMessage, error: Exception, now: datetime, permanent: bool, bounced: bool = False
+) -> str:
+    """Failed for good, or back to pending with a later due time; returns which.
+
+    `bounced`: the server refused the recipient for good, so the address needs correcting; the
+    managers' overview lists such messages (reminders/bounces.py).
+    """
     message.last_error = describe(error)[:500]
     log.warning(
         "Sending message %s failed (attempt %s): %s", message.id, message.attempts, message.last_error
     )
     if permanent or message.attempts >= MAX_ATTEMPTS:
         message.status = MessageStatus.FAILED
+        message.bounced = bounced
         return "failed"
     message.status = MessageStatus.PENDING
     message.due_at = now + timedelta(minutes=2**message.attempts)
@@ -241,7 +273,8 @@ def _send_one(
     try:
         _deliver(email, message, connection, now)
     except (OSError, smtplib.SMTPException) as error:
-        return _record_failure(message, error, now, permanent=is_permanent(error))
+        refused = is_permanent(error)
+        return _record_failure(message, error, now, permanent=refused, bounced=refused)
     return "sent"
 
 

@@ -3,7 +3,10 @@
 At dispatch the world may have changed since a message was queued: the session was cancelled,
 the trainee withdrew, the proposal was answered. The packages that know register a *check*: it
 gets a claimed batch and answers, per message id, the reason not to send it any more. They may
-also register an *attachment* for a kind of message (a session's .ics file). The table is built
+also register an *attachment* for a kind of message (a session's .ics file), and an *address
+book*: where the address of a message comes from (the user it is addressed to, a placement's
+supervisor), so a message sent again goes to the address that record has now; and where the link
+is that turns an optional kind of mail off (List-Unsubscribe). The table is built
 once per app, in `app.register_message_rules`, in the order the checks are asked.
 """
 
@@ -22,12 +25,18 @@ from outbox.models import OutboxMessage
 Check = Callable[[list[OutboxMessage], datetime], dict[int, str]]
 # Adds what a message of its kind carries (a file) to the e-mail built from it.
 Attachment = Callable[[EmailMessage, OutboxMessage], None]
+# A message -> the link that turns its kind off for its recipient (List-Unsubscribe), or None.
+UnsubscribeLink = Callable[[OutboxMessage], str | None]
+# Messages -> {message id: the address its record has now}, for the messages it knows the record of.
+AddressBook = Callable[[list[OutboxMessage]], dict[int, str]]
 
 
 @dataclass
 class MessageRules:
     checks: list[Check] = field(default_factory=list)
     attachments: dict[str, Attachment] = field(default_factory=dict)
+    address_books: list[AddressBook] = field(default_factory=list)
+    unsubscribe_link: UnsubscribeLink | None = None
 
     def reasons_not_to_send(self, messages: list[OutboxMessage], now: datetime) -> dict[int, str]:
         """Each message's reason not to send it; the first check that has one decides."""
@@ -36,6 +45,14 @@ class MessageRules:
             for message_id, reason in check(messages, now).items():
                 reasons.setdefault(message_id, reason)
         return reasons
+
+    def current_addresses(self, messages: list[OutboxMessage]) -> dict[int, str]:
+        """Each message's address as its record has it now (messages without a record: left out)."""
+        addresses: dict[int, str] = {}
+        for book in self.address_books:
+            for message_id, address in book(messages).items():
+                addresses.setdefault(message_id, address)
+        return addresses
 
     def attach(self, email: EmailMessage, message: OutboxMessage) -> None:
         attachment = self.attachments.get(message.kind)

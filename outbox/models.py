@@ -49,6 +49,8 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    # The mail server refused the recipient for good (a 5xx answer): the address needs correcting.
+    bounced: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # "smtp", or "local" when no SMTP server is configured (dev): kept here, never lost.
     transport: Mapped[str | None] = mapped_column(sa.String(10))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,6 +5,8 @@ dispatcher (outbox/dispatch.py), right after the commit of the request that queu
 (`send_queued_mail`) or by the scheduler.
 """
 
+import hashlib
+
 from flask import g
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -28,6 +30,16 @@ MESSAGE_FIELDS = (
     "placement_id",
     "payload",
 )
+
+
+KEY_LENGTH = 200  # the column's size
+
+
+def fit_key(key: str) -> str:
+    """Keys hold e-mail addresses; one absurdly long address must not break the whole insert."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    return f"{key[: KEY_LENGTH - 41]}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 def _insert_ignoring_duplicates(rows: list[dict]):
@@ -76,8 +88,13 @@ def queue_message(**fields) -> int | None:
         raise TypeError(f"unknown message fields: {sorted(unknown)}")
     new_id = db.session.execute(_insert_ignoring_duplicates([fields]).returning(OutboxMessage.id)).scalar()
     if new_id is not None:
-        g.setdefault("queued_message_ids", []).append(new_id)
+        send_after_commit(new_id)
     return new_id
+
+
+def send_after_commit(message_id: int) -> None:
+    """Remember a message (new, or put back in the queue) for `send_queued_mail()`."""
+    g.setdefault("queued_message_ids", []).append(message_id)
 
 
 def send_queued_mail() -> dict:

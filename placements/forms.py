@@ -8,7 +8,9 @@ from wtforms.validators import InputRequired, Length, Optional
 from cohort.forms import CheckboxesField, weekday_choices
 
 
-class ConfirmPlacementForm(FlaskForm):
+class SupervisorForm(FlaskForm):
+    """The workplace supervisor (werkbegeleider): named on confirming, corrected by a manager."""
+
     supervisor_name = StringField(
         _l("Name of the workplace supervisor"), validators=[InputRequired(), Length(max=120)]
     )
@@ -16,6 +18,12 @@ class ConfirmPlacementForm(FlaskForm):
         _l("E-mail address of the supervisor"), validators=[InputRequired(), Length(max=254)]
     )
     supervisor_phone = StringField(_l("Phone of the supervisor"), validators=[Optional(), Length(max=40)])
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in ("supervisor_name", "supervisor_email", "supervisor_phone")}
+
+
+class ConfirmPlacementForm(SupervisorForm):
     workplace_address = StringField(_l("Address of the workplace"), validators=[Optional(), Length(max=200)])
     weekdays = CheckboxesField(
         _l("Internship days"),
@@ -25,16 +33,7 @@ class ConfirmPlacementForm(FlaskForm):
     )
 
     def values(self) -> dict:
-        return {
-            name: self[name].data
-            for name in (
-                "supervisor_name",
-                "supervisor_email",
-                "supervisor_phone",
-                "workplace_address",
-                "weekdays",
-            )
-        }
+        return super().values() | {name: self[name].data for name in ("workplace_address", "weekdays")}
 
 
 class DeclinePlacementForm(FlaskForm):

@@ -114,6 +114,15 @@ class Placement(db.Model):
         back_populates="placement", order_by="PlacementEvent.created_at", cascade="all, delete-orphan"
     )
 
+    # The supervisor the municipality named on confirming; until then the offer's, if it names one.
+    @property
+    def supervisor_address(self) -> str:
+        return (self.supervisor_email or self.offer.supervisor_email).strip()
+
+    @property
+    def supervisor(self) -> str:
+        return self.supervisor_name or self.offer.supervisor_name
+
     def __repr__(self) -> str:
         return f"<Placement {self.id} {self.status}>"
 

@@ -24,6 +24,7 @@ from core.field_rules import check_one_line, clean_address
 from extensions import db
 from outbox.models import OutboxMessage
 from outbox.queue import queue_message
+from outbox.retry import addressed_by_placement, follow_new_address
 from placements.links import answer_url
 from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
 from placements.models import (
@@ -181,15 +182,36 @@ def default_weekdays(cohort: Cohort) -> tuple[int, ...]:
     return tuple(d for d in settings.training_weekdays if d != settings.return_weekday)
 
 
-def _clean_confirmation(placement: Placement, values: dict) -> dict:
-    problems = {}
+def _clean_supervisor(values: dict, problems: dict) -> dict:
+    """The supervisor's name (required), address (required) and phone, as the form gave them."""
     name = str(values.get("supervisor_name") or "").strip()
     if not name:
         problems["supervisor_name"] = _("Required.")
     check_one_line(name, "supervisor_name", problems)
     email = clean_address(values.get("supervisor_email"), "supervisor_email", problems)
-    for field in ("supervisor_phone", "workplace_address"):
-        check_one_line(str(values.get(field) or ""), field, problems)
+    phone = str(values.get("supervisor_phone") or "").strip()
+    check_one_line(phone, "supervisor_phone", problems)
+    return {"supervisor_name": name[:120], "supervisor_email": email, "supervisor_phone": phone[:40]}
+
+
+def update_supervisor(placement: Placement, values: dict) -> int:
+    """A manager corrects the supervisor (after a bounce, say). Mail still waiting goes to the
+    new address, and mail that bounced is sent again to it; returns how many bounced go again."""
+    problems: dict[str, str] = {}
+    fields = _clean_supervisor(values, problems)
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+    changed = fields["supervisor_email"].lower() != placement.supervisor_address.lower()
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    db.session.flush()
+    return follow_new_address(addressed_by_placement(placement.id)) if changed else 0
+
+
+def _clean_confirmation(placement: Placement, values: dict) -> dict:
+    problems = {}
+    supervisor = _clean_supervisor(values, problems)
+    check_one_line(str(values.get("workplace_address") or ""), "workplace_address", problems)
     weekdays = values.get("weekdays")
     try:
         days = planning.parse_weekdays(weekdays) if weekdays else default_weekdays(placement.trainee.cohort)
@@ -203,9 +225,7 @@ def _clean_confirmation(placement: Placement, values: dict) -> dict:
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
     return {
-        "supervisor_name": name[:120],
-        "supervisor_email": email,
-        "supervisor_phone": str(values.get("supervisor_phone") or "").strip()[:40],
+        **supervisor,
         "workplace_address": str(values.get("workplace_address") or placement.offer.address).strip()[:200],
         "weekdays": ",".join(planning.weekday_code(d) for d in days),
     }

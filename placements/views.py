@@ -16,11 +16,18 @@ from core.errors import ServiceError
 from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
+from outbox.edge import save_form
 from outbox.queue import send_queued_mail
 from placements import services
 from placements.access import municipalities_for, placements_for
 from placements.evaluations.services import missing_evaluations
-from placements.forms import ConfirmPlacementForm, DeclinePlacementForm, ProposeForm, ReasonForm
+from placements.forms import (
+    ConfirmPlacementForm,
+    DeclinePlacementForm,
+    ProposeForm,
+    ReasonForm,
+    SupervisorForm,
+)
 from placements.links import read_token
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from placements.return_day_feed import municipality_feed_url
@@ -107,6 +114,30 @@ def end(placement_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
+
+
+@bp.route("/placements/<int:placement_id>/supervisor", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def supervisor(placement_id: int):
+    """Correct the supervisor's name or address, e.g. after mail to them bounced."""
+    placement = one_or_404(placements_for(current_user), placement_id)
+    form = SupervisorForm(
+        data={
+            "supervisor_name": placement.supervisor,
+            "supervisor_email": placement.supervisor_address,
+            "supervisor_phone": placement.supervisor_phone or placement.offer.supervisor_phone,
+        }
+    )
+    saved = save_form(form, lambda: services.update_supervisor(placement, form.values()), _supervisor_saved)
+    if saved:
+        return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
+    return render_template("placements/supervisor.html", form=form, placement=placement)
+
+
+def _supervisor_saved(sent_again: int) -> str:
+    if sent_again:
+        return _("Saved. The e-mail that did not arrive is sent again, to the new address.")
+    return _("Saved.")
 
 
 # --- Municipality: the portal and answering ------------------------------------------

@@ -1,16 +1,13 @@
-"""The managers' message log: finding messages, and sending a failed one again."""
+"""The managers' message log: finding messages (outbox/retry.py sends a failed one again)."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
-from core.clock import utcnow
-from core.errors import ConflictError
 from extensions import db
-from outbox.models import MessageStatus, OutboxMessage
+from outbox.models import OutboxMessage
 
 PAGE_SIZE = 50
 
@@ -66,18 +63,3 @@ def message_log(filters: MessageFilters, page: int = 1) -> tuple[list[OutboxMess
 def message_kinds() -> list[str]:
     """The kinds of message that exist in the outbox, for the filter's choices."""
     return list(db.session.scalars(sa.select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)))
-
-
-def retry_message(message: OutboxMessage) -> None:
-    """Put a failed message back in the queue, as new: the next dispatch sends it.
-
-    Only a failed message: anything else is still on its way, already sent or skipped on
-    purpose. The last error stays, so the log still says why it failed before.
-    """
-    if message.status != MessageStatus.FAILED:
-        raise ConflictError(_("Only a message that failed can be sent again."))
-    message.status = MessageStatus.PENDING
-    message.attempts = 0
-    message.due_at = utcnow()
-    message.claimed_at = None
-    db.session.flush()

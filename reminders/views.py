@@ -3,7 +3,7 @@
 import math
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from accounts.models import Role
@@ -12,8 +12,10 @@ from core.errors import ConflictError
 from core.scope import one_or_404
 from extensions import db
 from outbox.models import OutboxMessage
+from outbox.queue import send_queued_mail
+from outbox.retry import addressed_by_placement, addressed_to_user, send_again, send_bounced_again
 from reminders.log_forms import MessageFilterForm, status_label
-from reminders.log_services import PAGE_SIZE, message_kinds, message_log, retry_message
+from reminders.log_services import PAGE_SIZE, message_kinds, message_log
 
 bp = Blueprint("reminders", __name__)
 
@@ -51,12 +53,34 @@ def message(message_id: int):
 @role_required(Role.MANAGER)
 def retry(message_id: int):
     record = one_or_404(sa.select(OutboxMessage), message_id)
+    if _sent_again(lambda: send_again(record)):
+        flash(_("The message is sent again, to the address we have now."), "success")
+    return redirect(url_for("reminders.message", message_id=message_id))
+
+
+# Where the address of a bounced message comes from: a contact's account, a supervisor's placement.
+BOUNCE_SOURCES = {"user": addressed_to_user, "placement": addressed_by_placement}
+
+
+@bp.post("/outbox/bounces/<source>/<int:record_id>/retry")
+@role_required(Role.MANAGER)
+def retry_bounced(source: str, record_id: int):
+    """ "Try again" on the overview: every bounced message of this record, to its address now."""
+    if source not in BOUNCE_SOURCES:
+        abort(404)
+    if _sent_again(lambda: send_bounced_again(BOUNCE_SOURCES[source](record_id))):
+        flash(_("The e-mail is sent again, to the address we have now."), "success")
+    return redirect(url_for("reports.dashboard"))
+
+
+def _sent_again(action) -> bool:
+    """Run `action` (putting messages back in the queue), commit, and send them at once."""
     try:
-        retry_message(record)
+        action()
     except ConflictError as error:
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The message is back in the queue and will be sent within a few minutes."), "success")
-    return redirect(url_for("reminders.message", message_id=message_id))
+        return False
+    db.session.commit()
+    send_queued_mail()
+    return True

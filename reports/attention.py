@@ -14,7 +14,10 @@ The rules (the README's "Monitoring" section lists them for managers):
   shows from Friday on: the reminders chase after 5 working days, the manager hears of it first;
 - an enrolled or active trainee whose attendance rate over the last 4 weeks is under the
   threshold (setting ATTENDANCE_THRESHOLD, default 80%); without data there is no rate, no item;
-- an absence notice for a session today or tomorrow.
+- an absence notice for a session today or tomorrow;
+- e-mail that the mail server refused for good (a bounce) to a municipality contact or a
+  supervisor: one item per address of that person, with the server's answer, a link to correct
+  the address, and "try again".
 """
 
 from collections.abc import Container
@@ -29,8 +32,9 @@ TRAINER_HORIZON_DAYS = 14
 PROPOSAL_ANSWER_WORKING_DAYS = 3
 ABSENCE_HORIZON_DAYS = 1  # today and tomorrow
 
-ABSENCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE = (
+ABSENCE, BOUNCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE = (
     "absence",
+    "bounced_mail",
     "no_trainer",
     "proposal_without_contact",
     "unplaced",
@@ -38,7 +42,13 @@ ABSENCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE = (
     "low_attendance",
 )
 # Most urgent first: tomorrow's absences before next week's trainer gaps.
-KIND_ORDER = (ABSENCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE)
+KIND_ORDER = (ABSENCE, BOUNCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE)
+# Where a bounced address is corrected: a contact's account, a supervisor on their placement.
+CONTACT, SUPERVISOR = "user", "placement"
+CORRECT_ADDRESS = {
+    CONTACT: ("accounts.edit_user", "user_id"),
+    SUPERVISOR: ("placements.supervisor", "placement_id"),
+}
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,20 @@ class Absence:
 
 
 @dataclass(frozen=True)
+class BouncedMail:
+    """The newest bounce of one address of a contact (source CONTACT, the user's id) or a
+    supervisor (SUPERVISOR, the placement's id)."""
+
+    source: str
+    record_id: int
+    name: str
+    address: str
+    error: str  # the server's answer, e.g. "550 5.1.1 mailbox unavailable"
+    about: str  # the contact's municipality, or the supervisor's intern
+    day: date  # local date of the newest bounce
+
+
+@dataclass(frozen=True)
 class AttentionData:
     today: date
     threshold: float
@@ -97,6 +121,7 @@ class AttentionData:
     proposals: tuple[OpenProposal, ...] = ()
     attendance: tuple[RecentAttendance, ...] = ()
     absences: tuple[Absence, ...] = ()
+    bounces: tuple[BouncedMail, ...] = ()
     holidays: frozenset[date] = frozenset()
 
 
@@ -106,7 +131,7 @@ class AttentionItem:
     `url_for(endpoint, **args)`."""
 
     kind: str
-    cohort_id: int
+    cohort_id: int | None  # None: about a person, not a cohort (a bounce)
     cohort_name: str
     params: dict
     endpoint: str
@@ -237,8 +262,33 @@ def _absence_items(data: AttentionData) -> list[AttentionItem]:
     ]
 
 
+def _bounce_items(data: AttentionData) -> list[AttentionItem]:
+    newest: dict[tuple, BouncedMail] = {}
+    for bounce in sorted(data.bounces, key=lambda b: b.day):
+        newest[(bounce.source, bounce.record_id, bounce.address.lower())] = bounce
+    items = []
+    for b in newest.values():
+        endpoint, argument = CORRECT_ADDRESS[b.source]
+        params = {
+            "name": b.name,
+            "address": b.address,
+            "error": b.error,
+            "source": b.source,
+            "record_id": b.record_id,
+        }
+        items.append(AttentionItem(BOUNCE, None, b.about, params, endpoint, {argument: b.record_id}, b.day))
+    return items
+
+
 def attention_items(data: AttentionData) -> list[AttentionItem]:
     """Every item that needs attention today, most urgent kind first, then by date and cohort."""
-    builders = (_absence_items, _trainer_items, _unplaced_items, _proposal_items, _attendance_items)
+    builders = (
+        _absence_items,
+        _bounce_items,
+        _trainer_items,
+        _unplaced_items,
+        _proposal_items,
+        _attendance_items,
+    )
     items = [item for build in builders for item in build(data)]
     return sorted(items, key=lambda item: item.sort_key)

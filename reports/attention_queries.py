@@ -9,15 +9,18 @@ import sqlalchemy as sa
 from accounts.models import Role, User
 from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
+from core.clock import utcnow
 from core.holidays import dutch_holidays
 from core.rates import recent_window_start
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
 from reports import attention
 from reports.attention import (
     Absence,
     AttentionData,
     AttentionItem,
+    BouncedMail,
     CohortInfo,
     OpenProposal,
     RecentAttendance,
@@ -124,6 +127,39 @@ def _absences(ids: list[int], today: date) -> tuple[Absence, ...]:
     return tuple(Absence(*row) for row in rows)
 
 
+def _bounces(timezone: str) -> tuple[BouncedMail, ...]:
+    """Bounced mail to municipality contacts (by their account) and to supervisors (by the
+    placement the address came from): two queries, however many."""
+    bounced = (OutboxMessage.status == MessageStatus.FAILED, OutboxMessage.bounced)
+    fields = (OutboxMessage.recipient, OutboxMessage.last_error, OutboxMessage.claimed_at)
+    contacts = db.session.execute(
+        sa.select(User.id, User.name, Municipality.name, *fields)
+        .join(User, User.id == OutboxMessage.recipient_user_id)
+        .join(Municipality, Municipality.id == User.municipality_id)
+        .where(*bounced, User.role == Role.MUNICIPALITY)
+    ).all()
+    supervisors = db.session.execute(
+        sa.select(Placement.id, Placement.supervisor_name, Trainee.name, *fields)
+        .join(Placement, Placement.id == OutboxMessage.placement_id)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .where(*bounced, OutboxMessage.recipient_user_id.is_(None))
+    ).all()
+    zone = ZoneInfo(timezone)
+    return tuple(
+        BouncedMail(
+            source,
+            record_id,
+            name,
+            recipient,
+            error or "",
+            about,
+            (failed_at or utcnow()).astimezone(zone).date(),
+        )
+        for source, rows in ((attention.CONTACT, contacts), (attention.SUPERVISOR, supervisors))
+        for record_id, name, about, recipient, error, failed_at in rows
+    )
+
+
 def attention_data(cohort_ids, today: date, threshold: float, timezone: str) -> AttentionData:
     ids = list(cohort_ids)
     return AttentionData(
@@ -135,13 +171,12 @@ def attention_data(cohort_ids, today: date, threshold: float, timezone: str) -> 
         proposals=_open_proposals(ids, timezone),
         attendance=_recent_attendance(ids, today),
         absences=_absences(ids, today),
+        bounces=_bounces(timezone),
         # Working days for unanswered proposals: the last few weeks are enough.
         holidays=frozenset(dutch_holidays({today.year - 1, today.year})),
     )
 
 
 def needs_attention(cohort_ids, today: date, threshold: float, timezone: str) -> list[AttentionItem]:
-    """The sorted "needs attention today" list for these cohorts."""
-    if not cohort_ids:
-        return []
+    """The sorted "needs attention today" list for these cohorts (and mail that bounced)."""
     return attention.attention_items(attention_data(cohort_ids, today, threshold, timezone))

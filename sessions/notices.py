@@ -5,10 +5,11 @@ Changes for one person within CHANGE_WINDOW are combined: the first change opens
 at the end of the window, later changes are added to that notice while it waits.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
 from accounts.models import User
@@ -35,7 +36,17 @@ def snapshot(sess: TrainingSession) -> dict:
     }
 
 
-def _recipients(sess: TrainingSession) -> list[dict]:
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a notice goes to: the message's address fields, and whom the greeting names. A
+    supervisor also reads which of their interns the session concerns."""
+
+    fields: dict
+    name: str
+    interns: tuple[str, ...] = ()
+
+
+def _recipients(sess: TrainingSession) -> list[Recipient]:
     """Active trainees of the cohort; for a return day also their interns' supervisors."""
     rows = db.session.execute(
         sa.select(User, Trainee.id)
@@ -43,21 +54,41 @@ def _recipients(sess: TrainingSession) -> list[dict]:
         .where(Trainee.cohort_id == sess.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN, User.is_active)
     ).all()
     people = [
-        {"recipient": u.email, "recipient_user_id": u.id, "trainee_id": t, "language": u.language}
+        Recipient(
+            {"recipient": u.email, "recipient_user_id": u.id, "trainee_id": t, "language": u.language}, u.name
+        )
         for u, t in rows
     ]
     if sess.kind == SessionKind.RETURN_DAY:
-        emails = db.session.scalars(
-            sa.select(Placement.supervisor_email)
-            .distinct()
-            .where(
-                Placement.cohort_id == sess.cohort_id,
-                Placement.supervisor_email != "",
-                Placement.status.in_([PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE]),
-            )
-        )
-        people += [{"recipient": email, "language": "nl"} for email in emails]
+        people += _supervisors(sess.cohort_id)
     return people
+
+
+def _supervisors(cohort_id: int) -> list[Recipient]:
+    """One notice per supervisor address, naming all of their interns in the cohort."""
+    placements = db.session.scalars(
+        sa.select(Placement)
+        .join(Trainee, Trainee.id == Placement.trainee_id)
+        .where(
+            Placement.cohort_id == cohort_id,
+            Placement.supervisor_email != "",
+            Placement.status.in_([PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE]),
+            Trainee.status != TraineeStatus.WITHDRAWN,
+        )
+        .order_by(Placement.id)
+    ).all()
+    by_address: dict[str, list[Placement]] = {}
+    for placement in placements:
+        by_address.setdefault(placement.supervisor_email.lower(), []).append(placement)
+    return [
+        Recipient(
+            # The first placement is where the address comes from (outbox/retry.py).
+            {"recipient": address, "placement_id": group[0].id, "language": "nl"},
+            group[0].supervisor_name,
+            tuple(sorted(p.trainee.name for p in group)),
+        )
+        for address, group in by_address.items()
+    ]
 
 
 def _for_display(entries: list[dict]) -> list[dict]:
@@ -67,9 +98,15 @@ def _for_display(entries: list[dict]) -> list[dict]:
     return [{**e, "before": dated(e["before"]), "after": dated(e["after"])} for e in entries]
 
 
-def _render(entries: list[dict], language: str) -> dict:
-    with force_locale(language):
-        context = {"entries": _for_display(entries)}
+def _render(entries: list[dict], person: Recipient, cohort_name: str) -> dict:
+    with force_locale(person.fields["language"]):
+        context = {
+            "entries": _for_display(entries),
+            "name": person.name,
+            "interns": person.interns,
+            "cohort_name": cohort_name,
+            "organisation": current_app.config["ORGANISATION_NAME"],
+        }
         return {
             "subject": render_template("mail/change_notice_subject.txt", **context).strip(),
             "body_text": render_template("mail/change_notice.txt", **context),
@@ -102,7 +139,7 @@ def queue_change_notices(sess: TrainingSession, before: dict, now: datetime | No
             sa.select(OutboxMessage)
             .where(
                 OutboxMessage.kind == KIND,
-                OutboxMessage.recipient == person["recipient"],
+                OutboxMessage.recipient == person.fields["recipient"],
                 OutboxMessage.status == MessageStatus.PENDING,
                 OutboxMessage.due_at > now,
             )
@@ -110,17 +147,17 @@ def queue_change_notices(sess: TrainingSession, before: dict, now: datetime | No
         )
         if waiting is not None:
             waiting.payload = _merge([dict(e) for e in waiting.payload or []], entry)
-            for name, value in _render(waiting.payload, waiting.language).items():
+            for name, value in _render(waiting.payload, person, sess.cohort.name).items():
                 setattr(waiting, name, value)
             continue
         queue_message(
             # The occasion is the session's version: each change of it is news once per person.
             kind=KIND,
-            key=f"{KIND}:{sess.id}:{person['recipient']}:{sess.sequence}",
+            key=f"{KIND}:{sess.id}:{person.fields['recipient']}:{sess.sequence}",
             due_at=now + CHANGE_WINDOW,
             session_id=sess.id,
             payload=[entry],
-            **person,
-            **_render([entry], person["language"]),
+            **person.fields,
+            **_render([entry], person, sess.cohort.name),
         )
     return len(people)

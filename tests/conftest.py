@@ -336,3 +336,47 @@ def smtp_config(app, smtp_server):
     """Point the app at the real SMTP server started for this test."""
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_TLS="none")
     return smtp_server
+
+
+REFUSED = "refused@mail.example"  # 550 for good
+BUSY = "busy@mail.example"  # 421 the first time, then accepted
+DROPPED = "dropped@mail.example"  # the connection drops mid-DATA the first time, then accepted
+
+
+class PickyServer:
+    """An aiosmtpd handler with a different answer per recipient; it keeps what it accepted."""
+
+    def __init__(self):
+        self.received = []
+        self.refused_before = set()
+
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):
+        if address == REFUSED:
+            return "550 5.1.1 Mailbox unavailable"
+        if address == BUSY and BUSY not in self.refused_before:
+            self.refused_before.add(BUSY)
+            return "421 4.3.2 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, _session, envelope):
+        if DROPPED in envelope.rcpt_tos and DROPPED not in self.refused_before:
+            self.refused_before.add(DROPPED)
+            server.transport.close()  # gone in the middle of the message
+            return "250 never heard"
+        self.received.append(envelope)
+        return "250 OK"
+
+    def recipients(self) -> list[str]:
+        return [to for envelope in self.received for to in envelope.rcpt_tos]
+
+
+@pytest.fixture
+def picky_smtp(app):
+    """The app sends to a real SMTP server that refuses REFUSED for good, BUSY and DROPPED once."""
+    handler = PickyServer()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_TLS="none")
+    yield handler
+    controller.stop()

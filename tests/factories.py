@@ -42,7 +42,12 @@ def make_trainee(cohort: Cohort | None = None, name: str | None = None) -> Train
 
 
 def make_user(
-    role: Role = Role.MANAGER, *, email: str | None = None, password: str | None = PASSWORD, **links
+    role: Role = Role.MANAGER,
+    *,
+    email: str | None = None,
+    password: str | None = PASSWORD,
+    name: str | None = None,
+    **links,
 ) -> User:
     """A user with a password; for a municipality contact or trainee, the linked record too."""
     if role == Role.MUNICIPALITY and "municipality_id" not in links:
@@ -51,7 +56,7 @@ def make_user(
         links["trainee_id"] = make_trainee().id
     user = create_user(
         email=email or f"{role.value}{next(_counter)}@cohort.example",
-        name=f"{role.value.title()} User",
+        name=name or f"{role.value.title()} User",
         role=role,
         password=password,
         **links,

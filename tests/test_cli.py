@@ -92,7 +92,7 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
         model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (User, Cohort, Trainee, Municipality)
     }
-    assert counts[Cohort] == 2 and counts[Municipality] == 5 and counts[User] == 4
+    assert counts[Cohort] == 2 and counts[Municipality] == 5 and counts[User] == 5
     assert counts[Trainee] >= 8
     second = runner.invoke(args=["demo"])
     assert "nothing was changed" in second.output
@@ -101,3 +101,9 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
     }
     assert login(client, "deelnemer@cohort.example", "cohort-demo-2026").status_code == 302
     assert "Utrecht najaar" in client.get("/schedule").get_data(as_text=True)
+    # A newcomer sees what a bounce looks like: the demo holds one, to a municipality contact.
+    manager = app.test_client()
+    assert login(manager, "manager@cohort.example", "cohort-demo-2026").status_code == 302
+    overview = manager.get("/dashboard").get_data(as_text=True)
+    assert "Joost Visser (j.visser@amersfort.example) kwam niet aan" in overview
+    assert "550 5.1.2" in overview

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from accounts.models import Role
 from core.clock import local_today, utcnow
 from extensions import db
+from outbox.models import OutboxMessage
 from placements.models import Placement, PlacementStatus
 from reports import attention
 from reports.attention import (
@@ -133,9 +134,26 @@ def test_each_rule_finds_its_case_in_the_database(app):
     people.append(make_trainee(cohort, name="Zonder plek"))
     nobody_to_ask = make_offer(cohort)  # a municipality without a contact person
     place(make_trainee(cohort, name="Zonder contact"), nobody_to_ask, PlacementStatus.PROPOSED)
+    unreachable = make_user(Role.MUNICIPALITY, name="Joost Visser")
+    db.session.add(
+        OutboxMessage(
+            key="invitation:bounced",
+            kind="invitation",
+            recipient=unreachable.email,
+            recipient_user_id=unreachable.id,
+            subject="Uw account",
+            body_text="Beste Joost,",
+            status="failed",
+            bounced=True,
+            last_error="550 5.1.1 User unknown",
+        )
+    )
     db.session.commit()
     by_kind = {item.kind: item for item in _items(cohort)}
     assert set(by_kind) == set(attention.KIND_ORDER)
+    bounce = by_kind["bounced_mail"]
+    assert (bounce.params["name"], bounce.params["error"]) == ("Joost Visser", "550 5.1.1 User unknown")
+    assert (bounce.endpoint, bounce.args) == ("accounts.edit_user", {"user_id": unreachable.id})
     waiting = by_kind["proposal_without_contact"]
     assert waiting.params["name"] == "Zonder contact"
     assert (waiting.endpoint, waiting.args) == (

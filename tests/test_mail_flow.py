@@ -8,58 +8,15 @@ import logging
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
-import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 
 from extensions import db
 from outbox.dispatch import DISPATCHER_DID_NOT_FINISH, MAX_ATTEMPTS, claim_batch, dispatch_due
 from outbox.models import OutboxMessage
 from outbox.queue import insert_messages
-from tests.conftest import free_port
+from tests.conftest import BUSY, DROPPED, REFUSED
 
 NOW = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
-REFUSED = "refused@mail.example"  # 550 for good
-BUSY = "busy@mail.example"  # 421 the first time, then accepted
-DROPPED = "dropped@mail.example"  # the connection drops mid-DATA the first time, then accepted
-
-
-class PickyServer:
-    """An aiosmtpd handler with a different answer per recipient; it keeps what it accepted."""
-
-    def __init__(self):
-        self.received = []
-        self.refused_before = set()
-
-    async def handle_RCPT(self, _server, _session, envelope, address, _options):
-        if address == REFUSED:
-            return "550 5.1.1 Mailbox unavailable"
-        if address == BUSY and BUSY not in self.refused_before:
-            self.refused_before.add(BUSY)
-            return "421 4.3.2 Try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, _session, envelope):
-        if DROPPED in envelope.rcpt_tos and DROPPED not in self.refused_before:
-            self.refused_before.add(DROPPED)
-            server.transport.close()  # gone in the middle of the message
-            return "250 never heard"
-        self.received.append(envelope)
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        return [to for envelope in self.received for to in envelope.rcpt_tos]
-
-
-@pytest.fixture
-def picky_smtp(app):
-    handler = PickyServer()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_TLS="none")
-    yield handler
-    controller.stop()
 
 
 def message(n: int, recipient: str | None = None, **fields) -> dict:
@@ -93,8 +50,10 @@ def test_a_hundred_messages_with_one_of_each_bad_kind_all_end_well(app, picky_sm
     stored = rows()
     assert (stored[REFUSED].status, stored[REFUSED].attempts) == ("failed", 1)
     assert stored[REFUSED].last_error == "550 5.1.1 Mailbox unavailable"
+    assert stored[REFUSED].bounced  # the address needs correcting: the overview says so
     unbuildable = stored[bad[3]]
     assert unbuildable.status == "failed" and "linefeed" in unbuildable.last_error
+    assert not unbuildable.bounced  # not the address's fault
     for later in (BUSY, DROPPED):
         assert stored[later].status == "pending" and stored[later].attempts == 1
         assert stored[later].due_at > NOW

@@ -218,6 +218,7 @@ def test_the_routes_taking_a_token_are_the_secret_links(app):
     with_token = {rule.endpoint for rule in app.url_map.iter_rules() if "token" in rule.arguments}
     assert with_token == {
         "accounts.set_password",
+        "accounts.unsubscribe",
         "placements.answer",
         "evaluations.by_link",
         "feeds.trainee_feed",

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from accounts.models import Role, User
 from accounts.services import create_api_token, request_password_reset, set_active, set_password
+from accounts.unsubscribe import unsubscribe_url
 from app import create_app
 from cohort.models import Cohort, Trainee
 from cohort.services import (
@@ -325,6 +326,10 @@ def answer_link(w: World) -> str:
     return w.local(answer_url(w.ids["placement_a"]))
 
 
+def unsubscribe_link(w: World) -> str:
+    return w.local(unsubscribe_url(w.ids["trainee_a_user"], "session_reminder"))
+
+
 def evaluation_link(w: World) -> str:
     return w.local(evaluation_url(w.ids["placement_a"], "midterm"))
 
@@ -393,9 +398,13 @@ ROUTES: dict[str, Route] = {
     "accounts.users": route("/users", GET=page(manager=200)),
     "accounts.invite_user": route("/users/new", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "accounts.set_user_active": route("/users/{spare_user}/active", POST=page(manager=Redirect("/users"))),
+    "accounts.edit_user": route(
+        "/users/{spare_user}/edit", GET=page(manager=200), POST=page(manager=MAY_ACT)
+    ),
     "accounts.resend_invitation": route(
         "/users/{trainee_a_user}/invite", POST=page(manager=Redirect("/users"))
     ),
+    "accounts.unsubscribe": route(unsubscribe_link, GET=everyone(200), POST=everyone(200)),
     "accounts.account": route("/account", GET=logged_in(200), POST=logged_in(MAY_ACT)),
     "accounts.api_tokens": route("/account/tokens", GET=logged_in(200), POST=logged_in(MAY_ACT)),
     # Tokens are personal: even the manager gets 404 for trainee A's token.
@@ -531,6 +540,9 @@ ROUTES: dict[str, Route] = {
     "placements.end": route(
         "/placements/{placement_a}/end", POST=page(manager=Redirect("/cohorts/{cohort_a}/placements"))
     ),
+    "placements.supervisor": route(
+        "/placements/{placement_a}/supervisor", GET=page(manager=200), POST=page(manager=MAY_ACT)
+    ),
     "placements.portal": route("/portal", GET=page(contact_a=200, contact_b=200)),
     "placements.answer_in_portal": route(
         "/portal/placements/{placement_a}",
@@ -555,6 +567,10 @@ ROUTES: dict[str, Route] = {
     "reminders.message": route("/outbox/{message}", GET=page(manager=200)),
     # The invitation is not a failed message, so retrying it is refused with a message.
     "reminders.retry": route("/outbox/{message}/retry", POST=page(manager=Redirect("/outbox/{message}"))),
+    # Nothing bounced in this world: nothing to send again, back to the overview.
+    "reminders.retry_bounced": route(
+        "/outbox/bounces/placement/{placement_a}/retry", POST=page(manager=Redirect("/dashboard"))
+    ),
     "reminder_rules.index": route("/reminders/rules", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "reports.dashboard": route("/dashboard", GET=page(manager=200)),
     # --- exports (CSV here: the matrix reads every answer as text)
@@ -586,6 +602,7 @@ TOKEN_ROUTES = {
     "placements.answer",
     "evaluations.by_link",
     "accounts.set_password",
+    "accounts.unsubscribe",
 }
 
 # Who must never see trainee A or A's placement (except through a link that carries A's secret).
@@ -708,6 +725,7 @@ def test_a_link_for_one_purpose_or_record_opens_nothing_else(world):
         wrong = [
             f"/e/evaluation/{make_token(placement, 'answer')}",
             f"/e/placement/{make_token(placement, 'evaluation-midterm')}",
+            f"/afmelden/{make_token(placement, 'answer')}",
             trainee_b_feed.replace(
                 f"/trainee/{world.ids['trainee_b']}/", f"/trainee/{world.ids['trainee_a']}/"
             ),

@@ -23,7 +23,6 @@ from reminders import rules
 from reminders.models import ReminderRule
 from reminders.scan.common import (
     INTERN_STATUSES,
-    KEY_LENGTH,
     RETURN_NOTICE_LOOKAHEAD,
     SUBJECT_LENGTH,
     SUPERVISOR_LANGUAGE,
@@ -35,7 +34,6 @@ from reminders.scan.session_messages import return_day_notices, session_reminder
 
 __all__ = [
     "INTERN_STATUSES",
-    "KEY_LENGTH",
     "RETURN_NOTICE_LOOKAHEAD",
     "RULE_SCANS",
     "SUBJECT_LENGTH",

@@ -1,6 +1,5 @@
 """What every rule's scan shares: the scan's moment, building one outbox row, the active users."""
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,11 +10,12 @@ from flask_babel import force_locale
 
 from accounts.models import Role, User
 from extensions import db
+from outbox.queue import fit_key
 from placements.models import PlacementStatus
 from reminders import rules
 
 SUPERVISOR_LANGUAGE = "nl"  # supervisors have no account, so no language of their own
-KEY_LENGTH = SUBJECT_LENGTH = 200  # the columns' sizes
+SUBJECT_LENGTH = 200  # the column's size
 # A return-day notice goes out on the working day before: never more than a few days ahead.
 RETURN_NOTICE_LOOKAHEAD = timedelta(days=10)
 INTERN_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
@@ -37,13 +37,6 @@ class Moment:
 # --- building messages -------------------------------------------------------------------
 
 
-def _fit_key(key: str) -> str:
-    """Keys hold e-mail addresses; one absurdly long address must not break the whole insert."""
-    if len(key) <= KEY_LENGTH:
-        return key
-    return f"{key[: KEY_LENGTH - 41]}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
-
-
 def message(kind: str, key: str, recipient: str, language: str, due_at: datetime, context: dict, **ids):
     """One outbox row, rendered from mail/<kind>_subject.txt, .txt and .html in the reader's language."""
     with force_locale(language):
@@ -52,7 +45,7 @@ def message(kind: str, key: str, recipient: str, language: str, due_at: datetime
         body_html = render_template(f"mail/{kind}.html", **context)
     return {
         "kind": kind,
-        "key": _fit_key(key),
+        "key": fit_key(key),
         "recipient": recipient,
         "language": language,
         "due_at": due_at,

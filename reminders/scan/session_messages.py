@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
@@ -126,7 +127,7 @@ def return_day_notices(moment: Moment, rule: rules.Rule) -> list[dict]:
     groups = defaultdict(list)  # (supervisor e-mail, return day) -> [(session, placement)]
     for sess in due:
         for placement in interns[sess.cohort_id]:
-            email = (placement.supervisor_email or placement.offer.supervisor_email).strip().lower()
+            email = placement.supervisor_address.lower()
             if email:
                 groups[(email, sess.date)].append((sess, placement))
     return [
@@ -139,7 +140,8 @@ def _return_day_notice(email: str, day: date, items: list, moment: Moment, rule:
     items.sort(key=lambda item: (item[1].trainee.name, item[1].id))
     context = {
         "day": day,
-        "supervisor_name": first.supervisor_name or first.offer.supervisor_name,
+        "supervisor_name": first.supervisor,
+        "organisation": current_app.config["ORGANISATION_NAME"],
         "interns": [{"name": p.trainee.name, "sess": s} for s, p in items],
     }
     session_ids = {s.id for s, _p in items}
@@ -151,7 +153,8 @@ def _return_day_notice(email: str, day: date, items: list, moment: Moment, rule:
         rules.return_notice_due(day, rule, moment.holidays, moment.tz),
         context,
         session_id=next(iter(session_ids)) if len(session_ids) == 1 else None,
-        placement_id=first.id if len(items) == 1 else None,
+        # The placement whose supervisor this is: where the address comes from (outbox/retry.py).
+        placement_id=first.id,
         trainee_id=first.trainee_id if len(items) == 1 else None,
         payload=[{"session_id": s.id, "placement_id": p.id, "trainee_id": p.trainee_id} for s, p in items],
     )
