@@ -12,8 +12,6 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 .PHONY: run test setup setup-test browser-setup lint translations-update clean
 
 run: setup
-	$(FLASK) db upgrade
-	$(FLASK) demo
 	scripts/serve-dev
 
 # The whole suite on SQLite (the default), then again on a PostgreSQL server of its own, less

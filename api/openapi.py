@@ -225,6 +225,12 @@ PLACEMENT = _object(
         "weekdays": _list(WEEKDAY),
     }
 )
+# A proposal to a municipality without a contact person asks nobody yet: it waits until there is one.
+PROPOSED_PLACEMENT = {
+    **PLACEMENT,
+    "properties": {**PLACEMENT["properties"], "municipality_asked": {"type": "boolean"}},
+    "required": [*PLACEMENT["required"], "municipality_asked"],
+}
 PLACEMENT_INPUT = _object({"trainee_id": DB_ID, "offer_id": DB_ID})
 CONFIRM_INPUT = _object(
     {
@@ -343,8 +349,9 @@ PATHS = {
     },
     "/placements": {
         "post": _operation(
-            "Propose a trainee for an offer (managers)",
-            PLACEMENT,
+            "Propose a trainee for an offer (managers); municipality_asked is false when the"
+            " municipality has no contact person yet (the proposal goes out once it has one)",
+            PROPOSED_PLACEMENT,
             status="201",
             body=PLACEMENT_INPUT,
             errors=("400", "403", "404", "409"),

@@ -87,7 +87,8 @@ def propose():
     placement = services.propose(trainee, offer, g.api_user)
     db.session.commit()
     send_queued_mail()
-    return jsonify(placement_json(placement)), 201
+    asked = services.has_contact(offer.municipality_id)
+    return jsonify({**placement_json(placement), "municipality_asked": asked}), 201
 
 
 def _int(data: dict, name: str) -> int:

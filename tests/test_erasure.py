@@ -143,6 +143,10 @@ def world(app, manager):
     before = snapshot(sessions[10])
     update_session(sessions[10], {"start_time": "10:00"})
     queue_change_notices(sessions[10], before)  # to every trainee, whatever today's date is
+    return_day = next(s for s in sessions if s.kind == "return_day" and s.date > date(2026, 5, 15))
+    before = snapshot(return_day)
+    update_session(return_day, {"start_time": "10:00"})
+    queue_change_notices(return_day, before)  # also to the supervisor, naming the intern
     db.session.commit()
     for moment in (
         utc(2026, 3, 30, 6, 0),  # Monday 08:00: the managers' weekly digest lists the absence notice
@@ -262,6 +266,16 @@ def test_the_world_really_holds_the_data_everywhere_it_can(world):
     }
     expected = {"invitation", "session_reminder", "change_notice", "placement_proposal", "return_day_notice"}
     assert expected | {"evaluation_due", "weekly_digest"} <= kinds
+    # Notices to her supervisor name her too (in the text, never in the subject).
+    to_supervisor = {
+        m.kind
+        for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient_user_id.is_(None)))
+        if NAME in m.body_text and NAME not in m.subject
+    }
+    assert {"change_notice", "return_day_notice", "evaluation_due"} <= to_supervisor
+    # Greetings name the recipient: the supervisor's and the trainee's change notice alike.
+    notices = db.session.scalars(sa.select(OutboxMessage).filter_by(kind="change_notice")).all()
+    assert {"Hallo Eva de Boer,", f"Hallo {NAME},"} <= {m.body_text.splitlines()[0] for m in notices}
     assert len(text_columns()) > 60
 
 

@@ -48,6 +48,7 @@ def test_the_whole_flow_through_the_api(flow):
         "/api/v1/placements", json={"trainee_id": flow["trainees"][0].id, "offer_id": offer["id"]}
     )
     assert proposal.status_code == 201 and proposal.get_json()["status"] == "proposed"
+    assert proposal.get_json()["municipality_asked"] is True
     placement_id = proposal.get_json()["id"]
     confirmed = flow["contact"].post(
         f"/api/v1/placements/{placement_id}/confirm",
@@ -141,3 +142,18 @@ def test_scope_for_two_municipalities(flow):
         == 403
     )
     assert contact.get(f"/api/v1/cohorts/{flow['cohort'].id}/placement-status").status_code == 404
+
+
+def test_a_proposal_to_a_municipality_without_a_contact_says_nobody_was_asked(flow):
+    api = flow["api"]
+    lonely = api.post(
+        "/api/v1/municipalities", json={"name": "Houten", "cbs_code": "GM0321", "province": "Utrecht"}
+    ).get_json()
+    offer = api.post(
+        f"/api/v1/municipalities/{lonely['id']}/offers", json={"cohort_id": flow["cohort"].id, "places": 1}
+    ).get_json()
+    proposal = api.post(
+        "/api/v1/placements", json={"trainee_id": flow["trainees"][1].id, "offer_id": offer["id"]}
+    )
+    assert proposal.status_code == 201
+    assert (proposal.get_json()["status"], proposal.get_json()["municipality_asked"]) == ("proposed", False)
