@@ -36,6 +36,7 @@ from core.urls import is_safe_local_path
 from extensions import csrf, db
 from outbox.edge import save_form
 from outbox.queue import send_queued_mail
+from outbox.retry import saved_message
 
 bp = Blueprint("accounts", __name__)
 
@@ -170,15 +171,9 @@ def edit_user(user_id: int):
     def save():
         return services.update_details(user, form.name.data or "", form.email.data or "")
 
-    if save_form(form, save, _details_saved):
+    if save_form(form, save, saved_message):
         return redirect(url_for("accounts.users"))
     return render_template("accounts/edit_user.html", form=form, user=user)
-
-
-def _details_saved(sent_again: int) -> str:
-    if sent_again:
-        return _("Saved. The e-mail that did not arrive is sent again, to the new address.")
-    return _("Saved.")
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -29,31 +29,47 @@ def addressed_by_placement(placement_id: int):
     return sa.and_(OutboxMessage.recipient_user_id.is_(None), OutboxMessage.placement_id == placement_id)
 
 
+# The records an address comes from, by the name the overview's "try again" links use.
+ADDRESS_SOURCES = {"user": addressed_to_user, "placement": addressed_by_placement}
+
+
 def send_again(message: OutboxMessage) -> None:
     """Put one failed message back in the queue, as new, to its record's current address; it is
     sent right after the commit (`send_queued_mail`). The last error stays, so the log still says
     why it failed before. Only a failed message: anything else is on its way, sent or skipped on
     purpose."""
-    if message.status != MessageStatus.FAILED:
-        raise ConflictError(_("Only a message that failed can be sent again."))
-    _readdress(message, message_rules().current_addresses([message]).get(message.id))
-    if message.status == MessageStatus.FAILED:
-        message.status = MessageStatus.PENDING
-        message.attempts = 0
-        message.bounced = False
-        message.due_at = utcnow()
-        message.claimed_at = None
-        send_after_commit(message.id)
-    db.session.flush()
+    _send_again([message])
 
 
 def send_bounced_again(addressed_to) -> int:
     """Every bounced message of one record (`addressed_to_user(...)`, `addressed_by_placement(...)`)
     again, to the address the record has now; returns how many."""
     bounced = _messages(addressed_to, OutboxMessage.status == MessageStatus.FAILED, OutboxMessage.bounced)
-    for message in bounced:
-        send_again(message)
+    _send_again(bounced)
     return len(bounced)
+
+
+def _send_again(messages: list[OutboxMessage]) -> None:
+    if any(message.status != MessageStatus.FAILED for message in messages):
+        raise ConflictError(_("Only a message that failed can be sent again."))
+    addresses = message_rules().current_addresses(messages)
+    for message in messages:
+        _readdress(message, addresses.get(message.id))
+        if message.status == MessageStatus.FAILED:  # not skipped as addressed elsewhere
+            message.status = MessageStatus.PENDING
+            message.attempts = 0
+            message.bounced = False
+            message.due_at = utcnow()
+            message.claimed_at = None
+            send_after_commit(message.id)
+    db.session.flush()
+
+
+def saved_message(sent_again: int) -> str:
+    """What a page that corrected an address says after saving."""
+    if sent_again:
+        return _("Saved. The e-mail that did not arrive is sent again, to the new address.")
+    return _("Saved.")
 
 
 def follow_new_address(addressed_to) -> int:

@@ -18,6 +18,7 @@ from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from outbox.queue import send_queued_mail
+from outbox.retry import saved_message
 from placements import services
 from placements.access import municipalities_for, placements_for
 from placements.evaluations.services import missing_evaluations
@@ -128,16 +129,10 @@ def supervisor(placement_id: int):
             "supervisor_phone": placement.supervisor_phone or placement.offer.supervisor_phone,
         }
     )
-    saved = save_form(form, lambda: services.update_supervisor(placement, form.values()), _supervisor_saved)
+    saved = save_form(form, lambda: services.update_supervisor(placement, form.values()), saved_message)
     if saved:
         return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
     return render_template("placements/supervisor.html", form=form, placement=placement)
-
-
-def _supervisor_saved(sent_again: int) -> str:
-    if sent_again:
-        return _("Saved. The e-mail that did not arrive is sent again, to the new address.")
-    return _("Saved.")
 
 
 # --- Municipality: the portal and answering ------------------------------------------

@@ -11,9 +11,10 @@ from accounts.permissions import role_required
 from core.errors import ConflictError
 from core.scope import one_or_404
 from extensions import db
+from outbox.edge import Saved
 from outbox.models import OutboxMessage
 from outbox.queue import send_queued_mail
-from outbox.retry import addressed_by_placement, addressed_to_user, send_again, send_bounced_again
+from outbox.retry import ADDRESS_SOURCES, send_again, send_bounced_again
 from reminders.log_forms import MessageFilterForm, status_label
 from reminders.log_services import PAGE_SIZE, message_kinds, message_log
 
@@ -58,29 +59,29 @@ def retry(message_id: int):
     return redirect(url_for("reminders.message", message_id=message_id))
 
 
-# Where the address of a bounced message comes from: a contact's account, a supervisor's placement.
-BOUNCE_SOURCES = {"user": addressed_to_user, "placement": addressed_by_placement}
-
-
 @bp.post("/outbox/bounces/<source>/<int:record_id>/retry")
 @role_required(Role.MANAGER)
 def retry_bounced(source: str, record_id: int):
     """ "Try again" on the overview: every bounced message of this record, to its address now."""
-    if source not in BOUNCE_SOURCES:
+    if source not in ADDRESS_SOURCES:
         abort(404)
-    if _sent_again(lambda: send_bounced_again(BOUNCE_SOURCES[source](record_id))):
+    saved = _sent_again(lambda: send_bounced_again(ADDRESS_SOURCES[source](record_id)))
+    if saved and saved.result:
         flash(_("The e-mail is sent again, to the address we have now."), "success")
+    elif saved:  # sent again already, from another page or by someone else
+        flash(_("There is no e-mail that did not arrive here."), "info")
     return redirect(url_for("reports.dashboard"))
 
 
-def _sent_again(action) -> bool:
-    """Run `action` (putting messages back in the queue), commit, and send them at once."""
+def _sent_again(action) -> Saved | None:
+    """Run `action` (putting messages back in the queue), commit, and send them at once; None
+    when it was refused (the refusal is flashed)."""
     try:
-        action()
+        result = action()
     except ConflictError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return False
+        return None
     db.session.commit()
     send_queued_mail()
-    return True
+    return Saved(result)

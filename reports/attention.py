@@ -43,7 +43,8 @@ ABSENCE, BOUNCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE = 
 )
 # Most urgent first: tomorrow's absences before next week's trainer gaps.
 KIND_ORDER = (ABSENCE, BOUNCE, NO_TRAINER, NO_CONTACT, UNPLACED, UNANSWERED, LOW_ATTENDANCE)
-# Where a bounced address is corrected: a contact's account, a supervisor on their placement.
+# Where a bounced address is corrected: a contact's account, a supervisor on their placement (the
+# names of outbox/retry.py's ADDRESS_SOURCES; tests/test_bounces.py checks that they agree).
 CONTACT, SUPERVISOR = "user", "placement"
 CORRECT_ADDRESS = {
     CONTACT: ("accounts.edit_user", "user_id"),

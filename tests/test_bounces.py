@@ -12,7 +12,7 @@ from extensions import db
 from outbox.dispatch import dispatch_due
 from outbox.models import OutboxMessage
 from outbox.queue import insert_messages
-from outbox.retry import ADDRESSED_ELSEWHERE, addressed_by_placement, send_bounced_again
+from outbox.retry import ADDRESS_SOURCES, ADDRESSED_ELSEWHERE, addressed_by_placement, send_bounced_again
 from placements.models import PlacementStatus
 from reports import attention
 from reports.attention import AttentionData, BouncedMail, attention_items
@@ -197,3 +197,19 @@ def test_one_item_per_address_with_its_newest_answer():
         ("bounced_mail", "550 5.1.2", "accounts.edit_user", {"user_id": 3}),
         ("bounced_mail", "550 new", "placements.supervisor", {"placement_id": 7}),
     ]
+
+
+def test_the_overview_and_try_again_name_the_same_sources():
+    assert set(attention.CORRECT_ADDRESS) == set(ADDRESS_SOURCES)
+
+
+def test_try_again_with_nothing_bounced_says_so_and_changes_nothing(manager_client):
+    placement = _supervised_placement()
+    _to_supervisor(placement)  # waiting, not bounced
+    retry = f"/outbox/bounces/placement/{placement.id}/retry"
+    response = post_form(manager_client, retry, {}, page="/dashboard", follow_redirects=True)
+    assert "Hier is geen e-mail die niet aankwam." in response.get_data(as_text=True)
+    assert _message().status == "pending"
+    assert (
+        post_form(manager_client, "/outbox/bounces/nobody/1/retry", {}, page="/dashboard").status_code == 404
+    )
