@@ -4,6 +4,7 @@ has now."""
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from accounts.models import Role, User
@@ -13,11 +14,12 @@ from outbox.dispatch import dispatch_due
 from outbox.models import OutboxMessage
 from outbox.queue import insert_messages
 from outbox.retry import ADDRESS_SOURCES, ADDRESSED_ELSEWHERE, addressed_by_placement, send_bounced_again
-from placements.models import PlacementStatus
+from placements.models import Placement, PlacementStatus
 from reports import attention
 from reports.attention import AttentionData, BouncedMail, attention_items
 from tests.conftest import REFUSED, post_form
 from tests.factories import make_trainee, make_user
+from tests.test_input_rules import BAD_ADDRESSES
 from tests.test_stats import make_offer, place, planned_cohort
 
 GOOD = "goed@mail.example"
@@ -213,3 +215,14 @@ def test_try_again_with_nothing_bounced_says_so_and_changes_nothing(manager_clie
     assert (
         post_form(manager_client, "/outbox/bounces/nobody/1/retry", {}, page="/dashboard").status_code == 404
     )
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES)
+def test_the_supervisor_page_refuses_a_bad_address_and_saves_nothing(manager_client, address):
+    placement = _supervised_placement("oud@mail.example")
+    db.session.commit()
+    page = f"/placements/{placement.id}/supervisor"
+    response = post_form(manager_client, page, {"supervisor_name": "Sanne", "supervisor_email": address})
+    assert response.status_code == 200 and 'aria-invalid="true"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).supervisor_email == "oud@mail.example"
