@@ -6,8 +6,15 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from accounts.models import Role
+from core.calendar_alerts import AlertChoice
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+ALERT_CHOICES = [
+    (AlertChoice.EVENING_BEFORE.value, _l("The evening before, at 18:00")),
+    (AlertChoice.TWO_HOURS.value, _l("2 hours before")),
+    (AlertChoice.ONE_HOUR.value, _l("1 hour before")),
+    (AlertChoice.OFF.value, _l("No alert")),
+]
 
 
 def optional_id(value) -> int | None:
@@ -70,6 +77,11 @@ class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     wants_session_reminders = BooleanField(_l("Send me a reminder for each session"))
     wants_digest = BooleanField(_l("Send me the summary e-mail (digest)"))
+    calendar_alert = SelectField(
+        _l("Alert in your calendar"),
+        choices=ALERT_CHOICES,
+        description=_l("Some calendar apps do not show this alert."),
+    )
 
     # Which optional message each role gets, so only those are shown and saved.
     OPTIONAL_MESSAGES = {Role.TRAINEE: "wants_session_reminders", Role.MANAGER: "wants_digest"}

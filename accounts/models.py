@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     # Messages a user may turn off; change notices cannot be turned off.
     wants_session_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     wants_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # When the calendar feed's alerts go off (core.calendar_alerts.AlertChoice); None: the role's default.
+    calendar_alert: Mapped[str | None] = mapped_column(sa.String(12))
     # Part of the login session's identity: raising it ends every existing session.
     auth_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

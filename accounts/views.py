@@ -28,6 +28,7 @@ from accounts.forms import (
 )
 from accounts.models import Role, User
 from accounts.permissions import role_required
+from core.calendar_alerts import alert_choice
 from core.clock import utcnow
 from core.errors import ValidationError
 from core.forms import form_errors_from
@@ -228,6 +229,8 @@ def unsubscribe(token: str):
 def account():
     form = PreferencesForm(obj=current_user)
     form.limit_to_role(current_user.role)
+    if form.calendar_alert.data is None:  # neither chosen nor sent: the role's default, as a choice
+        form.calendar_alert.data = alert_choice(current_user.role, None)
     if form.validate_on_submit():
         form.populate_obj(current_user)  # the language and this role's message choices
         db.session.commit()

@@ -69,6 +69,7 @@ def session_json(sess: TrainingSession) -> dict:
         "end_time": _time(sess.end_time),
         "title": sess.title,
         "location": sess.location,
+        "description": sess.description,
         "trainer": sess.trainer.name if sess.trainer else None,
         "status": sess.status,
         "moved_from": sess.moved_from.isoformat() if sess.moved_from else None,

@@ -108,6 +108,7 @@ SESSION = _object(
         "end_time": TIME,
         "title": {"type": "string"},
         "location": {"type": "string"},
+        "description": {"type": "string"},
         "trainer": NULLABLE_STRING,
         "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
         "moved_from": {"type": "string", "format": "date", "nullable": True},
@@ -124,6 +125,7 @@ SESSION_PATCH = {
             "status": {"type": "string", "enum": ["scheduled", "cancelled"]},
             "trainer_id": {**DB_ID, "nullable": True},
             "notes": {"type": "string", "maxLength": 5000},
+            "description": {"type": "string", "maxLength": 2000},
         },
         required=(),
     ),
@@ -158,6 +160,7 @@ SCHEDULE_ITEM = _object(
         "end_time": TIME,
         "title": {"type": "string"},
         "location": {"type": "string"},
+        "description": {"type": "string"},
         "status": {"type": "string"},
     }
 )

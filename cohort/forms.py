@@ -105,13 +105,23 @@ class SessionForm(FlaskForm):
         _l("Location"), validators=[Length(max=200)], description=_l("Leave empty for the group's location.")
     )
     trainer_id = SelectField(_l("Trainer"), coerce=optional_id, validators=[Optional()])
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    description = TextAreaField(
+        _l("For the trainees"),
+        validators=[Length(max=2000)],
+        description=_l(
+            "What to bring or prepare. Trainees see this on their schedule, "
+            "in their calendar and in the reminder."
+        ),
+    )
+    notes = TextAreaField(
+        _l("Internal notes"),
+        validators=[Length(max=5000)],
+        description=_l("Only for staff. Trainees never see this."),
+    )
 
     def values(self) -> dict:
-        return {
-            name: self[name].data
-            for name in ("date", "start_time", "end_time", "title", "location", "trainer_id", "notes")
-        }
+        fields = ("date", "start_time", "end_time", "title", "location", "trainer_id", "description", "notes")
+        return {name: self[name].data for name in fields}
 
 
 class EnrolForm(FlaskForm):

@@ -21,7 +21,6 @@ from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from placements.models import Municipality
-from sessions.feed_service import cohort_feed_url
 from sessions.models import AbsenceNotice, TrainingSession
 from sessions.services import find_conflicts
 
@@ -108,7 +107,6 @@ def detail(cohort_id: int):
         absences=absences,
         conflicts={c.session_id: c.message for c in find_conflicts(cohort, sessions)},
         moved=[s for s in sessions if s.moved_from],
-        calendar_url=cohort_feed_url(cohort, current_user),
         today=today,
         phase=cohort.phase_on(today),
         user_id=current_user.id,

@@ -14,11 +14,12 @@ from flask_babel import gettext as _
 
 from accounts.models import Role, User
 from cohort.models import CohortPhase
+from core.calendar_alerts import alert_choice, alert_lead
 from core.urls import external_url
 from extensions import db
 from placements.models import InternshipOffer, Placement, PlacementStatus
-from sessions.calendar import CalendarEvent, build_calendar, local_datetime
-from sessions.feed_service import sign_feed_message, token_matches
+from sessions.calendar import CalendarEvent, build_feed, local_datetime
+from sessions.feed_service import CATEGORIES, sign_feed_message, token_matches
 from sessions.models import SessionKind, SessionStatus, TrainingSession
 
 INTERN_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
@@ -79,6 +80,8 @@ def contact_feed_etag(user: User, placements: list[Placement]) -> str:
         user.id,
         user.auth_epoch,
         user.language,
+        user.name,
+        alert_choice(user.role, user.calendar_alert),
         [[p.id, p.status, p.trainee.name] for p in placements],
         [str(value) for value in summary],
     ]
@@ -90,23 +93,35 @@ def contact_feed_calendar(user: User, placements: list[Placement]) -> bytes:
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     tz_name = current_app.config["TIMEZONE"]
     sessions = db.session.scalars(_return_days(placements).order_by(TrainingSession.date)).all()
-    events = [
-        CalendarEvent(
-            uid=f"return-day-{placement.id}-{sess.id}@{domain}",
-            title=_("Return day: %(name)s is at the training", name=placement.trainee.name),
-            start=local_datetime(sess.date, sess.start_time, tz_name),
-            end=local_datetime(sess.date, sess.end_time, tz_name),
-            location=sess.location or sess.cohort.location,
-            description="",
-            sequence=sess.sequence,
-            is_cancelled=sess.status == SessionStatus.CANCELLED,
-            stamp=sess.updated_at,
-        )
-        for sess in sessions
-        for placement in placements
-        if placement.cohort_id == sess.cohort_id
-    ]
-    return build_calendar(_("Return days of our interns"), events)
+    alert = alert_choice(user.role, user.calendar_alert)
+    category = (str(CATEGORIES[SessionKind.RETURN_DAY]),)
+    events = []
+    for sess in sessions:
+        start = local_datetime(sess.date, sess.start_time, tz_name)
+        location = sess.location or sess.cohort.location
+        for placement in placements:
+            if placement.cohort_id != sess.cohort_id:
+                continue
+            events.append(
+                CalendarEvent(
+                    uid=f"return-day-{placement.id}-{sess.id}@{domain}",
+                    title=_("Return day: %(name)s is at the training", name=placement.trainee.name),
+                    start=start,
+                    end=local_datetime(sess.date, sess.end_time, tz_name),
+                    location=location,
+                    description=_("%(name)s is at the training all day.", name=placement.trainee.name),
+                    sequence=sess.sequence,
+                    is_cancelled=sess.status == SessionStatus.CANCELLED,
+                    stamp=sess.updated_at,
+                    categories=category,
+                    alert=alert_lead(start, alert),
+                )
+            )
+    return build_feed(contact_feed_name(user), tz_name, events)
+
+
+def contact_feed_name(user: User) -> str:
+    return _("Return days of our interns – %(name)s", name=user.name)
 
 
 def contact_feed(user_id: int, token: str) -> tuple[User, list[Placement]] | None:

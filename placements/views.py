@@ -31,7 +31,6 @@ from placements.forms import (
 )
 from placements.links import read_token
 from placements.models import InternshipOffer, Placement, PlacementStatus
-from placements.return_day_feed import municipality_feed_url
 from placements.schedule import intern_days
 from sessions.models import AbsenceNotice, TrainingSession
 
@@ -178,7 +177,6 @@ def portal():
         days=intern_days(interns),
         contacts=_contacts(municipality.id),
         due_evaluations=missing_evaluations(municipality_id=municipality.id),
-        calendar_url=municipality_feed_url(current_user),
     )
 
 

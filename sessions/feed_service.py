@@ -27,24 +27,27 @@ from sqlalchemy.orm import joinedload
 from accounts.models import Role, User
 from cohort.access import cohorts_for
 from cohort.models import Cohort, Trainee, TraineeStatus, new_calendar_salt
+from core.calendar_alerts import AlertChoice, alert_choice, alert_lead
 from core.clock import local_today, utcnow
 from core.urls import external_url
 from extensions import db
 from placements.models import Placement
-from sessions.calendar import CalendarEvent, build_calendar, local_datetime
+from sessions.calendar import CalendarEvent, build_feed, local_datetime
 from sessions.models import SessionKind, TrainingSession
 from sessions.schedule import internship_items
 
 TOKEN_LENGTH = 32
 # Part of every ETag: raise it when the calendar text changes shape (new field, new wording),
 # so subscribed calendars fetch the new version instead of being told "not modified".
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 COHORT_FEED_ROLES = (Role.MANAGER, Role.TRAINER)
 DEFAULT_TITLES = {
     SessionKind.TRAINING: _l("Training day"),
     SessionKind.RETURN_DAY: _l("Return day"),
     SessionKind.EXTRA: _l("Extra meeting"),
 }
+# The CATEGORIES of each kind of day, which clients can colour or filter by.
+CATEGORIES = {**DEFAULT_TITLES, "internship": _l("Internship day")}
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Feed:
     identity: str
     until: date | None = None
     trainee: Trainee | None = None  # a trainee's own feed also shows their internship days
+    alert: str = AlertChoice.OFF
+    owner: str = ""  # whose feed it is, in the calendar's name
 
 
 # --- Links --------------------------------------------------------------------------
@@ -123,7 +128,7 @@ def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
     A deactivated account ends the feed too, like every other way in.
     """
     row = db.session.execute(
-        sa.select(Trainee, User.language, User.is_active)
+        sa.select(Trainee, User.language, User.is_active, User.calendar_alert)
         .options(joinedload(Trainee.cohort))
         .outerjoin(User, User.trainee_id == Trainee.id)
         .where(Trainee.id == trainee_id)
@@ -132,8 +137,10 @@ def find_trainee_feed(trainee_id: int, token: str) -> Feed | None:
     if row is None or row.is_active is False or not token_matches(token, trainee_feed_token(row.Trainee)):
         return None
     trainee = row.Trainee
-    identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}"
-    return Feed(trainee.cohort, row.language or "nl", identity, history_cutoff(trainee, _today()), trainee)
+    alert = alert_choice(Role.TRAINEE, row.calendar_alert)
+    identity = f"trainee:{trainee.id}:{trainee.calendar_salt}:{trainee.status}:{alert}:{trainee.name}"
+    until = history_cutoff(trainee, _today())
+    return Feed(trainee.cohort, row.language or "nl", identity, until, trainee, alert, trainee.name)
 
 
 @dataclass(frozen=True)
@@ -161,9 +168,11 @@ def trainee_feed_version(trainee_id: int, token: str) -> FeedVersion | None:
         return None
     until = min(row.withdrawn_on or today, today) if row.status == TraineeStatus.WITHDRAWN else None
     language = row.language or "nl"
+    alert = alert_choice(Role.TRAINEE, row.calendar_alert)
     parts = [
         FEED_FORMAT,
-        f"trainee:{trainee_id}:{salt}:{row.status}",
+        f"trainee:{trainee_id}:{salt}:{row.status}:{alert}",
+        row.name,
         language,
         str(until),
         row.cohort_name,
@@ -212,12 +221,14 @@ def _trainee_feed_version_query() -> sa.Select:
     return (
         sa.select(
             trainees.c.calendar_salt,
+            trainees.c.name,
             trainees.c.status,
             trainees.c.withdrawn_on,
             cohorts.c.name.label("cohort_name"),
             cohorts.c.location.label("cohort_location"),
             users.c.language,
             users.c.is_active,
+            users.c.calendar_alert,
             sa.func.count(sessions.c.id).label("session_count"),
             sa.func.max(sessions.c.updated_at).label("last_update"),
             sa.func.sum(sessions.c.sequence).label("sequences"),
@@ -245,7 +256,9 @@ def find_cohort_feed(cohort_id: int, user_id: int, token: str) -> Feed | None:
     cohort = db.session.scalar(cohorts_for(user).where(Cohort.id == cohort_id))
     if cohort is None:
         return None
-    return Feed(cohort, user.language, f"user:{user.id}:{user.auth_epoch}:{user.role}")
+    alert = alert_choice(user.role, user.calendar_alert)
+    identity = f"user:{user.id}:{user.auth_epoch}:{user.role}:{alert}:{user.name}"
+    return Feed(cohort, user.language, identity, alert=alert, owner=user.name)
 
 
 # --- What a feed shows --------------------------------------------------------------
@@ -300,32 +313,38 @@ def _placement_version(feed: Feed) -> list:
     return [[str(value) for value in row] for row in rows]
 
 
-def _internship_events(feed: Feed, domain: str, tz_name: str) -> list[CalendarEvent]:
+def _internship_events(feed: Feed, domain: str, tz_name: str, page: str) -> list[CalendarEvent]:
     if feed.trainee is None:
         return []
-    items = internship_items(feed.trainee)
-    return [
-        CalendarEvent(
-            uid=f"internship-{feed.trainee.id}-{item.date.isoformat()}@{domain}",
-            title=_("Internship: %(municipality)s", municipality=item.title),
-            start=local_datetime(item.date, item.start_time, tz_name),
-            end=local_datetime(item.date, item.end_time, tz_name),
-            location=item.location,
-            description=_("Supervisor: %(name)s", name=item.trainer) if item.trainer else "",
-            sequence=0,
-            is_cancelled=False,
-            stamp=feed.cohort.planned_at or utcnow(),
+    events = []
+    for item in internship_items(feed.trainee):
+        if feed.until is not None and item.date >= feed.until:
+            continue
+        start = local_datetime(item.date, item.start_time, tz_name)
+        supervisor = _("Supervisor: %(name)s", name=item.trainer) if item.trainer else ""
+        events.append(
+            CalendarEvent(
+                uid=f"internship-{feed.trainee.id}-{item.date.isoformat()}@{domain}",
+                title=_("Internship: %(municipality)s", municipality=item.title),
+                start=start,
+                end=local_datetime(item.date, item.end_time, tz_name),
+                location=item.location,
+                description=_description_lines(address=item.location, person=supervisor),
+                sequence=0,
+                is_cancelled=False,
+                stamp=feed.cohort.planned_at or utcnow(),
+                url=page,
+                categories=(str(CATEGORIES["internship"]),),
+                alert=alert_lead(start, feed.alert),
+            )
         )
-        for item in items
-        if feed.until is None or item.date < feed.until
-    ]
+    return events
 
 
-def _description(sess: TrainingSession) -> str:
-    lines = [_("Trainer: %(name)s", name=sess.trainer.name)] if sess.trainer else []
-    if sess.notes:
-        lines.append(sess.notes)
-    return "\n\n".join(lines)
+def _description_lines(*, what: str = "", address: str = "", person: str = "") -> str:
+    """An event's DESCRIPTION: what to bring, the address, the trainer. Never the internal notes."""
+    lines = [what, _("Address: %(address)s", address=address) if address else "", person]
+    return "\n\n".join(line for line in lines if line)
 
 
 def _title(sess: TrainingSession) -> str:
@@ -334,23 +353,45 @@ def _title(sess: TrainingSession) -> str:
     return _("Cancelled: %(title)s", title=title) if sess.is_cancelled else title
 
 
-def session_event(sess: TrainingSession, cohort: Cohort, domain: str, tz_name: str) -> CalendarEvent:
+def session_event(
+    sess: TrainingSession,
+    cohort: Cohort,
+    domain: str,
+    tz_name: str,
+    *,
+    url: str = "",
+    alert: str = AlertChoice.OFF,
+) -> CalendarEvent:
+    """A session as an event; `url` is the page it links to, `alert` the person's AlertChoice."""
+    start = local_datetime(sess.date, sess.start_time, tz_name)
+    location = sess.location or cohort.location
+    trainer = _("Trainer: %(name)s", name=sess.trainer.name) if sess.trainer else ""
     return CalendarEvent(
         uid=f"session-{sess.id}@{domain}",
         title=_title(sess),
-        start=local_datetime(sess.date, sess.start_time, tz_name),
+        start=start,
         end=local_datetime(sess.date, sess.end_time, tz_name),
-        location=sess.location or cohort.location,
-        description=_description(sess),
+        location=location,
+        description=_description_lines(what=sess.description, address=location, person=trainer),
         sequence=sess.sequence,
         is_cancelled=sess.is_cancelled,
         stamp=sess.updated_at,
+        url=url,
+        categories=(str(CATEGORIES.get(sess.kind, CATEGORIES[SessionKind.EXTRA])),),
+        alert=alert_lead(start, alert),
     )
+
+
+def feed_name(cohort: Cohort, owner: str) -> str:
+    """The calendar's name in the client: the cohort's schedule, and whose it is."""
+    return _("Schedule %(cohort)s – %(name)s", cohort=cohort.name, name=owner)
 
 
 def feed_calendar(feed: Feed) -> bytes:
     """The feed as iCalendar bytes, in one query (trainers are joined). Translates with the
-    current locale: call it inside `force_locale(feed.language)`."""
+    current locale: call it inside `force_locale(feed.language)`.
+
+    A trainee's events link to the session on their schedule, a staff member's to the cohort page."""
     sessions = db.session.scalars(
         sa.select(TrainingSession)
         .where(*_feed_filter(feed))
@@ -358,6 +399,15 @@ def feed_calendar(feed: Feed) -> bytes:
     ).all()
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     tz_name = current_app.config["TIMEZONE"]
-    name = _("Schedule – %(cohort)s", cohort=feed.cohort.name)
-    events = [session_event(sess, feed.cohort, domain, tz_name) for sess in sessions]
-    return build_calendar(name, events + _internship_events(feed, domain, tz_name))
+    if feed.trainee is not None:
+        page = external_url("sessions.my_schedule")
+        url_of = lambda sess: f"{page}#session-{sess.id}"  # noqa: E731
+    else:
+        page = external_url("cohorts.detail", cohort_id=feed.cohort.id)
+        url_of = lambda sess: page  # noqa: E731
+    name = feed_name(feed.cohort, feed.owner)
+    events = [
+        session_event(sess, feed.cohort, domain, tz_name, url=url_of(sess), alert=feed.alert)
+        for sess in sessions
+    ]
+    return build_feed(name, tz_name, events + _internship_events(feed, domain, tz_name, page))

@@ -7,28 +7,38 @@ link reveals nothing about what exists.
 
 import time
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from cohort.access import trainees_for
+from cohort.access import cohorts_for, trainees_for
 from core.scope import one_or_404
 from core.sessions import sessionless
 from extensions import db
-from placements.return_day_feed import contact_feed, contact_feed_calendar, contact_feed_etag
+from placements.return_day_feed import (
+    contact_feed,
+    contact_feed_calendar,
+    contact_feed_etag,
+    contact_feed_name,
+    municipality_feed_url,
+)
 from sessions.feed_cache import FeedCache
 from sessions.feed_service import (
     Feed,
+    cohort_feed_url,
     feed_calendar,
     feed_etag,
+    feed_name,
     find_cohort_feed,
     find_trainee_feed,
     reset_trainee_feed,
+    trainee_feed_url,
     trainee_feed_version,
 )
+from sessions.subscribe import subscribe_links
 
 bp = Blueprint("feeds", __name__)
 
@@ -115,6 +125,47 @@ def municipality_feed(user_id: int, token: str):
     )
 
 
+# --- The subscribe page: one person's feed, with the steps for each calendar app ------------
+
+
+@bp.get("/calendar")
+@login_required
+def subscribe():
+    """The own feed of a trainee (their schedule) or a municipality contact (their interns' return
+    days); staff subscribe per cohort (subscribe_cohort), so they go to the cohorts."""
+    if current_user.role == Role.TRAINEE:
+        trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
+        url, name = trainee_feed_url(trainee), feed_name(trainee.cohort, trainee.name)
+        return _subscribe_page(url, name, url_for("sessions.my_schedule"), can_reset=True)
+    if current_user.role == Role.MUNICIPALITY:
+        url, name = municipality_feed_url(current_user), contact_feed_name(current_user)
+        return _subscribe_page(url, name, url_for("placements.portal"))
+    return redirect(url_for("cohorts.index"))  # staff subscribe per cohort, from its page
+
+
+@bp.get("/cohorts/<int:cohort_id>/calendar")
+@role_required(Role.MANAGER, Role.TRAINER)
+def subscribe_cohort(cohort_id: int):
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    url, name = cohort_feed_url(cohort, current_user), feed_name(cohort, current_user.name)
+    return _subscribe_page(url, name, url_for("cohorts.detail", cohort_id=cohort.id))
+
+
+def _subscribe_page(url: str, name: str, back_url: str, can_reset: bool = False):
+    links = subscribe_links(url, name, _("QR code of the calendar link"))
+    page_title = (
+        _("Calendar on your phone") if current_user.role == Role.TRAINEE else _("Calendar on the phone")
+    )
+    return render_template(
+        "sessions/subscribe.html",
+        links=links,
+        calendar_name=name,
+        back_url=back_url,
+        can_reset=can_reset,
+        page_title=page_title,
+    )
+
+
 @bp.post("/schedule/calendar/reset")
 @role_required(Role.TRAINEE)
 def reset_trainee_calendar():
@@ -126,4 +177,4 @@ def reset_trainee_calendar():
         _("You have a new calendar link. The old link no longer works. Add the new link to your calendar."),
         "success",
     )
-    return redirect(url_for("sessions.my_schedule"))
+    return redirect(url_for("feeds.subscribe"))

@@ -55,7 +55,10 @@ class TrainingSession(db.Model):
     title: Mapped[str] = mapped_column(sa.String(160), default="")
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Internal, for staff only: never written into a feed, a mail or a trainee's page.
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # For trainees ("what to bring"): shown on their schedule, in the feed and the reminder.
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(12), default=SessionStatus.SCHEDULED)
     planned_date: Mapped[date | None]
     moved_from: Mapped[date | None]

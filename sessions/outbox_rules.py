@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from outbox.kinds import records_by_id
 from outbox.models import OutboxMessage
-from sessions.calendar import build_calendar, single_event_calendar
+from sessions.calendar import build_attachment, single_event_attachment
 from sessions.feed_service import session_event
 from sessions.models import SessionStatus, TrainingSession
 
@@ -53,9 +53,8 @@ def attach_session(email: EmailMessage, message: OutboxMessage) -> None:
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     timezone = current_app.config["TIMEZONE"]
     events = [session_event(sess, sess.cohort, domain, timezone) for sess in sessions]
-    name = sessions[0].cohort.name
     # One session: the very same attachment for a session's 20 trainees, built once.
-    calendar = single_event_calendar(name, events[0]) if len(events) == 1 else build_calendar(name, events)
+    calendar = single_event_attachment(events[0]) if len(events) == 1 else build_attachment(events)
     email.add_attachment(
         calendar,
         maintype="text",

@@ -28,6 +28,7 @@ class ScheduleItem:
     status: str
     session_id: int | None = None
     trainer: str | None = None
+    description: str = ""  # for trainees: what to bring (never the internal notes)
     attendance: str | None = None
     absence_reason: str | None = None
 
@@ -43,6 +44,7 @@ class ScheduleItem:
             "end_time": self.end_time.strftime("%H:%M"),
             "title": self.title,
             "location": self.location,
+            "description": self.description,
             "status": self.status,
         }
         if self.kind == "internship":
@@ -58,6 +60,7 @@ _SESSION_COLUMNS = (
     TrainingSession.end_time,
     TrainingSession.title,
     TrainingSession.location,
+    TrainingSession.description,
     TrainingSession.status,
 )
 
@@ -100,6 +103,7 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
             status=s.status,
             session_id=s.id,
             trainer=s.trainer_name,
+            description=s.description,
             attendance=attendance.get(s.id),
             absence_reason=absences.get(s.id),
         )

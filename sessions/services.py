@@ -27,7 +27,20 @@ from sessions.notices import queue_change_notices, snapshot
 
 # Changes a calendar or a trainee must hear about (the rest is bookkeeping).
 NOTIFIABLE_FIELDS = {"date", "start_time", "end_time", "location", "status"}
-EDITABLE_FIELDS = ("date", "start_time", "end_time", "title", "location", "trainer_id", "notes", "status")
+EDITABLE_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "title",
+    "location",
+    "trainer_id",
+    "notes",
+    "description",
+    "status",
+)
+# Free texts, with their longest length; only these two may have more than one line.
+TEXT_LIMITS = {"title": 160, "location": 200, "notes": 5000, "description": 2000}
+MULTI_LINE = {"notes", "description"}
 
 
 def parse_date(value, field_name: str = "date") -> date:
@@ -67,7 +80,7 @@ def _clean_changes(changes: dict) -> dict:
     for name in ("start_time", "end_time"):
         if name in clean:
             clean[name] = parse_time(clean[name], name)
-    for name, limit in (("title", 160), ("location", 200), ("notes", 5000)):
+    for name, limit in TEXT_LIMITS.items():
         if name in clean:
             clean[name] = str(clean[name] or "").strip()
             if len(clean[name]) > limit:
@@ -75,7 +88,7 @@ def _clean_changes(changes: dict) -> dict:
                     _("Please check the fields marked below."),
                     {name: _("Use at most %(n)d characters.", n=limit)},
                 )
-            if name != "notes" and not is_single_line(clean[name]):  # a title reaches mail subjects
+            if name not in MULTI_LINE and not is_single_line(clean[name]):  # a title reaches mail subjects
                 raise ValidationError(_("Please check the fields marked below."), {name: not_one_line()})
     if "status" in clean and clean["status"] not in set(SessionStatus):
         raise ValidationError(

@@ -19,7 +19,6 @@ from extensions import db
 from outbox.edge import save_form
 from sessions import services
 from sessions.access import may_register_attendance, sessions_for
-from sessions.feed_service import trainee_feed_url
 from sessions.models import Attendance, AttendanceStatus, TrainingSession
 from sessions.schedule import schedule_for
 
@@ -43,7 +42,6 @@ def my_schedule():
         today=today,
         coming=[i for i in coming if i is not upcoming and i.date < today + COMING_WEEKS],
         past=[i for i in items if i.date < today][::-1],
-        calendar_url=trainee_feed_url(trainee),
         absence_form=AbsenceForm(),
     )
 

@@ -1,18 +1,17 @@
 """Calendar feeds: the pure iCalendar builder, the trainee's and the cohort feeds, the new-link reset."""
 
 from datetime import UTC, date, datetime, time
+from urllib.parse import quote
 
 import pytest
-from flask import render_template
 from flask_babel import force_locale, gettext
-from flask_login import login_user
 from icalendar import Calendar
 
 from accounts.models import Role, User
 from accounts.services import set_active
 from cohort.models import TraineeStatus
 from extensions import db
-from sessions.calendar import CalendarEvent, build_calendar, local_datetime
+from sessions.calendar import CalendarEvent, build_feed, local_datetime
 from sessions.feed_service import cohort_feed_url, trainee_feed_url
 from sessions.models import SessionKind, SessionStatus, TrainingSession
 from tests.conftest import post_form
@@ -99,11 +98,11 @@ def _event(**changes) -> CalendarEvent:
 
 def test_the_builder_refuses_naive_times_that_would_float():
     with pytest.raises(ValueError):
-        build_calendar("x", [_event(start=datetime(2026, 3, 31, 9, 30))])
+        build_feed("x", AMSTERDAM, [_event(start=datetime(2026, 3, 31, 9, 30))])
 
 
 def test_the_builder_writes_the_calendar_headers_and_the_timezone_before_the_events():
-    text = build_calendar("Rooster – Groep 1", [_event()]).decode()
+    text = build_feed("Rooster – Groep 1", AMSTERDAM, [_event()]).decode()
     for line in (
         "VERSION:2.0",
         "CALSCALE:GREGORIAN",
@@ -119,7 +118,7 @@ def test_the_builder_writes_the_calendar_headers_and_the_timezone_before_the_eve
 # --- The trainee's feed -------------------------------------------------------------
 
 
-def test_the_trainee_feed_works_without_login(client, cohort, feed_path):
+def test_the_trainee_feed_works_without_login(client, cohort, trainee, feed_path):
     add_session(cohort, date(2026, 9, 8), location="Zaal 2")
     add_session(cohort, date(2026, 9, 9), title="Kennismaking", kind=SessionKind.EXTRA)
     add_session(cohort, date(2026, 9, 14), kind=SessionKind.RETURN_DAY)
@@ -127,7 +126,8 @@ def test_the_trainee_feed_works_without_login(client, cohort, feed_path):
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert response.headers["Cache-Control"] in ("private, max-age=300", "max-age=300, private")
     calendar = parse(response)
-    assert str(calendar["X-WR-CALNAME"]) == translated("Schedule – %(cohort)s", cohort="Utrecht voorjaar")
+    name = translated("Schedule %(cohort)s – %(name)s", cohort="Utrecht voorjaar", name=trainee.name)
+    assert str(calendar["X-WR-CALNAME"]) == name
     titles = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
     assert titles == [translated("Training day"), "Kennismaking", translated("Return day")]
 
@@ -137,7 +137,7 @@ def test_the_feed_is_in_the_language_of_the_trainees_account(client, cohort, tra
     db.session.commit()
     add_session(cohort, date(2026, 9, 8))
     calendar = parse(client.get(feed_path))
-    assert str(calendar["X-WR-CALNAME"]) == "Schedule – Utrecht voorjaar"
+    assert str(calendar["X-WR-CALNAME"]) == f"Schedule Utrecht voorjaar – {trainee.name}"
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Training day"]
 
 
@@ -188,21 +188,25 @@ def test_a_cancelled_session_is_marked_cancelled(client, cohort, feed_path):
     assert str(cancelled["SUMMARY"]) == translated("Cancelled: %(title)s", title=translated("Training day"))
 
 
-def test_events_carry_the_location_and_the_trainer(client, app, cohort, feed_path):
+def test_events_carry_the_location_the_trainer_and_what_to_bring(client, app, cohort, feed_path):
     trainer = make_user(Role.TRAINER)
     own = add_session(
         cohort,
         date(2026, 9, 8),
         location="Zaal 2, Stationsplein 1",
         trainer_id=trainer.id,
-        notes="Neem uw laptop mee.",
+        description="Neem je laptop mee.",
+        notes="Intern: de zaal is pas om 9 uur open.",
     )
     default = add_session(cohort, date(2026, 9, 9))
-    events = events_by_uid(client.get(feed_path))
+    response = client.get(feed_path)
+    events = events_by_uid(response)
     event = events[f"session-{own.id}@localhost"]
     assert str(event["LOCATION"]) == "Zaal 2, Stationsplein 1"
-    assert trainer.name in str(event["DESCRIPTION"])
-    assert "Neem uw laptop mee." in str(event["DESCRIPTION"])
+    description = str(event["DESCRIPTION"])
+    assert trainer.name in description and "Zaal 2, Stationsplein 1" in description
+    assert description.startswith("Neem je laptop mee.")
+    assert b"Intern" not in response.data  # the internal notes stay internal
     assert str(events[f"session-{default.id}@localhost"]["LOCATION"]) == cohort.location
 
 
@@ -285,7 +289,7 @@ def test_a_new_link_kills_the_old_one(client, linked_trainee_client, trainee, fe
     assert client.get(feed_path).status_code == 200
     response = post_form(linked_trainee_client, "/schedule/calendar/reset", {}, page="/schedule")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/schedule"
+    assert response.headers["Location"] == "/calendar"  # back to the subscribe page, with the new link
     db.session.refresh(trainee)
     assert client.get(feed_path).status_code == 404
     assert client.get(path_of(trainee_feed_url(trainee))).status_code == 200
@@ -301,15 +305,28 @@ def test_only_trainees_can_renew_a_link(manager_client):
     assert response.status_code == 403
 
 
-def test_the_link_partial_offers_the_link_and_the_reset_form(app, trainee):
-    user = make_user(Role.TRAINEE, trainee_id=trainee.id)
+def test_the_subscribe_page_offers_every_platform_the_link_a_qr_code_and_the_reset_form(
+    linked_trainee_client, trainee
+):
+    page = linked_trainee_client.get("/calendar").get_data(as_text=True)
     url = trainee_feed_url(trainee)
-    with app.test_request_context("/schedule"):
-        login_user(user)
-        html = render_template("sessions/_calendar_link.html", calendar_url=url)
-    assert f'value="{url}"' in html and "readonly" in html
-    assert f'href="{url.replace("http://", "webcal://")}"' in html
-    assert 'action="/schedule/calendar/reset"' in html and 'name="csrf_token"' in html
+    webcal = url.replace("http://", "webcal://")
+    assert f'value="{url}"' in page and f'value="{webcal}"' in page and f'href="{webcal}"' in page
+    assert "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe="") in page
+    assert "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(url, safe="") in page
+    assert page.count('<details class="platform"') == 5 and "ICSx⁵" in page
+    assert '<svg role="img"' in page and "<title>" in page  # the QR code, drawn on the server
+    assert "12" in page and "24" in page  # Google's slow refresh is said plainly
+    assert 'action="/schedule/calendar/reset"' in page and 'name="csrf_token"' in page
+    schedule = linked_trainee_client.get("/schedule").get_data(as_text=True)
+    assert 'href="/calendar"' in schedule and url not in schedule  # the link itself is one page on
+
+
+def test_staff_and_contacts_get_their_own_subscribe_page(manager_client, cohort, make_client):
+    page = manager_client.get(f"/cohorts/{cohort.id}/calendar").get_data(as_text=True)
+    assert "/calendar/cohort/" in page and "Make a new link" not in page
+    contact = make_user(Role.MUNICIPALITY)
+    assert "/calendar/municipality/user/" in make_client(contact).get("/calendar").get_data(as_text=True)
 
 
 # --- Cohort feeds for managers and trainers -----------------------------------------
@@ -453,11 +470,12 @@ def test_a_warm_cache_follows_a_change_of_language(client, cohort, trainee, feed
     user.language = "en"
     db.session.commit()
     add_session(cohort, date(2026, 9, 8))
-    assert str(parse(client.get(feed_path))["X-WR-CALNAME"]) == "Schedule – Utrecht voorjaar"
+    assert str(parse(client.get(feed_path))["X-WR-CALNAME"]).startswith("Schedule Utrecht voorjaar – ")
     user.language = "nl"
     db.session.commit()
     calendar = parse(client.get(feed_path))
-    assert str(calendar["X-WR-CALNAME"]) == translated("Schedule – %(cohort)s", cohort="Utrecht voorjaar")
+    expected = translated("Schedule %(cohort)s – %(name)s", cohort="Utrecht voorjaar", name=trainee.name)
+    assert str(calendar["X-WR-CALNAME"]) == expected
 
 
 # --- The trainee feed's cheap conditional GET -----------------------------------------
@@ -514,3 +532,18 @@ def test_the_304_costs_one_query_and_touches_no_login_session(make_client, train
         not_modified.headers["Content-Security-Policy"] and not_modified.headers["X-Frame-Options"] == "DENY"
     )
     assert client.get("/schedule").status_code == 200  # still logged in
+
+
+# --- The alert a person chooses on "Mijn account" -----------------------------------------
+
+
+def test_the_account_page_shows_and_saves_the_calendar_alert(trainee_client, trainee_user, manager_client):
+    page = trainee_client.get("/account").get_data(as_text=True)
+    assert '<option selected value="evening">' in page  # on by default for trainees
+    assert '<option selected value="off">' in manager_client.get("/account").get_data(as_text=True)
+    response = post_form(trainee_client, "/account", {"language": "nl", "calendar_alert": "1h"})
+    assert response.status_code == 302
+    db.session.refresh(trainee_user)
+    assert trainee_user.calendar_alert == "1h"
+    refused = post_form(trainee_client, "/account", {"language": "nl", "calendar_alert": "always"})
+    assert refused.status_code == 200 and trainee_user.calendar_alert == "1h"

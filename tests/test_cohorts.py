@@ -269,6 +269,7 @@ def test_the_schedule_api_lists_sessions_in_date_order_and_a_withdrawn_trainee_k
         "end_time": "16:00",
         "title": "",
         "location": "",
+        "description": "",
         "status": "scheduled",
     }
     withdrawn = post_form(

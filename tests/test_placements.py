@@ -328,9 +328,10 @@ def test_the_contact_gets_a_feed_of_their_interns_return_days(setting, make_clie
     placement = propose(setting)
     services.confirm(placement, SUPERVISOR, None, "test")
     db.session.commit()
-    portal = make_client(setting["contact"]).get("/portal").get_data(as_text=True)
+    contact = make_client(setting["contact"])
+    assert 'href="/calendar"' in contact.get("/portal").get_data(as_text=True)
     url = municipality_feed_url(setting["contact"]).removeprefix("http://localhost")
-    assert url in portal
+    assert url in contact.get("/calendar").get_data(as_text=True)
     response = client.get(url)
     events = Calendar.from_ical(response.data).walk("VEVENT")
     days = sorted(e.decoded("DTSTART").date() for e in events)

@@ -505,8 +505,20 @@ ROUTES: dict[str, Route] = {
     "feeds.municipality_feed": route(municipality_feed, GET=everyone(200)),
     "feeds.reset_trainee_calendar": route(
         "/schedule/calendar/reset",
-        POST=page(trainee_a=Redirect("/schedule"), trainee_b=Redirect("/schedule")),
+        POST=page(trainee_a=Redirect("/calendar"), trainee_b=Redirect("/calendar")),
     ),
+    "feeds.subscribe": route(
+        "/calendar",
+        GET=page(
+            trainee_a=200,
+            trainee_b=200,
+            contact_a=200,
+            contact_b=200,
+            trainer=Redirect("/cohorts"),
+            manager=Redirect("/cohorts"),
+        ),
+    ),
+    "feeds.subscribe_cohort": route("/cohorts/{cohort_a}/calendar", GET=page(manager=200, trainer=200)),
     # --- municipalities, offers, the public offer page
     "municipalities.index": route("/municipalities", GET=page(manager=200)),
     "municipalities.new": route("/municipalities/new", GET=page(manager=200), POST=page(manager=MAY_ACT)),

@@ -26,7 +26,8 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
 
 
 def test_trainee_journey_with_the_keyboard_only(open_journey, data):
-    """Log in, open the absence form, send it, copy the calendar link: Tab, Enter and Space only."""
+    """Log in, open the absence form, send it, open the subscribe page and copy the calendar link:
+    Tab, Enter and Space only."""
     trainee = data(world.trainee_with_login, "keyboard")
     journey = open_journey("keyboard", "nl", viewport=PHONE)
     page, keyboard = journey.page, journey.page.keyboard
@@ -57,6 +58,9 @@ def test_trainee_journey_with_the_keyboard_only(open_journey, data):
     expect(page.locator(".flash-success")).to_contain_text("Uw afmelding is doorgegeven")
     expect(page.locator("article.next-session")).to_contain_text("U heeft doorgegeven dat u niet kunt komen.")
 
+    tab_to(page, "article.calendar-link a[role=button]")
+    keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Agenda op je telefoon")
     tab_to(page, "button[data-copy-target=calendar-url]")
     keyboard.press("Enter")
     expect(page.locator("#calendar-url-status")).not_to_be_empty()

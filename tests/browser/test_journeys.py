@@ -4,10 +4,13 @@ Each step is screenshotted into test-artifacts/screenshots/<journey>-<lang>/ and
 axe-core (see journey.py); each journey ends by failing on what those checks found.
 """
 
+import io
 from datetime import timedelta
 
 import pytest
+import zxingcpp
 from babel.dates import format_date
+from PIL import Image
 from playwright.sync_api import expect
 
 from core.clock import local_today
@@ -154,7 +157,7 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_trainee_on_a_phone_reports_an_absence_and_copies_the_calendar_link(open_journey, data, lang):
+def test_trainee_on_a_phone_reports_an_absence_and_subscribes_to_the_calendar(open_journey, data, lang):
     trainee = data(world.trainee_with_login, lang)
     journey = open_journey("trainee", lang, viewport=PHONE)
     page = journey.page
@@ -178,6 +181,13 @@ def test_trainee_on_a_phone_reports_an_absence_and_copies_the_calendar_link(open
     )
     journey.step("absence-reported")
 
+    page.get_by_role("button", name=journey.text("Zet het in de agenda", "Put it in the calendar")).click()
+    expect(page.locator("h1")).to_have_text(journey.text("Agenda op je telefoon", "Calendar on your phone"))
+    # The QR code, as the phone's camera sees it on the screen: a decoder of its own reads the link.
+    shot = page.locator("figure.qr svg").screenshot()
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)).convert("L"))
+    assert [code.text for code in codes] == [trainee.feed_url.replace("http://", "webcal://")]
+    journey.step("subscribe-page")
     link_field = page.get_by_label(journey.text("Agenda-link", "Calendar link"))
     expect(link_field).to_have_value(trainee.feed_url)
     # Located by what it copies: its label is a new text (translated when the catalogue is updated).

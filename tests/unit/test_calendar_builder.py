@@ -4,7 +4,7 @@ from datetime import UTC, date, time
 
 from icalendar import Calendar
 
-from sessions.calendar import build_calendar, local_datetime
+from sessions.calendar import build_feed, local_datetime
 
 AMSTERDAM = "Europe/Amsterdam"
 
@@ -17,7 +17,7 @@ def test_local_datetime_follows_summer_time():
 
 
 def test_an_empty_calendar_is_still_valid():
-    calendar = Calendar.from_ical(build_calendar("Leeg", []))
+    calendar = Calendar.from_ical(build_feed("Leeg", "Europe/Amsterdam", []))
     assert calendar.walk("VEVENT") == []
     assert str(calendar["X-WR-CALNAME"]) == "Leeg"
 
