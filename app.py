@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from home import bp as home_bp
     from placements.evaluations.views import bp as evaluations_bp
     from placements.municipalities.views import bp as municipalities_bp
+    from placements.supervisor_register.views import bp as supervisors_bp
     from placements.views import bp as placements_bp
     from privacy.audit_views import bp as privacy_audit_bp
     from privacy.subject_views import bp as privacy_subject_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         sessions_bp,
         feeds_bp,
         municipalities_bp,
+        supervisors_bp,
         evaluations_bp,
         privacy_subject_bp,
         trainee_file_bp,

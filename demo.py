@@ -132,7 +132,6 @@ def _place_interns(
                 places=3,
                 department="Team Inburgering",
                 address=municipality.address,
-                supervisor_name="Sanne de Vries",
             )
             db.session.add(offers[municipality.id])
     db.session.flush()

@@ -32,7 +32,14 @@ from cohort.models import (
 from cohort.services import _session_from_plan, seed_default_templates
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
-from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
+from placements.models import (
+    InternshipOffer,
+    Municipality,
+    Placement,
+    PlacementStatus,
+    Supervisor,
+    new_feed_salt,
+)
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 
 
@@ -386,12 +393,35 @@ def _placements(rng, today: date, scale: Scale, built: Built) -> int:
             cohort_id = rng.choice(not_started)
             offers[(municipality_id, cohort_id)] = _offer(rng, municipality_id, cohort_id)
     offer_rows = list(offers.values())
+    supervisor_ids = _supervisors({offer["municipality_id"] for offer in offer_rows})
+    for offer in offer_rows:
+        offer["supervisor_id"] = supervisor_ids[offer["municipality_id"]]
     insert_returning_ids(InternshipOffer, offer_rows)
     for placement in placements:
-        placement["offer_id"] = placement.pop("offer")["id"]
+        offer = placement.pop("offer")
+        placement["offer_id"], placement["supervisor_id"] = offer["id"], offer["supervisor_id"]
     for start in range(0, len(placements), BATCH):
         db.session.execute(sa.insert(Placement), placements[start : start + BATCH])
     return len(placements)
+
+
+def _supervisors(municipality_ids: set[int]) -> dict[int, int]:
+    """One supervisor in the register of each municipality that offers places: municipality -> id."""
+    rows = [
+        {
+            "municipality_id": municipality_id,
+            "name": "Sanne de Vries",
+            "email": f"begeleider{municipality_id}@gemeente.example",
+            "phone": "030-2860000",
+            "department": "Team Inburgering",
+            "is_active": True,
+            "feed_salt": new_feed_salt(),
+            "created_at": datetime.now(UTC),
+        }
+        for municipality_id in sorted(municipality_ids)
+    ]
+    insert_returning_ids(Supervisor, rows)
+    return {row["municipality_id"]: row["id"] for row in rows}
 
 
 def _offer(rng, municipality_id: int, cohort_id: int) -> dict:
@@ -402,9 +432,6 @@ def _offer(rng, municipality_id: int, cohort_id: int) -> dict:
         "places_taken": 0,
         "department": "Team Inburgering",
         "address": f"Raadhuisplein {municipality_id % 40 + 1}",
-        "supervisor_name": "Sanne de Vries",
-        "supervisor_email": f"begeleider{municipality_id}@gemeente.example",
-        "supervisor_phone": "030-2860000",
     }
 
 
@@ -415,9 +442,6 @@ def _placement(trainee: dict, offer: dict, status: PlacementStatus, starts: date
         "cohort_id": trainee["cohort_id"],
         "offer": offer,
         "status": status.value,
-        "supervisor_name": offer["supervisor_name"],
-        "supervisor_email": offer["supervisor_email"],
-        "supervisor_phone": offer["supervisor_phone"],
         "workplace_address": offer["address"],
         "weekdays": "mon,tue,wed,thu",
         "proposed_at": proposed,

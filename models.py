@@ -16,6 +16,7 @@ from core.ratelimit import RateLimitHit
 from outbox.models import OutboxMessage
 from placements.models import (
     Municipality,
+    Supervisor,
 )
 from reminders.models import ReminderRule, SchedulerHeartbeat
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
@@ -30,6 +31,7 @@ __all__ = [
     "CohortPhase",
     "LoginFailure",
     "Municipality",
+    "Supervisor",
     "OneTimeLink",
     "OutboxMessage",
     "PlanAttention",

@@ -224,6 +224,7 @@ PLACEMENT = _object(
         "trainee_id": ID,
         "offer_id": ID,
         "status": PLACEMENT_STATUS,
+        "supervisor_id": {"type": "integer", "nullable": True},
         "supervisor_name": NULLABLE_STRING,
         "weekdays": _list(WEEKDAY),
     }
@@ -235,14 +236,40 @@ PROPOSED_PLACEMENT = {
     "required": [*PLACEMENT["required"], "municipality_asked"],
 }
 PLACEMENT_INPUT = _object({"trainee_id": DB_ID, "offer_id": DB_ID})
-CONFIRM_INPUT = _object(
+# The supervisor: one of the municipality's register (supervisor_id), or by name and address
+# (the register's record of that address, which keeps its name, or a new record).
+CONFIRM_INPUT = {
+    **_object(
+        {
+            "supervisor_id": DB_ID,
+            "supervisor_name": {"type": "string", "minLength": 1, "maxLength": 120},
+            "supervisor_email": {"type": "string", "format": "email"},
+            "supervisor_phone": {"type": "string", "maxLength": 40},
+            "weekdays": _list(WEEKDAY),
+        },
+        required=(),
+    ),
+    "anyOf": [{"required": ["supervisor_id"]}, {"required": ["supervisor_name", "supervisor_email"]}],
+}
+SUPERVISOR = _object(
     {
-        "supervisor_name": {"type": "string", "minLength": 1, "maxLength": 120},
-        "supervisor_email": {"type": "string", "format": "email"},
-        "supervisor_phone": {"type": "string", "maxLength": 40},
-        "weekdays": _list(WEEKDAY),
+        "id": ID,
+        "municipality_id": ID,
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "phone": {"type": "string"},
+        "department": {"type": "string"},
+        "is_active": {"type": "boolean"},
+    }
+)
+SUPERVISOR_INPUT = _object(
+    {
+        "name": {"type": "string", "minLength": 1, "maxLength": 120},
+        "email": {"type": "string", "format": "email"},
+        "phone": {"type": "string", "maxLength": 40},
+        "department": {"type": "string", "maxLength": 120},
     },
-    required=("supervisor_name", "supervisor_email"),
+    required=("name", "email"),
 )
 DECLINE_INPUT = _object({"reason": {"type": "string", "minLength": 1, "maxLength": 500}})
 PLACEMENT_STATUS_COUNTS = _object(
@@ -343,6 +370,17 @@ PATHS = {
             OFFER,
             status="201",
             body=OFFER_INPUT,
+            errors=("400", "403", "404"),
+        ),
+    },
+    "/municipalities/{municipality_id}/supervisors": {
+        "parameters": _path_id("municipality_id"),
+        "get": _operation("The municipality's supervisor register", _list(SUPERVISOR), errors=("403", "404")),
+        "post": _operation(
+            "Add a supervisor to the register (managers, the municipality's contacts)",
+            SUPERVISOR,
+            status="201",
+            body=SUPERVISOR_INPUT,
             errors=("400", "403", "404"),
         ),
     },

@@ -11,9 +11,9 @@ from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
 from outbox.queue import send_queued_mail
-from placements import services
+from placements import services, supervisors
 from placements.access import municipalities_for, offers_for, placements_for
-from placements.models import InternshipOffer, Municipality, Placement
+from placements.models import InternshipOffer, Municipality, Placement, Supervisor
 from placements.municipalities import services as municipality_services
 
 
@@ -39,12 +39,25 @@ def offer_json(offer: InternshipOffer) -> dict:
     }
 
 
+def supervisor_json(supervisor: Supervisor) -> dict:
+    return {
+        "id": supervisor.id,
+        "municipality_id": supervisor.municipality_id,
+        "name": supervisor.name,
+        "email": supervisor.email,
+        "phone": supervisor.phone,
+        "department": supervisor.department,
+        "is_active": supervisor.is_active,
+    }
+
+
 def placement_json(placement: Placement) -> dict:
     return {
         "id": placement.id,
         "trainee_id": placement.trainee_id,
         "offer_id": placement.offer_id,
         "status": placement.status,
+        "supervisor_id": placement.supervisor_id,
         "supervisor_name": placement.supervisor_name or None,
         "weekdays": placement.weekdays.split(",") if placement.weekdays else [],
     }
@@ -71,6 +84,22 @@ def create_offer(municipality_id: int):
     offer = municipality_services.create_offer(municipality, json_body())
     db.session.commit()
     return jsonify(offer_json(offer)), 201
+
+
+@bp.get("/municipalities/<int:municipality_id>/supervisors")
+def list_supervisors(municipality_id: int):
+    municipality = one_or_404(municipalities_for(g.api_user), municipality_id)
+    require_role(Role.MANAGER, Role.MUNICIPALITY)
+    return jsonify([supervisor_json(s) for s in supervisors.register(municipality.id)])
+
+
+@bp.post("/municipalities/<int:municipality_id>/supervisors")
+def add_supervisor(municipality_id: int):
+    municipality = one_or_404(municipalities_for(g.api_user), municipality_id)
+    require_role(Role.MANAGER, Role.MUNICIPALITY)
+    supervisor = supervisors.add(municipality.id, json_body())
+    db.session.commit()
+    return jsonify(supervisor_json(supervisor)), 201
 
 
 @bp.get("/offers/<int:offer_id>")

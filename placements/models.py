@@ -1,10 +1,11 @@
 """Host municipalities, their internship offers, placements of trainees and their history."""
 
 import enum
+import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.clock import utcnow
 from core.types import UTCDateTime
@@ -25,6 +26,59 @@ class Municipality(db.Model):
         return f"<Municipality {self.cbs_code} {self.name}>"
 
 
+def new_feed_salt() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Supervisor(db.Model):
+    """A workplace supervisor (werkbegeleider) in a municipality's register.
+
+    One record per address per municipality (stored lowercased): offers and placements refer to
+    it, so a corrected address reaches every notice, evaluation and chase at once. Supervisors
+    have no account; `feed_salt` is the secret of their calendar feed (a new one kills the link).
+    """
+
+    __tablename__ = "supervisors"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    department: Mapped[str] = mapped_column(sa.String(120), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    feed_salt: Mapped[str] = mapped_column(sa.String(32), default=new_feed_salt)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()
+
+    @validates("email")
+    def _normalise_email(self, _key, value: str) -> str:
+        return value.strip().lower()
+
+    def __repr__(self) -> str:
+        return f"<Supervisor {self.id} municipality={self.municipality_id}>"
+
+
+class _NamesSupervisor:
+    """The text of a supervisor record, read through `supervisor_record` ("" without one)."""
+
+    supervisor_record: "Supervisor | None"
+
+    @property
+    def supervisor_name(self) -> str:
+        return self.supervisor_record.name if self.supervisor_record else ""
+
+    @property
+    def supervisor_email(self) -> str:
+        return self.supervisor_record.email if self.supervisor_record else ""
+
+    @property
+    def supervisor_phone(self) -> str:
+        return self.supervisor_record.phone if self.supervisor_record else ""
+
+
 class PlacementStatus(enum.StrEnum):
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"
@@ -41,7 +95,7 @@ OPEN_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, PlacementS
 PLACE_TAKING_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
 
-class InternshipOffer(db.Model):
+class InternshipOffer(_NamesSupervisor, db.Model):
     """Internship places a municipality offers for a cohort (or a period).
 
     `places_taken` counts confirmed placements; the CHECK constraint and the conditional
@@ -63,13 +117,15 @@ class InternshipOffer(db.Model):
     places_taken: Mapped[int] = mapped_column(default=0)
     department: Mapped[str] = mapped_column(sa.String(120), default="")
     address: Mapped[str] = mapped_column(sa.String(200), default="")
-    supervisor_name: Mapped[str] = mapped_column(sa.String(120), default="")
-    supervisor_email: Mapped[str] = mapped_column(sa.String(254), default="")
-    supervisor_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The supervisor, if the municipality knows them when it offers the place.
+    supervisor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("supervisors.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     cohort = relationship("Cohort")
+    supervisor_record: Mapped[Supervisor | None] = relationship(lazy="joined")
 
     @property
     def places_free(self) -> int:
@@ -79,7 +135,7 @@ class InternshipOffer(db.Model):
         return f"<InternshipOffer {self.id} {self.places_taken}/{self.places}>"
 
 
-class Placement(db.Model):
+class Placement(_NamesSupervisor, db.Model):
     """A trainee proposed for, and then placed at, an internship offer."""
 
     __tablename__ = "placements"
@@ -100,9 +156,10 @@ class Placement(db.Model):
     offer_id: Mapped[int] = mapped_column(sa.ForeignKey("internship_offers.id"), index=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(12), default=PlacementStatus.PROPOSED)
-    supervisor_name: Mapped[str] = mapped_column(sa.String(120), default="")
-    supervisor_email: Mapped[str] = mapped_column(sa.String(254), default="")
-    supervisor_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # Named by the municipality on confirming (placements/supervisors.py).
+    supervisor_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("supervisors.id", ondelete="SET NULL"), index=True
+    )
     workplace_address: Mapped[str] = mapped_column(sa.String(200), default="")
     weekdays: Mapped[str] = mapped_column(sa.String(30), default="")  # "mon,tue,wed"
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -110,21 +167,34 @@ class Placement(db.Model):
 
     trainee = relationship("Trainee", lazy="joined")
     offer: Mapped[InternshipOffer] = relationship(lazy="joined")
+    supervisor_record: Mapped[Supervisor | None] = relationship(lazy="joined")
     events: Mapped[list["PlacementEvent"]] = relationship(
         back_populates="placement", order_by="PlacementEvent.created_at", cascade="all, delete-orphan"
     )
 
     # The supervisor the municipality named on confirming; until then the offer's, if it names one.
     @property
+    def acting_supervisor(self) -> Supervisor | None:
+        return self.supervisor_record or self.offer.supervisor_record
+
+    @property
     def supervisor_address(self) -> str:
-        return (self.supervisor_email or self.offer.supervisor_email).strip()
+        acting = self.acting_supervisor
+        return acting.email if acting else ""
 
     @property
     def supervisor(self) -> str:
-        return self.supervisor_name or self.offer.supervisor_name
+        acting = self.acting_supervisor
+        return acting.name if acting else ""
 
     def __repr__(self) -> str:
         return f"<Placement {self.id} {self.status}>"
+
+
+def acting_supervisor_id():
+    """In SQL, Placement.acting_supervisor's id: the placement's own, else the offer's (a query
+    that uses it joins the offer)."""
+    return sa.func.coalesce(Placement.supervisor_id, InternshipOffer.supervisor_id)
 
 
 class PlacementEvent(db.Model):

@@ -70,12 +70,17 @@ def _return_days(placements: list[Placement]) -> sa.Select:
     )
 
 
-def contact_feed_etag(user: User, placements: list[Placement]) -> str:
+def return_day_summary(placements: list[Placement]) -> list[str]:
+    """What of the interns' return days shows in a feed, for its ETag: one aggregate query."""
     summary = db.session.execute(
         _return_days(placements).with_only_columns(
             sa.func.count(), sa.func.max(TrainingSession.updated_at), sa.func.sum(TrainingSession.sequence)
         )
     ).one()
+    return [str(value) for value in summary]
+
+
+def contact_feed_etag(user: User, placements: list[Placement]) -> str:
     parts = [
         user.id,
         user.auth_epoch,
@@ -83,17 +88,17 @@ def contact_feed_etag(user: User, placements: list[Placement]) -> str:
         user.name,
         alert_choice(user.role, user.calendar_alert),
         [[p.id, p.status, p.trainee.name] for p in placements],
-        [str(value) for value in summary],
+        return_day_summary(placements),
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
 
 
-def contact_feed_calendar(user: User, placements: list[Placement]) -> bytes:
-    """One event per intern per return day; call it inside `force_locale(user.language)`."""
-    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    tz_name = current_app.config["TIMEZONE"]
+def return_day_events(
+    placements: list[Placement], domain: str, tz_name: str, alert: str
+) -> list[CalendarEvent]:
+    """One event per intern per return day of their internship (the contact's and the
+    supervisor's feeds); translated in the current locale."""
     sessions = db.session.scalars(_return_days(placements).order_by(TrainingSession.date)).all()
-    alert = alert_choice(user.role, user.calendar_alert)
     category = (str(CATEGORIES[SessionKind.RETURN_DAY]),)
     events = []
     for sess in sessions:
@@ -117,6 +122,14 @@ def contact_feed_calendar(user: User, placements: list[Placement]) -> bytes:
                     alert=alert_lead(start, alert),
                 )
             )
+    return events
+
+
+def contact_feed_calendar(user: User, placements: list[Placement]) -> bytes:
+    """The return days of the municipality's interns; call it inside `force_locale(user.language)`."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    tz_name = current_app.config["TIMEZONE"]
+    events = return_day_events(placements, domain, tz_name, alert_choice(user.role, user.calendar_alert))
     return build_feed(contact_feed_name(user), tz_name, events)
 
 

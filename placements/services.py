@@ -20,11 +20,12 @@ from cohort import planning
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
 from core.clock import utcnow
 from core.errors import ConflictError, ValidationError
-from core.field_rules import check_one_line, clean_address
+from core.field_rules import check_one_line
 from extensions import db
 from outbox.models import OutboxMessage
 from outbox.queue import queue_message
 from outbox.retry import addressed_by_placement, follow_new_address
+from placements import supervisors
 from placements.links import answer_url
 from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
 from placements.models import (
@@ -35,6 +36,8 @@ from placements.models import (
     PlacementEvent,
     PlacementStatus,
 )
+from placements.schedule import intern_days
+from placements.supervisor_feed import supervisor_feed_url
 
 ALLOWED_MOVES = {
     PlacementStatus.PROPOSED: {
@@ -182,35 +185,29 @@ def default_weekdays(cohort: Cohort) -> tuple[int, ...]:
     return tuple(d for d in settings.training_weekdays if d != settings.return_weekday)
 
 
-def _clean_supervisor(values: dict, problems: dict) -> dict:
-    """The supervisor's name (required), address (required) and phone, as the form gave them."""
-    name = str(values.get("supervisor_name") or "").strip()
-    if not name:
-        problems["supervisor_name"] = _("Required.")
-    check_one_line(name, "supervisor_name", problems)
-    email = clean_address(values.get("supervisor_email"), "supervisor_email", problems)
-    phone = str(values.get("supervisor_phone") or "").strip()
-    check_one_line(phone, "supervisor_phone", problems)
-    return {"supervisor_name": name[:120], "supervisor_email": email, "supervisor_phone": phone[:40]}
-
-
 def update_supervisor(placement: Placement, values: dict) -> int:
-    """A manager corrects the supervisor (after a bounce, say). Mail still waiting goes to the
-    new address, and mail that bounced is sent again to it; returns how many bounced go again."""
+    """A manager corrects the placement's supervisor (after a bounce, say), with the fields
+    supervisor_name, supervisor_email and supervisor_phone. The record itself changes, so every
+    placement, notice and evaluation of this person follows; an address that another record of
+    the register has makes the placement name that record instead. Mail still waiting goes to the
+    new address, mail that bounced is sent again to it; returns how many bounced go again."""
     problems: dict[str, str] = {}
-    fields = _clean_supervisor(values, problems)
+    details = supervisors.clean_details(values, problems)
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
-    changed = fields["supervisor_email"].lower() != placement.supervisor_address.lower()
-    for name, value in fields.items():
-        setattr(placement, name, value)
-    db.session.flush()
-    return follow_new_address(addressed_by_placement(placement.id)) if changed else 0
+    record = placement.acting_supervisor
+    known = supervisors.find_by_address(placement.offer.municipality_id, details["email"])
+    if record is None or (known is not None and known.id != record.id):
+        placement.supervisor_record = supervisors.find_or_add(placement.offer.municipality_id, values)
+        db.session.flush()
+        return follow_new_address(addressed_by_placement(placement.id))
+    if supervisors.update(record, values, prefix="supervisor_"):
+        return follow_new_address(supervisors.addressed_to_supervisor(record.id))
+    return 0
 
 
 def _clean_confirmation(placement: Placement, values: dict) -> dict:
     problems = {}
-    supervisor = _clean_supervisor(values, problems)
     check_one_line(str(values.get("workplace_address") or ""), "workplace_address", problems)
     weekdays = values.get("weekdays")
     try:
@@ -222,10 +219,14 @@ def _clean_confirmation(placement: Placement, values: dict) -> dict:
         problems["weekdays"] = _("Not on the return day: then the intern is at the training.")
     elif not days or any(d > 4 for d in days):
         problems.setdefault("weekdays", _("Choose at least one day, Monday to Friday."))
+    try:  # last: it may add a record to the register, which only a valid answer should do
+        supervisor = supervisors.for_confirmation(placement.offer.municipality_id, values)
+    except ValidationError as error:
+        problems.update(error.fields)
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
     return {
-        **supervisor,
+        "supervisor_record": supervisor,
         "workplace_address": str(values.get("workplace_address") or placement.offer.address).strip()[:200],
         "weekdays": ",".join(planning.weekday_code(d) for d in days),
     }
@@ -252,6 +253,34 @@ def confirm(placement: Placement, values: dict, actor: User | None, actor_label:
         setattr(placement, name, value)
     placement.answered_at = utcnow()
     _flush_or_conflict()
+    _mail_supervisor(placement)
+
+
+SUPERVISOR_CONFIRMED_KIND = "supervisor_confirmed"
+
+
+def _mail_supervisor(placement: Placement) -> None:
+    """Tell the supervisor whom they guide and when, with the link of their own calendar feed.
+    The message names the placement, so it goes to the address the record has at sending."""
+    supervisor = placement.supervisor_record
+    with force_locale(supervisors.SUPERVISOR_LANGUAGE):
+        context = {
+            "placement": placement,
+            "supervisor": supervisor,
+            "days": intern_days([placement])[placement.id],
+            "feed_url": supervisor_feed_url(supervisor),
+        }
+        queue_message(
+            kind=SUPERVISOR_CONFIRMED_KIND,
+            key=f"{SUPERVISOR_CONFIRMED_KIND}:{placement.id}:{supervisor.id}",
+            recipient=supervisor.email,
+            placement_id=placement.id,
+            trainee_id=placement.trainee_id,
+            language=supervisors.SUPERVISOR_LANGUAGE,
+            subject=render_template("mail/supervisor_confirmed_subject.txt", **context).strip(),
+            body_text=render_template("mail/supervisor_confirmed.txt", **context),
+            body_html=render_template("mail/supervisor_confirmed.html", **context),
+        )
 
 
 def decline(placement: Placement, reason: str, actor: User | None, actor_label: str = "") -> None:

@@ -19,7 +19,7 @@ from extensions import db
 from outbox.edge import save_form
 from outbox.queue import send_queued_mail
 from outbox.retry import saved_message
-from placements import services
+from placements import services, supervisors
 from placements.access import municipalities_for, placements_for
 from placements.evaluations.services import missing_evaluations
 from placements.forms import (
@@ -121,11 +121,12 @@ def end(placement_id: int):
 def supervisor(placement_id: int):
     """Correct the supervisor's name or address, e.g. after mail to them bounced."""
     placement = one_or_404(placements_for(current_user), placement_id)
+    acting = placement.acting_supervisor
     form = SupervisorForm(
         data={
-            "supervisor_name": placement.supervisor,
-            "supervisor_email": placement.supervisor_address,
-            "supervisor_phone": placement.supervisor_phone or placement.offer.supervisor_phone,
+            "supervisor_name": acting.name if acting else "",
+            "supervisor_email": acting.email if acting else "",
+            "supervisor_phone": acting.phone if acting else "",
         }
     )
     saved = save_form(form, lambda: services.update_supervisor(placement, form.values()), saved_message)
@@ -192,8 +193,13 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
         ConfirmPlacementForm(prefix="confirm"),
         DeclinePlacementForm(prefix="decline"),
     )
+    register = supervisors.register(placement.offer.municipality_id, active_only=True)
+    confirm_form.supervisor_id.choices = [("", _("A new supervisor (fill in below)"))] + [
+        (s.id, f"{s.name} ({s.email})") for s in register
+    ]
     if request.method == "GET":
         confirm_form.workplace_address.data = placement.offer.address
+        confirm_form.supervisor_id.data = placement.offer.supervisor_id
         cohort = placement.trainee.cohort
         confirm_form.weekdays.data = [planning.weekday_code(d) for d in services.default_weekdays(cohort)]
     action = request.form.get("action")
@@ -215,6 +221,7 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
         placement=placement,
         confirm_form=confirm_form,
         decline_form=decline_form,
+        register=register,
         days=days,
     )
 

@@ -14,7 +14,14 @@ from core.holidays import dutch_holidays
 from core.rates import recent_window_start
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
-from placements.models import InternshipOffer, Municipality, Placement, PlacementStatus
+from placements.models import (
+    InternshipOffer,
+    Municipality,
+    Placement,
+    PlacementStatus,
+    Supervisor,
+    acting_supervisor_id,
+)
 from reports import attention
 from reports.attention import (
     Absence,
@@ -139,8 +146,10 @@ def _bounces(timezone: str) -> tuple[BouncedMail, ...]:
         .where(*bounced, User.role == Role.MUNICIPALITY)
     ).all()
     supervisors = db.session.execute(
-        sa.select(Placement.id, Placement.supervisor_name, Trainee.name, *fields)
+        sa.select(Placement.id, sa.func.coalesce(Supervisor.name, ""), Trainee.name, *fields)
         .join(Placement, Placement.id == OutboxMessage.placement_id)
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .outerjoin(Supervisor, Supervisor.id == acting_supervisor_id())
         .join(Trainee, Trainee.id == Placement.trainee_id)
         .where(*bounced, OutboxMessage.recipient_user_id.is_(None))
     ).all()

@@ -18,7 +18,7 @@ from cohort.models import Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from core.audit import AuditAction, AuditEvent
 from extensions import db
-from placements.models import Evaluation, InternshipOffer, Municipality, Placement
+from placements.models import Evaluation, InternshipOffer, Municipality, Placement, Supervisor
 from reports.exports import AttendanceCounts, PlacementFacts, main_placement, tally
 from reports.stats_services import after_withdrawal, counting_rules
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
@@ -133,6 +133,7 @@ def attendance_statement(cohort_id: int | None, start: date | None, end: date | 
 
 def placement_statement(cohort_id: int | None) -> sa.Select:
     internship = aliased(CohortPhase)
+    own_supervisor, offer_supervisor = aliased(Supervisor), aliased(Supervisor)
     return (
         sa.select(
             Placement.trainee_id,
@@ -141,8 +142,8 @@ def placement_statement(cohort_id: int | None) -> sa.Select:
             Municipality.name.label("municipality_name"),
             InternshipOffer.department.label("offer_department"),
             InternshipOffer.address.label("offer_address"),
-            InternshipOffer.supervisor_name.label("offer_supervisor_name"),
-            Placement.supervisor_name,
+            sa.func.coalesce(offer_supervisor.name, "").label("offer_supervisor_name"),
+            sa.func.coalesce(own_supervisor.name, "").label("supervisor_name"),
             Placement.status,
             Placement.proposed_at,
             Placement.answered_at,
@@ -154,6 +155,8 @@ def placement_statement(cohort_id: int | None) -> sa.Select:
         .join(Cohort, Cohort.id == Placement.cohort_id)
         .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
         .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
+        .outerjoin(own_supervisor, own_supervisor.id == Placement.supervisor_id)
+        .outerjoin(offer_supervisor, offer_supervisor.id == InternshipOffer.supervisor_id)
         .outerjoin(
             internship,
             sa.and_(internship.cohort_id == Placement.cohort_id, internship.kind == PhaseKind.INTERNSHIP),

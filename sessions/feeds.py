@@ -25,6 +25,9 @@ from placements.return_day_feed import (
     contact_feed_name,
     municipality_feed_url,
 )
+from placements.supervisor_feed import supervisor_feed as supervisor_feed_of
+from placements.supervisor_feed import supervisor_feed_calendar, supervisor_feed_etag
+from placements.supervisors import SUPERVISOR_LANGUAGE
 from sessions.feed_cache import FeedCache
 from sessions.feed_service import (
     Feed,
@@ -163,6 +166,22 @@ def _subscribe_page(url: str, name: str, back_url: str, can_reset: bool = False)
         back_url=back_url,
         can_reset=can_reset,
         page_title=page_title,
+    )
+
+
+@bp.get("/calendar/supervisor/<int:supervisor_id>/<token>.ics")
+@sessionless
+def supervisor_feed(supervisor_id: int, token: str):
+    """A supervisor's feed of their interns' internship days and return days (in Dutch: they
+    have no account, so no language of their own)."""
+    found = supervisor_feed_of(supervisor_id, token)
+    if found is None:
+        abort(404)
+    supervisor, placements = found
+    return _conditional(
+        supervisor_feed_etag(supervisor, placements),
+        SUPERVISOR_LANGUAGE,
+        lambda: supervisor_feed_calendar(supervisor, placements),
     )
 
 

@@ -65,13 +65,13 @@ def _recipients(sess: TrainingSession) -> list[Recipient]:
 
 
 def _supervisors(cohort_id: int) -> list[Recipient]:
-    """One notice per supervisor address, naming all of their interns in the cohort."""
+    """One notice per supervisor, naming all of their interns in the cohort."""
     placements = db.session.scalars(
         sa.select(Placement)
         .join(Trainee, Trainee.id == Placement.trainee_id)
         .where(
             Placement.cohort_id == cohort_id,
-            Placement.supervisor_email != "",
+            Placement.supervisor_id.is_not(None),
             Placement.status.in_([PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE]),
             Trainee.status != TraineeStatus.WITHDRAWN,
         )
@@ -79,7 +79,7 @@ def _supervisors(cohort_id: int) -> list[Recipient]:
     ).all()
     by_address: dict[str, list[Placement]] = {}
     for placement in placements:
-        by_address.setdefault(placement.supervisor_email.lower(), []).append(placement)
+        by_address.setdefault(placement.supervisor_email, []).append(placement)
     return [
         Recipient(
             # The first placement is where the address comes from (outbox/retry.py).

@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from accounts.services import create_user
 from cohort.models import Cohort, Trainee, TraineeStatus
 from extensions import db
-from placements.models import Municipality
+from placements.models import Municipality, Supervisor
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -63,3 +63,15 @@ def make_user(
     )
     db.session.commit()
     return user
+
+
+def make_supervisor(municipality_id: int, name: str = "Eva de Boer", email: str | None = None) -> Supervisor:
+    """A record in the municipality's supervisor register."""
+    supervisor = Supervisor(
+        municipality_id=municipality_id,
+        name=name,
+        email=email or f"begeleider{next(_counter)}@gemeente.example",
+    )
+    db.session.add(supervisor)
+    db.session.flush()
+    return supervisor

@@ -18,7 +18,7 @@ from placements.models import Placement, PlacementStatus
 from reports import attention
 from reports.attention import AttentionData, BouncedMail, attention_items
 from tests.conftest import REFUSED, post_form
-from tests.factories import make_trainee, make_user
+from tests.factories import make_supervisor, make_trainee, make_user
 from tests.test_input_rules import BAD_ADDRESSES
 from tests.test_stats import make_offer, place, planned_cohort
 
@@ -28,7 +28,7 @@ GOOD = "goed@mail.example"
 def _supervised_placement(email: str = REFUSED):
     cohort = planned_cohort(weeks_ago=8, name="Groep Oost")
     placement = place(make_trainee(cohort, name="Hawa Ali"), make_offer(cohort), PlacementStatus.ACTIVE)
-    placement.supervisor_name, placement.supervisor_email = "Sanne de Vries", email
+    placement.supervisor_record = make_supervisor(placement.offer.municipality_id, "Sanne de Vries", email)
     db.session.flush()
     return placement
 
@@ -177,7 +177,7 @@ def test_a_message_the_scheduler_already_wrote_to_the_corrected_address_is_not_s
     )
     db.session.commit()
 
-    placement.supervisor_email = GOOD
+    placement.supervisor_record.email = GOOD
     assert send_bounced_again(addressed_by_placement(placement.id)) == 1
     db.session.commit()
     moved = db.session.scalars(

@@ -27,8 +27,9 @@ from extensions import db
 from outbox.dispatch import dispatch_due
 from outbox.models import OutboxMessage
 from placements import services as placements
-from placements.models import InternshipOffer
+from placements.models import InternshipOffer, Placement
 from placements.return_day_feed import municipality_feed_url
+from placements.supervisor_feed import supervisor_feed_url
 from sessions import services as session_services
 from sessions.feed_service import cohort_feed_url, trainee_feed_url
 from sessions.models import TrainingSession
@@ -220,6 +221,18 @@ def test_the_contacts_return_day_feed_reads_the_same_in_every_client(year, clien
     offsets = {event["start"].astimezone(AMSTERDAM).utcoffset() for event in events.values()}
     assert offsets == {timedelta(hours=1), timedelta(hours=2)}  # the internship spans 28 March
     assert all("URL:" not in event["text"] for event in events.values())
+
+
+def test_the_supervisors_feed_reads_the_same_in_every_client(year, client):
+    placement = db.session.scalar(sa.select(Placement).filter_by(trainee_id=year["trainee"].id))
+    calendar = _get(client, supervisor_feed_url(placement.supervisor_record))
+    assert_rfc5545_basics(calendar)
+    events = assert_clients_agree(calendar)
+    kinds = {uid.split("-")[0] for uid in events}
+    assert kinds == {"internship", "return"}  # internship days and return days, by intern
+    offsets = {event["start"].astimezone(AMSTERDAM).utcoffset() for event in events.values()}
+    assert offsets == {timedelta(hours=1), timedelta(hours=2)}
+    assert all("Amina Yusuf" in event["text"] for event in events.values())
 
 
 def test_an_emailed_ics_reads_the_same_in_every_client_and_subscribes_to_nothing(year, smtp_config):

@@ -129,9 +129,7 @@ def world(app, manager):
     db.session.commit()
 
     contact = make_user(Role.MUNICIPALITY, municipality_id=home.id)
-    offer = InternshipOffer(
-        municipality_id=home.id, cohort_id=cohort.id, places=2, supervisor_name="Eva de Boer"
-    )
+    offer = InternshipOffer(municipality_id=home.id, cohort_id=cohort.id, places=2)
     db.session.add(offer)
     db.session.flush()
     placement = placement_services.propose(amal, offer, manager)  # mails the contact, naming Amal

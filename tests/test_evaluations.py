@@ -20,7 +20,7 @@ from placements.evaluations.services import evaluation_url, missing_evaluations,
 from placements.links import make_token
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement
 from tests.conftest import post_form
-from tests.factories import PASSWORD, make_municipality, make_user
+from tests.factories import PASSWORD, make_municipality, make_supervisor, make_user
 
 _numbers = itertools.count(1)
 GOOD_SCORES = {f"score-{code}": "4" for code in evaluations.CRITERIA}
@@ -60,8 +60,7 @@ def place(cohort: Cohort, municipality: Municipality | None = None, status: str 
         offer_id=offer.id,
         cohort_id=cohort.id,
         status=status,
-        supervisor_name="Eva de Boer",
-        supervisor_email=f"eva{n}@gemeente.example",
+        supervisor_record=make_supervisor(offer.municipality_id, "Eva de Boer", f"eva{n}@gemeente.example"),
     )
     db.session.add(placement)
     db.session.commit()

@@ -23,7 +23,7 @@ from placements.evaluations.rules import CRITERIA, KINDS
 from placements.models import Evaluation, InternshipOffer, Placement
 from reports.stats_services import cohort_stats
 from sessions.models import Attendance, TrainingSession
-from tests.factories import make_cohort, make_municipality, make_trainee, make_user
+from tests.factories import make_cohort, make_municipality, make_supervisor, make_trainee, make_user
 
 BOM = "\ufeff"
 A_DAYS = [date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7), date(2026, 1, 8), date(2026, 1, 12)]
@@ -114,8 +114,7 @@ def world(app):
         offer_id=offer.id,
         cohort_id=group_a.id,
         status="confirmed",
-        supervisor_name="Eva de Boer",
-        supervisor_email="eva@amersfoort.example",
+        supervisor_record=make_supervisor(amersfoort.id, "Eva de Boer", "eva@amersfoort.example"),
         proposed_at=proposed,
         answered_at=datetime(2026, 1, 22, 10, 0, tzinfo=UTC),
     )
@@ -467,7 +466,7 @@ def test_research_export_has_no_name_contact_detail_or_free_text(manager_client,
     )
     users = db.session.execute(sa.text("SELECT name, email FROM users"))
     free_text = db.session.execute(sa.text("SELECT comments, submitted_by FROM evaluations"))
-    placements = db.session.execute(sa.text("SELECT supervisor_name, supervisor_email FROM placements"))
+    placements = db.session.execute(sa.text("SELECT name, email FROM supervisors"))
     secrets = {
         value for rows in (trainees, users, free_text, placements) for row in rows for value in row if value
     }

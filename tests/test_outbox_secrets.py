@@ -224,6 +224,7 @@ def test_the_routes_taking_a_token_are_the_secret_links(app):
         "feeds.trainee_feed",
         "feeds.cohort_feed",
         "feeds.municipality_feed",
+        "feeds.supervisor_feed",
     }
 
 

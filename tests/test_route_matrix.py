@@ -42,8 +42,10 @@ from outbox.models import OutboxMessage
 from placements import services as placement_services
 from placements.evaluations.services import evaluation_url
 from placements.links import answer_url, make_token
+from placements.models import Supervisor
 from placements.municipalities.services import create_offer, submit_offer
 from placements.return_day_feed import municipality_feed_url
+from placements.supervisor_feed import supervisor_feed_url
 from sessions.feed_service import cohort_feed_url, trainee_feed_token, trainee_feed_url
 from sessions.models import TrainingSession
 from sessions.services import update_session
@@ -236,6 +238,7 @@ def _build(ids: dict) -> dict[str, User | None]:
         offer_a=offer_a.id,
         placement_a=placement_a.id,
         placement_b=placement_b.id,
+        supervisor_a=placement_a.supervisor_id,
         session_a=sessions_a[0].id,  # the trainer gives it
         spare_session=sessions_a[-1].id,  # the manager's edit and cancel act on this one
         submission=submission.id,
@@ -320,6 +323,10 @@ def cohort_feed(w: World) -> str:
 
 def municipality_feed(w: World) -> str:
     return w.local(municipality_feed_url(w.record(User, "contact_a")))
+
+
+def supervisor_feed(w: World) -> str:
+    return w.local(supervisor_feed_url(w.record(Supervisor, "supervisor_a")))
 
 
 def answer_link(w: World) -> str:
@@ -448,6 +455,13 @@ ROUTES: dict[str, Route] = {
         POST=api(**{**OFFER_A_READERS, "manager": 400, "contact_a": 403}),
     ),
     "api.get_offer": route("/api/v1/offers/{offer_a}", GET=api(**OFFER_A_READERS)),
+    "api.list_supervisors": route(
+        "/api/v1/municipalities/{municipality_a}/supervisors", GET=api(**OFFER_A_READERS)
+    ),
+    "api.add_supervisor": route(
+        "/api/v1/municipalities/{municipality_a}/supervisors",
+        POST=api(**{**OFFER_A_READERS, "manager": 400, "contact_a": 400}),
+    ),
     "api.propose": route("/api/v1/placements", POST=api(**MANAGER_ONLY_API_WRITE)),
     "api.get_placement": route("/api/v1/placements/{placement_a}", GET=api(**PLACEMENT_A_READERS)),
     "api.confirm": route("/api/v1/placements/{placement_a}/confirm", POST=api(**PLACEMENT_A_ANSWER)),
@@ -503,6 +517,7 @@ ROUTES: dict[str, Route] = {
     "feeds.trainee_feed": route(trainee_feed, GET=everyone(200)),
     "feeds.cohort_feed": route(cohort_feed, GET=everyone(200)),
     "feeds.municipality_feed": route(municipality_feed, GET=everyone(200)),
+    "feeds.supervisor_feed": route(supervisor_feed, GET=everyone(200)),
     "feeds.reset_trainee_calendar": route(
         "/schedule/calendar/reset",
         POST=page(trainee_a=Redirect("/calendar"), trainee_b=Redirect("/calendar")),
@@ -523,6 +538,25 @@ ROUTES: dict[str, Route] = {
     "municipalities.index": route("/municipalities", GET=page(manager=200)),
     "municipalities.new": route("/municipalities/new", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "municipalities.detail": route("/municipalities/{municipality_a}", GET=page(manager=200)),
+    # --- the supervisor register: managers, and a municipality's own contacts
+    "supervisors.index": route(
+        "/municipalities/{municipality_a}/supervisors",
+        GET=page(manager=200, contact_a=200, contact_b=404),
+        POST=page(manager=MAY_ACT, contact_a=MAY_ACT, contact_b=404),
+    ),
+    "supervisors.edit": route(
+        "/supervisors/{supervisor_a}",
+        GET=page(manager=200, contact_a=200, contact_b=404),
+        POST=page(manager=MAY_ACT, contact_a=MAY_ACT, contact_b=404),
+    ),
+    "supervisors.reset_feed": route(
+        "/supervisors/{supervisor_a}/feed/reset",
+        POST=page(
+            manager=Redirect("/supervisors/{supervisor_a}"),
+            contact_a=Redirect("/supervisors/{supervisor_a}"),
+            contact_b=404,
+        ),
+    ),
     "municipalities.edit": route(
         "/municipalities/{municipality_a}/edit", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
@@ -611,6 +645,7 @@ TOKEN_ROUTES = {
     "feeds.trainee_feed",
     "feeds.cohort_feed",
     "feeds.municipality_feed",
+    "feeds.supervisor_feed",
     "placements.answer",
     "evaluations.by_link",
     "accounts.set_password",

@@ -22,7 +22,15 @@ from extensions import db
 from placements.evaluations import rules as evaluations
 from placements.evaluations.rules import FINAL, MIDTERM
 from placements.links import make_token, read_token
-from placements.models import Evaluation, InternshipOffer, Municipality, Placement, PlacementStatus
+from placements.models import (
+    Evaluation,
+    InternshipOffer,
+    Municipality,
+    Placement,
+    PlacementStatus,
+    Supervisor,
+    acting_supervisor_id,
+)
 
 EVALUABLE_STATUSES = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 MAX_COMMENTS = 5000
@@ -139,8 +147,8 @@ def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:
     query = (
         sa.select(
             Placement.id.label("placement_id"),
-            Placement.supervisor_name,
-            Placement.supervisor_email,
+            sa.func.coalesce(Supervisor.name, "").label("supervisor_name"),
+            sa.func.coalesce(Supervisor.email, "").label("supervisor_email"),
             Trainee.id.label("trainee_id"),
             Trainee.name.label("trainee_name"),
             Cohort.id.label("cohort_id"),
@@ -156,6 +164,8 @@ def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:
         .join(Cohort, Cohort.id == Placement.cohort_id)
         .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
         .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
+        # The placement's supervisor, else the offer's (as Placement.acting_supervisor).
+        .outerjoin(Supervisor, Supervisor.id == acting_supervisor_id())
         .join(
             CohortPhase,
             sa.and_(CohortPhase.cohort_id == Placement.cohort_id, CohortPhase.kind == PhaseKind.INTERNSHIP),

@@ -25,6 +25,7 @@ from core.text_rules import mail_address
 from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
+from placements import supervisors
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
 
 PROVINCES = (
@@ -241,10 +242,22 @@ def clean_offer_values(values: dict, places_taken: int = 0) -> dict:
     return cleaned
 
 
+def _with_supervisor(municipality: Municipality, cleaned: dict) -> dict:
+    """The offer's supervisor texts as a record of the municipality's register (supervisor_id)."""
+    problems: dict[str, str] = {}
+    if municipality.id is None:
+        db.session.flush()  # a municipality made in this transaction
+    cleaned["supervisor_id"] = supervisors.offer_supervisor_id(municipality.id, cleaned, problems)
+    _refuse(problems)
+    return cleaned
+
+
 def create_offer(municipality: Municipality, values: dict) -> InternshipOffer:
     """Keys: places (required), cohort_id or period_start/period_end, department, address,
-    supervisor_name, supervisor_email, supervisor_phone."""
-    offer = InternshipOffer(municipality=municipality, **clean_offer_values(values))
+    supervisor_name, supervisor_email, supervisor_phone (found in or added to the register)."""
+    offer = InternshipOffer(
+        municipality=municipality, **_with_supervisor(municipality, clean_offer_values(values))
+    )
     db.session.add(offer)
     db.session.flush()
     return offer
@@ -252,7 +265,9 @@ def create_offer(municipality: Municipality, values: dict) -> InternshipOffer:
 
 def update_offer(offer: InternshipOffer, values: dict) -> InternshipOffer:
     """Change an offer; its places never go below the places already taken."""
-    cleaned = clean_offer_values(values, places_taken=offer.places_taken)
+    cleaned = _with_supervisor(
+        offer.municipality, clean_offer_values(values, places_taken=offer.places_taken)
+    )
     # Conditional, so a place confirmed meanwhile cannot end up above the new number.
     changed = db.session.execute(
         sa.update(InternshipOffer)
@@ -442,7 +457,7 @@ def approve_submission(submission: OfferSubmission, values: dict) -> InternshipO
     _decide(submission, SubmissionStatus.APPROVED)
     if municipality is None:
         municipality = _save_municipality(Municipality(), new_municipality)
-    offer = InternshipOffer(municipality=municipality, **offer_values)
+    offer = InternshipOffer(municipality=municipality, **_with_supervisor(municipality, offer_values))
     db.session.add(offer)
     db.session.flush()
     submission.municipality_id, submission.offer_id = municipality.id, offer.id

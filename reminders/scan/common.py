@@ -12,9 +12,9 @@ from accounts.models import Role, User
 from extensions import db
 from outbox.queue import fit_key
 from placements.models import PlacementStatus
+from placements.supervisors import SUPERVISOR_LANGUAGE  # noqa: F401 (the scans' name for it)
 from reminders import rules
 
-SUPERVISOR_LANGUAGE = "nl"  # supervisors have no account, so no language of their own
 SUBJECT_LENGTH = 200  # the column's size
 # A return-day notice goes out on the working day before: never more than a few days ahead.
 RETURN_NOTICE_LOOKAHEAD = timedelta(days=10)

@@ -83,7 +83,6 @@ def seed() -> None:
             period_end=today + timedelta(days=3 * 365),
             department="Team Inburgering",
             address=MUNICIPALITIES[0][3],
-            supervisor_name="Sanne de Vries",
         )
     )
     db.session.commit()

@@ -1,0 +1,1 @@
+"""The supervisor register's pages, for managers and the municipality's own contacts."""
