@@ -138,6 +138,7 @@ def confirm(placement_id: int):
     require_role(Role.MANAGER, Role.MUNICIPALITY)
     services.confirm(placement, json_body(), g.api_user)
     db.session.commit()
+    send_queued_mail()  # the supervisor's confirmation, with their calendar link
     return jsonify(placement_json(placement))
 
 

@@ -124,7 +124,9 @@ def for_confirmation(municipality_id: int, values: dict) -> Supervisor:
     address (found in the register by the address, or added to it)."""
     if values.get("supervisor_id") not in (None, "", 0, "0"):
         return chosen(municipality_id, values["supervisor_id"])
-    return find_or_add(municipality_id, values)
+    supervisor = find_or_add(municipality_id, values)
+    supervisor.is_active = True  # named again for a new intern: they supervise again
+    return supervisor
 
 
 def update(supervisor: Supervisor, values: dict, prefix: str = "") -> bool:

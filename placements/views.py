@@ -215,6 +215,7 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
             form_errors_from(form, error)
         else:
             db.session.commit()
+            send_queued_mail()  # the supervisor's confirmation, with their calendar link
     days = intern_days([placement]).get(placement.id)
     return render_template(
         "placements/answer.html",

@@ -68,6 +68,7 @@ def test_confirming_adds_the_supervisor_once_and_a_known_address_keeps_its_name(
     [record] = supervisors.register(host["municipality"].id)
     assert first.supervisor_id == second.supervisor_id == record.id
     assert (record.name, record.email) == ("Eva de Boer", "eva@utrecht.example")  # never renamed
+    assert len(db.session.scalars(sa.select(OutboxMessage).filter_by(kind="supervisor_confirmed")).all()) == 2
 
 
 def test_confirming_chooses_from_the_register_but_not_from_another_municipality(host):

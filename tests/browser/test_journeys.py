@@ -153,6 +153,20 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
     for day in shown:
         expect(intern).to_contain_text(day)
     journey.step("portal", show=intern)
+
+    # The supervisor is a record of the municipality's register, with a calendar of their own.
+    page.get_by_role(
+        "link", name=journey.text("Werkbegeleiders van uw gemeente", "Supervisors of your municipality")
+    ).click()
+    expect(page.locator("h1")).to_contain_text(proposal.municipality)
+    journey.step("supervisor-register")
+    page.get_by_role("link", name="Sanne de Vries").click()
+    expect(page.locator("main")).to_contain_text(proposal.trainee_name)
+    feed = page.locator("#supervisor-feed").input_value()
+    journey.step("supervisor-record")
+    assert feed in live_server.link_in_mail("s.devries@gemeente.example", "/calendar/supervisor/")
+    calendar = page.request.get(feed)
+    assert calendar.status == 200 and proposal.trainee_name in calendar.text()
     journey.finish()
 
 
