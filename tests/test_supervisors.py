@@ -283,6 +283,10 @@ def test_the_migration_makes_one_record_per_address_and_lists_two_names(app, cap
             ),
             {"i": offer_ids[1]},
         )
+        connection.execute(  # a name without an address, as offers "if known" often had
+            sa.text("UPDATE internship_offers SET supervisor_name = 'eva de boer' WHERE id = :i"),
+            {"i": offer_ids[2]},
+        )
     capfd.readouterr()
     upgrade()  # Alembic's own logging set-up writes the migration's log to stderr
     log = capfd.readouterr().err
@@ -302,6 +306,8 @@ def test_the_migration_makes_one_record_per_address_and_lists_two_names(app, cap
     assert linked[ids[0]] == linked[ids[1]] == eva.id and linked[ids[2]] is None
     assert linked[ids[3]] == by_key[(breda.id, "eva@utrecht.example")].id
     assert offer_links[offer_ids[1]] == by_key[(utrecht.id, "sanne@utrecht.example")].id
+    assert offer_links[offer_ids[2]] == by_key[(breda.id, "eva@utrecht.example")].id  # by its name
+    assert "Piet Zonder Adres has no address and no one record of that name" in log
     assert "had the names Eva Boer-de Vries, Eva de Boer; kept the newest: Eva Boer-de Vries" in log
     db.drop_all()
     with db.engine.begin() as connection:

@@ -2,8 +2,9 @@
 
 Offers and placements both carried a supervisor's name, address and phone as text. They become
 records: one per distinct address per municipality (compared without case). An empty address
-makes none. Where one address had two names, the newest wins (a placement's answer or proposal,
-an offer's creation) and the case is listed in the migration's log.
+makes none: a name without an address links to the record of that name in its municipality when
+there is exactly one, and is listed in the log otherwise. Where one address had two names, the
+newest wins (a placement's answer or proposal, an offer's creation) and the case is listed too.
 
 Revision ID: a3d9e6f1c2b4
 Revises: 7c41d2e8b5a0
@@ -89,16 +90,19 @@ def _move_text_into_records(bind) -> None:
         )
     ).all()
     # (municipality, address) -> [(when, name, phone)], and who used each address.
-    named, users = {}, {}
+    named, users, nameless = {}, {}, []
     for table, rows in (("internship_offers", offers), ("placements", placements)):
         for row_id, municipality_id, name, email, phone, when in rows:
             address = (email or "").strip().lower()
             if not address:
+                if (name or "").strip():
+                    nameless.append((table, row_id, municipality_id, name.strip()))
                 continue
             key = (municipality_id, address)
             named.setdefault(key, []).append((_aware(when), (name or "").strip(), (phone or "").strip()))
             users.setdefault(key, []).append((table, row_id))
     now = datetime.now(UTC)
+    by_name = {}  # (municipality, name without case) -> record ids
     for key, uses in sorted(named.items()):
         municipality_id, address = key
         uses.sort(key=lambda use: use[0])
@@ -117,13 +121,26 @@ def _move_text_into_records(bind) -> None:
             {"m": municipality_id, "n": name, "e": address, "p": phone, "active": True,
              "salt": secrets.token_urlsafe(16), "at": now},
         ).scalar_one()
+        by_name.setdefault((municipality_id, name.lower()), []).append(supervisor_id)
         for table, row_id in users[key]:
-            bind.execute(
-                sa.text(f"UPDATE {table} SET supervisor_id = :s WHERE id = :i"),  # noqa: S608 (our names)
-                {"s": supervisor_id, "i": row_id},
-            )
+            _link(bind, table, row_id, supervisor_id)
         log.info("supervisor %s (municipality %s): record %s for %d offers and placements",
                  address, municipality_id, supervisor_id, len(users[key]))
+    for table, row_id, municipality_id, name in nameless:
+        found = by_name.get((municipality_id, name.lower()), [])
+        if len(found) == 1:
+            _link(bind, table, row_id, found[0])
+            log.info("%s %s: %s has no address; linked to record %s of that name", table, row_id, name, found[0])
+        else:
+            log.warning("%s %s: %s has no address and no one record of that name; no supervisor kept",
+                        table, row_id, name)
+
+
+def _link(bind, table: str, row_id: int, supervisor_id: int) -> None:
+    bind.execute(
+        sa.text(f"UPDATE {table} SET supervisor_id = :s WHERE id = :i"),  # noqa: S608 (our names)
+        {"s": supervisor_id, "i": row_id},
+    )
 
 
 def downgrade():
