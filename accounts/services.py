@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from accounts import password_rules
 from accounts.models import (
     ApiToken,
     LoginFailure,
@@ -22,6 +23,7 @@ from accounts.models import (
     hash_secret,
     normalise_email,
 )
+from accounts.password_rules import Weakness
 from core import ratelimit
 from core.clock import utcnow
 from core.errors import ValidationError
@@ -30,9 +32,6 @@ from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
 from outbox.retry import addressed_to_user, follow_new_address
-
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 200
 
 # Rate limits (core.ratelimit, counted in the database). Reset requests: per address and per
 # e-mail address, so neither one sender nor many senders can flood one mailbox. Link guesses:
@@ -120,22 +119,43 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
 # --- Passwords and one-time links ---------------------------------------------------
 
 
-def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
+def _password_refusals() -> dict:
+    """Each weakness (accounts/password_rules.py) as the summary and the field's reason, in words."""
+    return {
+        Weakness.TOO_SHORT: (
             _("Choose a longer password."),
-            {"password": _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)},
-        )
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(
+            _("Use at least %(n)d characters.", n=password_rules.MIN_LENGTH),
+        ),
+        Weakness.TOO_LONG: (
             _("Choose a shorter password."),
-            {"password": _("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)},
-        )
+            _("Use at most %(n)d characters.", n=password_rules.MAX_LENGTH),
+        ),
+        Weakness.OWN_DETAILS: (
+            _("Choose a password without your name or e-mail address."),
+            _("Others know your name and e-mail address, so they could guess this password."),
+        ),
+        Weakness.GUESSABLE: (
+            _("Choose a password that is harder to guess."),
+            _(
+                "Many people use this password, or it is easy to guess. Make it longer, for example "
+                "with a few words that do not belong together."
+            ),
+        ),
+    }
+
+
+def check_password_rules(password: str, name: str = "", email: str = "") -> None:
+    """Refuse a password that is too short or long, holds the person's name or address, or is common
+    or quickly guessed; the field's message says which."""
+    found = password_rules.weakness(password, name, email)
+    if found is not None:
+        summary, reason = _password_refusals()[found]
+        raise ValidationError(summary, {"password": reason})
 
 
 def set_password(user: User, password: str) -> None:
     """Set a new password; this ends the user's other sessions and voids open links."""
-    check_password_rules(password)
+    check_password_rules(password, user.name, user.email)
     user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.end_all_sessions()
     db.session.execute(

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from email import message_from_bytes, policy
 
+import pytest
 import sqlalchemy as sa
 
 from accounts.models import OneTimeLink, Role, User
@@ -13,7 +14,7 @@ from outbox.models import OutboxMessage
 from tests.conftest import login, post_form
 from tests.factories import make_municipality, make_user
 
-NEW_PASSWORD = "een nieuw wachtwoord"
+NEW_PASSWORD = "fiets wolk dinsdag"  # holds none of the invited person's own words
 LINK = re.compile(r"http://localhost(/password/set/[\w-]+)")
 
 
@@ -133,6 +134,25 @@ def test_a_too_short_password_is_refused_next_to_the_field(client, manager, smtp
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert client.get(link).status_code == 200  # the link is still usable
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Amsterdam2026", "Veel mensen gebruiken dit wachtwoord, of het is makkelijk te raden."),
+        ("manager-wachtwoord-38", "Anderen kennen uw naam en e-mailadres"),
+    ],
+)
+def test_a_common_or_personal_password_is_refused_with_the_reason_in_words(
+    client, manager, smtp_config, password, reason
+):
+    post_form(client, "/password/forgot", {"email": manager.email})
+    link = _link_in(smtp_config.messages[0])
+    response = post_form(client, link, {"password": password, "confirm": password})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'aria-invalid="true"' in page and reason in page
+    fresh = client.application.test_client()
+    assert login(fresh, manager.email, password).status_code == 400  # not set
 
 
 def test_a_deactivated_user_gets_no_reset_mail(client, smtp_config):

@@ -23,7 +23,7 @@ from placements.models import InternshipOffer
 from tests.conftest import free_port, login, post_form
 from tests.factories import make_municipality, make_user
 
-NEW_PASSWORD = "een nieuw wachtwoord"
+NEW_PASSWORD = "fiets wolk dinsdag"  # holds none of the invited person's own words
 SET_PASSWORD = re.compile(r"http://localhost/password/set/([\w-]+)")
 ANSWER = re.compile(r"http://localhost/e/placement/([\w.-]+)")
 
