@@ -1,10 +1,13 @@
 """The API blueprint: bearer-token authentication, JSON bodies, errors in one shape."""
 
+import json
+
 from flask import Blueprint, abort, g, request
 
 from accounts.services import user_for_api_token
 from api.validation import body_problems, documented_body_schema
 from core.errors import ServiceError, ValidationError
+from core.input_guard import json_problems
 from core.json_errors import error_response, service_error_response
 from extensions import csrf, db
 
@@ -34,13 +37,28 @@ def _service_error(error: ServiceError):
     return service_error_response(error)
 
 
+def _parsed_body():
+    """The body as JSON, or None: not JSON, or nested deeper than Python's parser recurses (its
+    RecursionError is no ValueError, so Flask's silent reading would let it become a 500). The
+    size is bounded before this by MAX_CONTENT_LENGTH."""
+    if not request.is_json:
+        return None
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return None
+
+
 def json_body(kind: type = dict):
     """The request's JSON object (or list), or a 400 naming the problem: the body is no JSON,
     or a field's value has a type or size the OpenAPI document does not allow."""
-    data = request.get_json(silent=True)
+    data = _parsed_body()
     if not isinstance(data, kind):
         expected = "object" if kind is dict else "array"
         raise ValidationError(f"The request body must be a JSON {expected}.", {"body": "invalid JSON"})
+    unusable = json_problems(data)
+    if unusable:
+        raise ValidationError("Some fields hold what cannot be saved, or are nested too deep.", unusable)
     schema = documented_body_schema()
     problems = body_problems(data, schema) if schema else {}
     if problems:

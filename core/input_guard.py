@@ -2,9 +2,11 @@
 
 PostgreSQL cannot store a NUL (U+0000) in a text column, nor compare with one: psycopg refuses
 the statement, and the request would end in a 500. No person types a NUL; it comes from a
-broken or hostile client. So one check here covers every form, query string, path and JSON body
-(pages and API alike) with a clear 400 naming the fields, instead of a check in every service.
-Files are left to their readers (the trainee import cleans its cells).
+broken or hostile client. So one check here covers every path and query string, and the form of
+every request that has a body, with a clear 400 naming the fields, instead of a check in every
+service. It never reads a body a route does not use: a GET's is left alone, and JSON is read only
+by the API's body reader (api/blueprint.py), which refuses NUL, lone surrogates and deep nesting
+with `json_problem`. Files are left to their readers (the trainee import cleans its cells).
 """
 
 from flask import make_response, render_template, request
@@ -15,39 +17,64 @@ from core.json_errors import error_response
 NUL = "\x00"
 
 
-def _has_nul(value) -> bool:
-    """True when a JSON value holds a NUL anywhere: in a text, a key, or nested."""
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+# JSON deeper than this is no request a client of ours sends; Python's parser would recurse on.
+MAX_JSON_DEPTH = 32
+# Methods whose requests carry a form body; a GET's body is never read.
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _json_fields_with_nul(data) -> list[str]:
-    if isinstance(data, dict):
-        return [
-            key.replace(NUL, "") or "body" for key, value in data.items() if _has_nul(key) or _has_nul(value)
-        ]
-    if isinstance(data, list) and _has_nul(data):
-        return ["body"]
-    return []
+def _unstorable(text: str) -> bool:
+    """A NUL, or a lone surrogate ("\\ud800" in JSON text): neither can be stored or encoded."""
+    return NUL in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def json_problem(value, max_depth: int = MAX_JSON_DEPTH) -> str | None:
+    """Why a parsed JSON value cannot be taken ("too deep", "unstorable text"), or None.
+
+    Iterative, so nesting costs no recursion and stops at the first problem."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if _unstorable(item):
+                return "unstorable text"
+            continue
+        if not isinstance(item, dict | list):
+            continue
+        if depth > max_depth:
+            return "too deep"
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict) and any(_unstorable(key) for key in item):
+            return "unstorable text"
+        pending.extend((child, depth + 1) for child in children)
+    return None
+
+
+def json_problems(data) -> dict[str, str]:
+    """What cannot be taken from a JSON body, by its top-level field ("body" for the whole)."""
+    if not isinstance(data, dict):
+        problem = json_problem(data)
+        return {"body": problem} if problem else {}
+    found = {}
+    for key, value in data.items():
+        problem = "unstorable text" if _unstorable(key) else json_problem(value, MAX_JSON_DEPTH - 1)
+        if problem:
+            found["".join(ch for ch in key if not _unstorable(ch)) or "body"] = problem
+    return found
 
 
 def fields_with_nul() -> list[str]:
     """The names of the request's parts that hold a NUL ("path" for the URL itself)."""
     fields = ["path"] if NUL in request.path else []
-    for source in (request.args, request.form):
+    sources = [request.args, request.form] if request.method in BODY_METHODS else [request.args]
+    for source in sources:
         for name, values in source.lists():
             if NUL in name or any(NUL in value for value in values):
                 fields.append(name.replace(NUL, "") or "field")
-    for name, upload in request.files.items(multi=True):
-        if NUL in name or NUL in (upload.filename or ""):
-            fields.append(name.replace(NUL, "") or "file")
-    if request.is_json:
-        fields += _json_fields_with_nul(request.get_json(silent=True))
+    if request.method in BODY_METHODS:
+        for name, upload in request.files.items(multi=True):
+            if NUL in name or NUL in (upload.filename or ""):
+                fields.append(name.replace(NUL, "") or "file")
     return fields
 
 

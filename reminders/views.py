@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.errors import ConflictError
+from core.parsing import parse_id
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import Saved
@@ -21,13 +22,23 @@ from reminders.log_services import PAGE_SIZE, message_kinds, message_log
 bp = Blueprint("reminders", __name__)
 
 
+def _page_number(given: str | None) -> int:
+    """The page asked for: bounded like an id (no overflow in OFFSET); anything else is a 400."""
+    if given is None:
+        return 1
+    page = parse_id(given)
+    if page is None:
+        abort(400)
+    return page
+
+
 @bp.get("/outbox")
 @role_required(Role.MANAGER)
 def outbox():
     form = MessageFilterForm(formdata=request.args)
     form.set_kinds(message_kinds())
     form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = _page_number(request.args.get("page"))
     messages, total = message_log(form.filters(current_app.config["TIMEZONE"]), page)
     # The current filters (only the form's own fields) for the page links.
     query = {name: request.args[name] for name in form.data if request.args.get(name)}

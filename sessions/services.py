@@ -246,11 +246,14 @@ def record_attendance(training_session: TrainingSession, entries: list[dict], re
         a.trainee_id: a
         for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == training_session.id))
     }
-    problems = {}
+    problems, seen = {}, set()
     for index, entry in enumerate(entries):
         trainee_id, status = entry.get("trainee_id"), entry.get("status")
         if trainee_id not in trainee_ids:
             problems[f"{index}.trainee_id"] = _("Not a trainee of this group.")
+        elif trainee_id in seen:  # two rows for one trainee would be two inserts of one key
+            problems[f"{index}.trainee_id"] = _("This trainee is in the list twice.")
+        seen.add(trainee_id)
         if status not in set(AttendanceStatus):
             problems[f"{index}.status"] = _("Choose present, late, absent with notice or absent.")
     if problems:
