@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
@@ -19,6 +20,17 @@ from openpyxl import load_workbook
 from core.text_rules import mail_address
 
 MAX_ROWS = 500
+# Rows and columns read at all, filled or not: a sheet of a million empty (styled) rows, or a
+# row of 16,384 columns, is refused at this count instead of walked to its end.
+MAX_PHYSICAL_ROWS = 2 * MAX_ROWS
+MAX_COLUMNS = 50
+# An XLSX is a zip. Before any parsing, its parts together may unpack to at most this much, and
+# none may unpack to more than MAX_RATIO times its packed size: a zip bomb of 1 MB that unpacks
+# to 1 GB is refused on its directory alone. (A part whose header understates its size cannot
+# unpack to more: the zip reader stops at the stated size and then finds the checksum wrong.)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200
+MAX_PARTS = 500
 FILE_TYPES = ("csv", "xlsx")
 FIELDS = ("name", "email", "phone", "municipality", "languages")
 REQUIRED_FIELDS = ("name", "email")
@@ -108,7 +120,7 @@ def parse_rows(filename: str, content: bytes) -> list[RawRow]:
     """The file's data rows, empty rows left out. The first non-empty row names the columns."""
     kind = file_type(filename)
     with closing(_cells(kind, content)) as cells:
-        numbered = ((number, row) for number, row in enumerate(cells, start=1) if any(row))
+        numbered = ((number, row) for number, row in _physical(cells) if any(row))
         header = next(numbered, None)
         if header is None:
             raise ImportFileError("empty")
@@ -121,6 +133,14 @@ def parse_rows(filename: str, content: bytes) -> list[RawRow]:
     if not rows:
         raise ImportFileError("empty")
     return rows
+
+
+def _physical(cells: Iterable[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """The rows with their numbers, refusing a file with more rows (empty ones too) than we read."""
+    for number, row in enumerate(cells, start=1):
+        if number > MAX_PHYSICAL_ROWS:
+            raise ImportFileError("too_large")
+        yield number, row[:MAX_COLUMNS]
 
 
 def column_fields(header: list[str]) -> dict[int, str]:
@@ -176,8 +196,22 @@ def _csv_cells(content: bytes) -> Iterator[list[str]]:
         raise ImportFileError("unreadable") from error
 
 
+def check_zip_sizes(content: bytes) -> None:
+    """Refuse an XLSX whose parts unpack out of proportion, from the zip's directory alone."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportFileError("unreadable") from error
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError("too_large")
+    if any(part.file_size > MAX_RATIO * max(part.compress_size, 1) for part in parts):
+        raise ImportFileError("too_large")
+
+
 def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
     """The first sheet's rows, as the values Excel last calculated (not the formulas)."""
+    check_zip_sizes(content)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions we do not use
@@ -185,7 +219,7 @@ def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
     except Exception as error:  # a damaged file fails in many ways inside openpyxl; all mean "unreadable"
         raise ImportFileError("unreadable") from error
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
             yield [cell_text(value) for value in row]
     except Exception as error:
         raise ImportFileError("unreadable") from error

@@ -48,6 +48,9 @@ FILE_PROBLEM_TEXTS = {
     "wrong_type": _l("Choose a CSV or XLSX file."),
     "unreadable": _l("We cannot read this file. Save it as CSV (UTF-8) or XLSX and try again."),
     "empty": _l("There are no trainees in this file."),
+    "too_large": _l(
+        "This file is too large to read. Copy only the list of trainees into a new file and try again."
+    ),
 }
 
 
