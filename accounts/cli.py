@@ -73,9 +73,17 @@ def deactivate(email):
 @tokens_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="CLI", show_default=True)
-def create_token(email, name):
+@click.option(
+    "--days",
+    default=services.TOKEN_DAYS,
+    show_default=True,
+    type=click.IntRange(1, services.MAX_TOKEN_DAYS),
+    help="How many days the token works.",
+)
+def create_token(email, name, days):
     """Create a personal API token; it is printed once, alone on the last line."""
     user = _user_or_fail(email)
-    _token, secret = _commit_or_fail(lambda: services.create_api_token(user, name))
-    click.echo(f"API token for <{user.email}> (store it now, it is not shown again):")
+    token, secret = _commit_or_fail(lambda: services.create_api_token(user, name, days))
+    click.echo(f"API token for <{user.email}>, works until {token.expires_at:%Y-%m-%d %H:%M} UTC")
+    click.echo("(store it now, it is not shown again):")
     click.echo(secret)

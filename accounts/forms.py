@@ -97,9 +97,23 @@ class PreferencesForm(FlaskForm):
         return any(name in self for name in self.OPTIONAL_MESSAGES.values())
 
 
+TOKEN_DAY_CHOICES = [
+    ("30", _l("30 days")),
+    ("90", _l("90 days")),
+    ("180", _l("180 days")),
+    ("365", _l("1 year")),
+]
+
+
 class ApiTokenForm(FlaskForm):
     name = StringField(
         _l("Name of the token"),
         validators=[InputRequired(), Length(max=80)],
         description=_l("For example: the name of the program that uses it."),
+    )
+    days = SelectField(_l("The token works for"), choices=TOKEN_DAY_CHOICES, default="90")
+    password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("To be sure it is you who makes the token."),
     )

@@ -110,10 +110,15 @@ class ApiToken(db.Model):
     # The first characters, so the owner can tell tokens apart without the secret.
     prefix: Mapped[str] = mapped_column(sa.String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Chosen at creation (accounts/services.py: TOKEN_DAYS); after it the token no longer works.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    def works_at(self, moment: datetime) -> bool:
+        return self.revoked_at is None and moment < self.expires_at
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix} user={self.user_id}>"

@@ -28,6 +28,7 @@ from core import ratelimit
 from core.clock import utcnow
 from core.errors import ValidationError
 from core.field_rules import check_one_line, clean_address
+from core.parsing import parse_whole_number
 from core.urls import external_url
 from extensions import db
 from outbox.queue import queue_message
@@ -95,10 +96,8 @@ def check_throttle(email: str, address: str, now: datetime) -> None:
             raise LoginThrottled(retry_after=failures[-limit] + window - now)
 
 
-def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
-    """Return the user for these credentials, or raise InvalidCredentials / LoginThrottled."""
-    now = now or utcnow()
-    email = normalise_email(email)
+def _checked_user(email: str, password: str, address: str, now: datetime) -> User:
+    """The active user with this address and password; a failure is recorded for throttling."""
     check_throttle(email, address, now)
     user = find_user_by_email(email)
     valid = (
@@ -111,9 +110,23 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
         db.session.add(LoginFailure(email=email, address=address, created_at=now))
         db.session.flush()
         raise InvalidCredentials()
+    return user
+
+
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Return the user for these credentials, or raise InvalidCredentials / LoginThrottled."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    user = _checked_user(email, password, address, now)
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = now
     return user
+
+
+def confirm_password(user: User, password: str, address: str) -> None:
+    """A logged-in user gives their password again before something powerful (a new API token):
+    a session left open or taken over is not enough. Throttled and recorded like a login."""
+    _checked_user(user.email, password, address, utcnow())
 
 
 # --- Passwords and one-time links ---------------------------------------------------
@@ -154,10 +167,12 @@ def check_password_rules(password: str, name: str = "", email: str = "") -> None
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password; this ends the user's other sessions and voids open links."""
+    """Set a new password; this ends the user's other sessions, voids open links and revokes the
+    API tokens (they were made under the old password, perhaps by whoever knew it)."""
     check_password_rules(password, user.name, user.email)
     user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.end_all_sessions()
+    revoke_all_api_tokens(user)
     db.session.execute(
         sa.update(OneTimeLink)
         .where(OneTimeLink.user_id == user.id, OneTimeLink.used_at.is_(None))
@@ -335,24 +350,43 @@ def update_details(user: User, name: str, email: str) -> int:
 
 
 def set_active(user: User, active: bool) -> None:
-    """(De)activate a user. Deactivating ends all their sessions and API access at once."""
+    """(De)activate a user. Deactivating ends all their sessions and revokes their API tokens, so
+    activating them again brings no old token back."""
     user.is_active = active
     if not active:
         user.end_all_sessions()
+        revoke_all_api_tokens(user)
 
 
 # --- API tokens ---------------------------------------------------------------------
 
 API_TOKEN_PREFIX = "coh_"  # noqa: S105 - a public marker, not a secret # nosec B105
+# How many days a token works: chosen at creation, 90 unless the creator says otherwise.
+TOKEN_DAYS, MAX_TOKEN_DAYS = 90, 365
 
 
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is never stored or shown again."""
+def create_api_token(user: User, name: str, days: object = TOKEN_DAYS) -> tuple[ApiToken, str]:
+    """Create a token that works `days` days (1 to MAX_TOKEN_DAYS) and return it with its secret,
+    which is never stored or shown again."""
     name = name.strip()
     if not name:
         raise ValidationError(_("Give the token a name."), {"name": _("Required.")})
+    lifetime = parse_whole_number(days)
+    if lifetime is None or not 1 <= lifetime <= MAX_TOKEN_DAYS:
+        raise ValidationError(
+            _("Choose how long the token works."),
+            {"days": _("From 1 to %(n)d days.", n=MAX_TOKEN_DAYS)},
+        )
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name[:80], token_hash=hash_secret(secret), prefix=secret[:10])
+    now = utcnow()
+    token = ApiToken(
+        user=user,
+        name=name[:80],
+        token_hash=hash_secret(secret),
+        prefix=secret[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime),
+    )
     db.session.add(token)
     db.session.flush()
     return token, secret
@@ -362,12 +396,32 @@ def revoke_api_token(token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
 
 
+def revoke_all_api_tokens(user: User) -> int:
+    """Revoke every working token of the user (a new password, deactivation); returns how many."""
+    revoked = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return revoked.rowcount
+
+
+def working_api_tokens(user: User) -> int:
+    """How many of the user's tokens work now: the set-password page says they will stop."""
+    return db.session.scalar(
+        sa.select(sa.func.count(ApiToken.id)).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow()
+        )
+    )
+
+
 def user_for_api_token(secret: str) -> User | None:
-    """The active user behind a valid, unrevoked token, or None."""
+    """The active user behind a valid token (neither revoked nor expired), or None."""
     token = db.session.scalar(sa.select(ApiToken).filter_by(token_hash=hash_secret(secret)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
     now = utcnow()
+    if token is None or not token.works_at(now) or not token.user.is_active:
+        return None
     # Touch at most once a minute, so API reads do not all become writes (the caller commits).
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now

@@ -119,7 +119,8 @@ def set_password(token: str):
             start_session(user, remember=False)
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(url_for("home.home"))
-    return render_template("accounts/set_password.html", form=form, user=link.user)
+    stopping = services.working_api_tokens(link.user)  # the page says so before they stop
+    return render_template("accounts/set_password.html", form=form, user=link.user, tokens_stopping=stopping)
 
 
 # --- User management (managers) ------------------------------------------------------
@@ -243,17 +244,29 @@ def account():
 @login_required
 def api_tokens():
     form = ApiTokenForm()
-    new_secret = None
+    new_secret, status = None, 200
     if form.validate_on_submit():
         try:
-            _token, new_secret = services.create_api_token(current_user, form.name.data)
+            services.confirm_password(current_user, form.password.data, request.remote_addr or "")
+            _token, new_secret = services.create_api_token(current_user, form.name.data, form.days.data)
+        except services.LoginThrottled as throttled:
+            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
+            form.password.errors.append(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes))
+            status = 429
+        except services.InvalidCredentials:
+            db.session.commit()  # keep the failure: it counts towards throttling
+            form.password.errors.append(_("This is not your password."))
+            status = 400
         except ValidationError as error:  # a name of spaces only
             form_errors_from(form, error)
         else:
             db.session.commit()
             form = ApiTokenForm(formdata=None)
     tokens = db.session.scalars(api_tokens_for(current_user).order_by(sa.desc("created_at"))).all()
-    return render_template("accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret)
+    page = render_template(
+        "accounts/api_tokens.html", form=form, tokens=tokens, new_secret=new_secret, now=utcnow()
+    )
+    return page, status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

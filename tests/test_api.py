@@ -1,13 +1,18 @@
 """The JSON API's base: token authentication, the error shape, the OpenAPI document."""
 
 import re
+from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from accounts.models import ApiToken, Role
+from accounts.services import create_api_token, set_active, set_password
+from core.clock import utcnow
+from core.errors import ValidationError
 from extensions import db
 from tests.conftest import post_form
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 def assert_error(response, status: int, code: str):
@@ -54,7 +59,8 @@ def test_a_revoked_token_or_a_deactivated_user_is_refused(api_client, manager):
 
 
 def test_a_user_creates_a_token_in_the_ui_sees_it_once_and_revokes_it(app, manager_client, manager):
-    page = post_form(manager_client, "/account/tokens", {"name": "Rapportage"}).get_data(as_text=True)
+    form = {"name": "Rapportage", "days": "30", "password": PASSWORD}
+    page = post_form(manager_client, "/account/tokens", form).get_data(as_text=True)
     secret = page.split('id="new-token">')[1].split("<")[0]
     token = db.session.scalar(sa.select(ApiToken))
     assert token.token_hash != secret and secret.startswith(token.prefix)
@@ -64,6 +70,56 @@ def test_a_user_creates_a_token_in_the_ui_sees_it_once_and_revokes_it(app, manag
 
     post_form(manager_client, f"/account/tokens/{token.id}/revoke", {}, page="/account/tokens")
     assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_making_a_token_in_the_browser_asks_for_the_password_again(manager_client, manager):
+    refused = post_form(
+        manager_client, "/account/tokens", {"name": "Rapportage", "days": "90", "password": "fout"}
+    )
+    assert refused.status_code == 400 and "Dit is niet uw wachtwoord." in refused.get_data(as_text=True)
+    too_long = post_form(
+        manager_client, "/account/tokens", {"name": "R", "days": "3650", "password": PASSWORD}
+    )
+    assert too_long.status_code == 200 and 'aria-invalid="true"' in too_long.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
+
+
+def test_a_token_works_until_it_expires(app, manager):
+    token, secret = create_api_token(manager, "kort", days=1)
+    db.session.commit()
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert token.expires_at - token.created_at == timedelta(days=1)
+    token.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    with pytest.raises(ValidationError):
+        create_api_token(manager, "te lang", days=366)
+
+
+def test_a_new_password_or_deactivation_ends_every_token_for_good(app, manager):
+    _first, first = create_api_token(manager, "een")
+    db.session.commit()
+    api = app.test_client()
+    set_password(manager, "fiets wolk dinsdag")
+    db.session.commit()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
+    _second, second = create_api_token(manager, "twee")
+    db.session.commit()
+    set_active(manager, False)
+    set_active(manager, True)  # activating again brings no old token back
+    db.session.commit()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {second}"}).status_code == 401
+
+
+def test_the_set_password_page_says_the_tokens_will_stop(client, manager, smtp_config):
+    create_api_token(manager, "een")
+    db.session.commit()
+    post_form(client, "/password/forgot", {"email": manager.email})
+    link = re.search(r"http://localhost(/password/set/\S+)", smtp_config.messages[0].content.decode()).group(
+        1
+    )
+    assert "U heeft 1 API-sleutel." in client.get(link).get_data(as_text=True)
 
 
 def test_nobody_revokes_another_users_token(make_client, api_client, manager):
