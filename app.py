@@ -110,13 +110,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from core.input_guard import refuse_nul_characters
-    from core.security import add_security_headers
+    from core.security import add_security_headers, forbid_storing_private_pages
     from core.sessions import end_idle_session
     from navigation import navigation
 
     app.before_request(end_idle_session)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+    app.after_request(forbid_storing_private_pages)
     app.context_processor(navigation)
 
 

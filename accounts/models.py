@@ -72,6 +72,12 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
+    @property
+    def awaits_first_password(self) -> bool:
+        """Invited, never set a password: only such an account may be invited again (anyone
+        else resets their password themselves)."""
+        return self.is_active and self.password_hash is None
+
     def end_all_sessions(self) -> None:
         self.auth_epoch += 1
 

@@ -195,12 +195,17 @@ def set_user_active(user_id: int):
 @role_required(Role.MANAGER)
 def resend_invitation(user_id: int):
     user = one_or_404(users_for(current_user), user_id)
-    if user.is_active:
-        services.limit_invitations(user)  # too many: a 429 page, nothing sent
-        services.send_invitation(user)
-        db.session.commit()
-        send_queued_mail()
-        flash(_("A new invitation has been sent to %(name)s.", name=user.name), "success")
+    if not user.awaits_first_password:
+        already = _(
+            '%(name)s has set a password already, and can use "Forgot your password?".', name=user.name
+        )
+        flash(already, "info")
+        return redirect(url_for("accounts.users"))
+    services.limit_invitations(user)  # too many: a 429 page, nothing sent
+    services.send_invitation(user)
+    db.session.commit()
+    send_queued_mail()
+    flash(_("A new invitation has been sent to %(name)s.", name=user.name), "success")
     return redirect(url_for("accounts.users"))
 
 

@@ -13,11 +13,14 @@ def sessionless(view):
     return view
 
 
+def needs_no_session() -> bool:
+    """Static files and sessionless views need no user: loading one would cost a query."""
+    view = current_app.view_functions.get(request.endpoint)
+    return request.endpoint == "static" or getattr(view, "sessionless", False)
+
+
 def end_idle_session() -> None:
-    # Static files and sessionless views need no user: checking would cost a query per request.
-    if request.endpoint == "static" or getattr(
-        current_app.view_functions.get(request.endpoint), "sessionless", False
-    ):
+    if needs_no_session():
         return
     if not current_user.is_authenticated or session.get("remember"):
         return

@@ -156,7 +156,7 @@ def test_a_valid_link_is_not_counted_as_a_guess(client, manager):
 
 
 def test_a_manager_can_send_an_invitation_again_three_times_an_hour(app, manager_client):
-    user = make_user(Role.TRAINER, email="invitee@mail.example")
+    user = make_user(Role.TRAINER, email="invitee@mail.example", password=None)  # never set one
     db.session.commit()
     before = count(OutboxMessage)
     for _ in range(3):
