@@ -50,6 +50,11 @@ def start_session(user: User, remember: bool) -> None:
     session["last_seen"] = utcnow().timestamp()
 
 
+def _throttled_text(throttled: services.LoginThrottled) -> str:
+    minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
+    return _("Too many failed attempts. Try again in %(n)d minutes.", n=minutes)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -60,8 +65,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except services.LoginThrottled as throttled:
-            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
-            flash(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes), "error")
+            flash(_throttled_text(throttled), "error")
             status = 429
         except services.InvalidCredentials:
             db.session.commit()  # keep the failure: it counts towards throttling
@@ -255,8 +259,7 @@ def api_tokens():
             services.confirm_password(current_user, form.password.data, request.remote_addr or "")
             _token, new_secret = services.create_api_token(current_user, form.name.data, form.days.data)
         except services.LoginThrottled as throttled:
-            minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
-            form.password.errors.append(_("Too many failed attempts. Try again in %(n)d minutes.", n=minutes))
+            form.password.errors.append(_throttled_text(throttled))
             status = 429
         except services.InvalidCredentials:
             db.session.commit()  # keep the failure: it counts towards throttling

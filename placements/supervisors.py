@@ -67,12 +67,12 @@ def add(municipality_id: int, values: dict, prefix: str = "") -> Supervisor:
     """A new record; an address the register already has is a field error, not a second record."""
     problems: dict[str, str] = {}
     details = clean_details(values, problems, prefix)
-    if not problems and find_by_address(municipality_id, details["email"]) is not None:
-        problems[prefix + "email"] = _("This supervisor is already in the list.")
     _raise(problems)
-    supervisor = Supervisor(municipality_id=municipality_id, **details)
-    db.session.add(supervisor)
-    db.session.flush()
+    supervisor = (
+        None if find_by_address(municipality_id, details["email"]) else _insert(municipality_id, details)
+    )
+    if supervisor is None:  # in the list already, or added by someone else a moment ago
+        _raise({prefix + "email": _("This supervisor is already in the list.")})
     return supervisor
 
 
@@ -84,16 +84,21 @@ def find_or_add(municipality_id: int, values: dict, prefix: str = "supervisor_")
     return find_by_address(municipality_id, details["email"]) or _add_or_find(municipality_id, details)
 
 
-def _add_or_find(municipality_id: int, details: dict) -> Supervisor:
-    """Add the record, or find the one a concurrent request added a moment ago: the unique
-    address refuses the second insert, and its savepoint keeps the rest of the transaction."""
+def _insert(municipality_id: int, details: dict) -> Supervisor | None:
+    """A new record, or None when a concurrent request added this address a moment ago: the
+    unique address refuses the second insert, and its savepoint keeps the rest of the transaction."""
     try:
         with db.session.begin_nested():
             supervisor = Supervisor(municipality_id=municipality_id, **details)
             db.session.add(supervisor)
         return supervisor
     except IntegrityError:
-        return find_by_address(municipality_id, details["email"])
+        return None
+
+
+def _add_or_find(municipality_id: int, details: dict) -> Supervisor:
+    """Add the record, or find the one a concurrent request added a moment ago."""
+    return _insert(municipality_id, details) or find_by_address(municipality_id, details["email"])
 
 
 def offer_supervisor_id(municipality_id: int, cleaned: dict, problems: dict) -> int | None:
