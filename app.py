@@ -37,7 +37,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from accounts.services import load_session_user
+    from accounts.login_sessions import load_session_user
     from core.i18n import select_locale
 
     db.init_app(app)
@@ -109,12 +109,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from accounts.login_sessions import keep_login_session
     from core.input_guard import refuse_nul_characters
     from core.security import add_security_headers, forbid_storing_private_pages
-    from core.sessions import end_idle_session
     from navigation import navigation
 
-    app.before_request(end_idle_session)
+    app.before_request(keep_login_session)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     app.after_request(forbid_storing_private_pages)

@@ -1,4 +1,5 @@
-"""Users, their one-time links (invitation, password reset), API tokens and login attempts."""
+"""Users, their login sessions, one-time links (invitation, password reset), API tokens and login
+attempts."""
 
 import enum
 import hashlib
@@ -66,8 +67,14 @@ class User(UserMixin, db.Model):
     def _normalise_email(self, _key, value: str) -> str:
         return normalise_email(value)
 
+    # The secret of the login session this request runs under (accounts/login_sessions.py sets it at
+    # login and when loading the user): Flask-Login keeps it in the session and "remember me" cookie.
+    login_secret = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_epoch}"
+        if self.login_secret is None:
+            raise RuntimeError("log in through accounts.login_sessions.start_login_session")
+        return self.login_secret
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -79,10 +86,40 @@ class User(UserMixin, db.Model):
         return self.is_active and self.password_hash is None
 
     def end_all_sessions(self) -> None:
+        """Log out everywhere: every login session goes, and the feed links signed with the epoch
+        change with it."""
+        db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == self.id))
         self.auth_epoch += 1
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """One login, kept on the server so that logging out really ends it.
+
+    The browser's session (and "remember me") cookie holds a random secret; this row is keyed by its
+    hash, so the table alone lets no one in. Deleting the row ends the login at once, wherever the
+    cookie was copied to.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # hash_secret(the cookie's secret)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute (accounts/login_sessions.py: TOUCH_EVERY).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The absolute end, whatever the activity: 12 hours, or 30 days with "remember me".
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<LoginSession user={self.user_id} since {self.created_at:%Y-%m-%d %H:%M}>"
 
 
 class OneTimeLink(db.Model):

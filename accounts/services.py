@@ -61,17 +61,6 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).filter_by(email=normalise_email(email)))
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id must match a current, active user *and* its auth epoch."""
-    user_id, _sep, epoch = session_id.partition(":")
-    if not (user_id.isdecimal() and epoch.isdecimal()):
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.auth_epoch != int(epoch):
-        return None
-    return user
-
-
 # --- Logging in ---------------------------------------------------------------------
 
 

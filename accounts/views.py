@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -11,10 +12,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
-from accounts import services
+from accounts import login_sessions, services
 from accounts import unsubscribe as optional_mail
 from accounts.access import api_tokens_for, users_for
 from accounts.forms import (
@@ -43,11 +45,10 @@ bp = Blueprint("accounts", __name__)
 
 
 def start_session(user: User, remember: bool) -> None:
-    """Log in with a fresh session: nothing from before login survives (no fixation)."""
+    """Log in with a fresh session: nothing from before login survives (no fixation). The caller
+    commits, which saves the session's record."""
     session.clear()
-    login_user(user, remember=remember)
-    session["remember"] = remember
-    session["last_seen"] = utcnow().timestamp()
+    login_sessions.start_login_session(user, remember)
 
 
 def _throttled_text(throttled: services.LoginThrottled) -> str:
@@ -72,8 +73,8 @@ def login():
             form.password.errors.append(_("E-mail address or password is not right."))
             status = 400
         else:
-            db.session.commit()
             start_session(user, form.remember.data)
+            db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_local_path(target) else url_for("home.home"))
     return render_template("accounts/login.html", form=form), status
@@ -81,7 +82,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    login_sessions.end_login_session()
     session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("accounts.login"))
@@ -119,8 +120,8 @@ def set_password(token: str):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            db.session.commit()
             start_session(user, remember=False)
+            db.session.commit()
             flash(_("Your password is set. Welcome!"), "success")
             return redirect(url_for("home.home"))
     stopping = services.working_api_tokens(link.user)  # the page says so before they stop
@@ -246,7 +247,39 @@ def account():
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        logins=login_sessions.active_sessions(current_user),
+        this_login=login_sessions.current_login_session(),
+        device_label=login_sessions.device_label,
+    )
+
+
+@bp.post("/account/sessions/<session_id>/end")
+@login_required
+def end_login_session(session_id: str):
+    if not login_sessions.end_other_session(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("You are logged out on that device."), "success")
+    return redirect(url_for("accounts.account", _anchor="logins"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_login_sessions():
+    ended = login_sessions.end_other_sessions(current_user)
+    db.session.commit()
+    flash(
+        ngettext(
+            "You are logged out on %(num)d other device.",
+            "You are logged out on %(num)d other devices.",
+            ended,
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.account", _anchor="logins"))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

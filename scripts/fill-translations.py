@@ -18,4 +18,4 @@ for message in catalog:
         message.string = translations[message.id]
         message.flags.discard("fuzzy")
 with open(path, "wb") as handle:
-    write_po(handle, catalog, width=100)
+    write_po(handle, catalog, width=76)  # as pybabel update writes it

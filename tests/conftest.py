@@ -205,6 +205,7 @@ def sign_in(client, user) -> None:
     form's requests and password check."""
     with client.application.test_request_context():
         start_session(user, remember=False)
+        db.session.commit()
         values = dict(flask.session)
     with client.session_transaction() as session:
         session.update(values)

@@ -1,9 +1,11 @@
 """Test data, made through the same models the app uses."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
-from accounts.models import Role, User
+import sqlalchemy as sa
+
+from accounts.models import LoginSession, Role, User
 from accounts.services import create_user
 from cohort.models import Cohort, Trainee, TraineeStatus
 from extensions import db
@@ -75,3 +77,12 @@ def make_supervisor(municipality_id: int, name: str = "Eva de Boer", email: str 
     db.session.add(supervisor)
     db.session.flush()
     return supervisor
+
+
+def age_login_sessions(user: User, by: timedelta) -> None:
+    """Move the user's logins `by` into the past, as if that much time had gone by since."""
+    for record in db.session.scalars(sa.select(LoginSession).filter_by(user_id=user.id)):
+        record.created_at -= by
+        record.last_seen_at -= by
+        record.expires_at -= by
+    db.session.commit()

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
-from flask_login import login_user
 
 from accounts.models import Role
+from accounts.views import start_session
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeOutcome, TraineeStatus
 from cohort.trainees.file import attendance_of
 from core.audit import AuditEvent
@@ -596,7 +596,7 @@ def test_a_large_csv_is_streamed_in_batches(app, manager):
     group_id = populate(40, sessions=50)  # 2,000 attendance lines
     url = f"/exports/attendance?cohort={group_id}&format=csv"
     with app.test_request_context(url):
-        login_user(manager)
+        start_session(manager, remember=False)
         response = app.full_dispatch_request()
         assert response.status_code == 200 and response.is_streamed
         chunks = list(response.response)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from accounts.models import Role, User
+from accounts.models import LoginSession, Role, User
 from accounts.services import create_api_token, request_password_reset, set_active, set_password
 from accounts.unsubscribe import unsubscribe_url
 from app import create_app
@@ -112,6 +112,7 @@ class World:
     ids: dict[str, int | str]
     browsers: dict[str, tuple[str | None, str]]  # principal -> (session cookie, CSRF token)
     api_tokens: dict[str, str | None]  # principal -> bearer token
+    emails: dict[str, str | None]  # principal -> the address to log in with
     base_url: str = field(default="http://localhost")
 
     def record(self, model, name: str):
@@ -131,8 +132,9 @@ class World:
         with self.app.app_context():
             return trainee_feed_token(self.record(Trainee, "trainee_a"))
 
-    def request(self, principal: str, method: str, path: str, body=None):
-        """One request as a browser (session cookie, CSRF token) or, under /api/, as an API client."""
+    def request(self, principal: str, method: str, path: str, body=None, own_login: bool = False):
+        """One request as a browser (session cookie, CSRF token) or, under /api/, as an API client.
+        With `own_login`, a logged-in principal logs in anew for it (logging out ends that login)."""
         client = self.app.test_client()
         if path.startswith("/api/"):
             token = self.api_tokens[principal]
@@ -140,6 +142,8 @@ class World:
             json = body if method != "GET" else None
             return client.open(path, method=method, headers=headers, json=json)
         cookie, csrf = self.browsers[principal]
+        if own_login and principal in LOGGED_IN:
+            cookie, csrf = _browser(self.app, self.emails[principal])
         if cookie is not None:
             client.set_cookie("session", cookie)
         data = {"csrf_token": csrf} if method == "POST" else None
@@ -298,12 +302,15 @@ def world(tmp_path_factory, test_databases):
         _token, _secret = create_api_token(users["trainee_a"], "to revoke")
         ids["spare_token"] = _token.id  # trainee A's second token, for the revoke route
         db.session.commit()
+    _browser(app, emails["trainee_a"])  # trainee A's other login, for the "log out there" route
+    with app.app_context():
+        ids["spare_login"] = db.session.scalar(sa.select(LoginSession.id))
     browsers = {p: _browser(app, email) for p, email in emails.items()}
     with app.app_context():
         # Logged in and holding a token and a cohort feed link, then deactivated: all of it dies.
         set_active(db.session.get(User, ids["deactivated"]), False)
         db.session.commit()
-    yield World(app=app, ids=ids, browsers=browsers, api_tokens=api_tokens)
+    yield World(app=app, ids=ids, browsers=browsers, api_tokens=api_tokens, emails=emails)
     with app.app_context():
         db.session.remove()
         db.drop_all()
@@ -418,6 +425,14 @@ ROUTES: dict[str, Route] = {
     "accounts.revoke_api_token": route(
         "/account/tokens/{spare_token}/revoke",
         POST={**logged_in(404), "trainee_a": Redirect("/account/tokens")},
+    ),
+    # Logins are personal too; trainee A ends their other login (before "all other devices" runs).
+    "accounts.end_login_session": route(
+        "/account/sessions/{spare_login}/end",
+        POST={**logged_in(404), "trainee_a": Redirect("/account")},
+    ),
+    "accounts.end_other_login_sessions": route(
+        "/account/sessions/end-others", POST=logged_in(Redirect("/account"))
     ),
     # --- JSON API (bearer token only)
     "api.openapi": route("/api/v1/openapi.json", GET=everyone(200)),
@@ -728,7 +743,7 @@ def test_route_answers_each_principal_as_the_table_says(world, endpoint, method,
     path = world.path(spec.url)
     matched, _args = world.app.url_map.bind("").match(urlsplit(path).path, method=method)
     assert matched == endpoint, f"the table's URL {path} leads to {matched}, not {endpoint}"
-    response = world.request(principal, method, path, spec.body)
+    response = world.request(principal, method, path, spec.body, own_login=endpoint == "accounts.logout")
     what = f"{method} {path} ({endpoint}) as {principal}"
     check(response, spec.expect[method][principal], world.ids, what)
     if endpoint in TOKEN_ROUTES:
