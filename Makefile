@@ -16,10 +16,13 @@ run: setup
 
 # The whole suite on SQLite (the default), then again on a PostgreSQL server of its own, less
 # the tests marked `once` (pure rules, browsers, foreign tools: nothing there depends on the
-# database). Two pytest-xdist workers, one per core.
+# database). Two pytest-xdist workers, one per core; the tests marked `serial` (timing and parallel
+# requests against a real server) then run alone, so that nothing else shares the cores.
 test: setup-test
-	$(BIN)/pytest -q -n 2
-	scripts/with-postgres $(BIN)/pytest -q -n 2 -m "not once"
+	$(BIN)/pytest -q -n 2 -m "not serial"
+	$(BIN)/pytest -q -m serial
+	scripts/with-postgres $(BIN)/pytest -q -n 2 -m "not once and not serial"
+	scripts/with-postgres $(BIN)/pytest -q -m "serial and not once"
 
 setup: $(VENV)/.runtime $(PICO) $(CATALOGS)
 

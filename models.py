@@ -1,6 +1,6 @@
 """Every model of the app, imported in one place for SQLAlchemy's metadata and Alembic."""
 
-from accounts.models import ApiToken, LoginFailure, OneTimeLink, User
+from accounts.models import ApiToken, LoginSession, OneTimeLink, User
 from cohort.models import (
     Closure,
     Cohort,
@@ -29,7 +29,7 @@ __all__ = [
     "Closure",
     "Cohort",
     "CohortPhase",
-    "LoginFailure",
+    "LoginSession",
     "Municipality",
     "Supervisor",
     "OneTimeLink",

@@ -87,8 +87,6 @@ def load_settings(instance_path: Path) -> dict:
         "IDLE_TIMEOUT": timedelta(minutes=_env_int("IDLE_TIMEOUT_MINUTES", 30)),
         # A login ends this long after it began, however active (with "remember me": the cookie's 30 days).
         "SESSION_MAX_AGE": timedelta(hours=_env_int("SESSION_MAX_AGE_HOURS", 12)),
-        "LOGIN_FAILURE_LIMIT": _env_int("LOGIN_FAILURE_LIMIT", 5),
-        "LOGIN_FAILURE_WINDOW": timedelta(minutes=_env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)),
         "INVITATION_VALID_FOR": timedelta(days=7),
         "PASSWORD_RESET_VALID_FOR": timedelta(hours=24),
         # Cookies: Secure whenever the site is served over HTTPS.

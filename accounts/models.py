@@ -1,5 +1,4 @@
-"""Users, their login sessions, one-time links (invitation, password reset), API tokens and login
-attempts."""
+"""Users, their login sessions, one-time links (invitation, password reset) and API tokens."""
 
 import enum
 import hashlib
@@ -165,21 +164,3 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix} user={self.user_id}>"
-
-
-class LoginFailure(db.Model):
-    """A failed login, kept in the database so throttling holds across server processes."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (
-        sa.Index("ix_login_failures_email_at", "email", "created_at"),
-        sa.Index("ix_login_failures_address_at", "address", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
-    address: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"<LoginFailure {self.id} at {self.created_at:%Y-%m-%d %H:%M}>"

@@ -6,6 +6,7 @@ Services flush and leave the commit to their caller (a view, a CLI command, a jo
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -16,7 +17,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from accounts import password_rules
 from accounts.models import (
     ApiToken,
-    LoginFailure,
     OneTimeLink,
     Role,
     User,
@@ -49,9 +49,11 @@ class InvalidCredentials(Exception):
 
 @dataclass
 class LoginThrottled(Exception):
-    """Too many failed attempts; `retry_after` says how long until the next try."""
+    """Too many failed attempts; `retry_after` says how long until the next try, `locked` whether
+    the whole account is locked (a manager can lift that)."""
 
     retry_after: timedelta
+    locked: bool = False
 
 
 # --- Looking users up ---------------------------------------------------------------
@@ -63,51 +65,75 @@ def find_user_by_email(email: str) -> User | None:
 
 # --- Logging in ---------------------------------------------------------------------
 
+# Login throttling (README, "Accounts and security"). Failures count per account *and* address, so
+# that someone failing from one address never locks the rightful user out from another; one
+# address is limited across accounts (trying many accounts); and an account with very many failures,
+# from however many addresses, is locked until a manager lifts it or a day has passed.
+LOGIN_FREE_FAILURES, FIRST_WAIT, LONGEST_WAIT = 5, timedelta(minutes=1), timedelta(hours=1)
+ADDRESS_FAILURE_LIMIT, ADDRESS_WINDOW = 20, timedelta(minutes=15)
+ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_WINDOW = 50, timedelta(days=1)
 
-def _recent_failures(column, value: str, since: datetime) -> list[datetime]:
-    return list(
-        db.session.scalars(
-            sa.select(LoginFailure.created_at)
-            .where(column == value, LoginFailure.created_at > since)
-            .order_by(LoginFailure.created_at)
-        )
+
+def _login_rules(email: str, address: str) -> tuple[ratelimit.Rule, ...]:
+    return (
+        ratelimit.Backoff(
+            ratelimit.limit_key("login:pair", f"{email} {address}"),
+            LOGIN_FREE_FAILURES,
+            FIRST_WAIT,
+            LONGEST_WAIT,
+        ),
+        ratelimit.Limit(ratelimit.limit_key("login:address", address), ADDRESS_FAILURE_LIMIT, ADDRESS_WINDOW),
+        _account_rule(email),
     )
 
 
-def check_throttle(email: str, address: str, now: datetime) -> None:
-    """Refuse when the account or the address had too many failures within the window."""
-    limit = current_app.config["LOGIN_FAILURE_LIMIT"]
-    window = current_app.config["LOGIN_FAILURE_WINDOW"]
-    for column, value in ((LoginFailure.email, email), (LoginFailure.address, address)):
-        failures = _recent_failures(column, value, now - window)
-        if len(failures) >= limit:
-            # Free again once the oldest failure that still counts leaves the window.
-            raise LoginThrottled(retry_after=failures[-limit] + window - now)
+def _account_rule(email: str) -> ratelimit.Limit:
+    return ratelimit.Limit(
+        ratelimit.limit_key("login:account", normalise_email(email)), ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_WINDOW
+    )
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash of a random password, checked when there is no real one: an unknown address then
+    takes as long to refuse as a known address with a wrong password."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """The password check, in the same time whether or not the user exists and may log in."""
+    usable = user is not None and user.is_active and user.password_hash is not None
+    stored = user.password_hash if usable else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    return check_password_hash(stored, password) and usable
 
 
 def _checked_user(email: str, password: str, address: str, now: datetime) -> User:
-    """The active user with this address and password; a failure is recorded for throttling."""
-    check_throttle(email, address, now)
+    """The active user with this address and password, or InvalidCredentials / LoginThrottled.
+
+    The attempt counts as a failure *before* the password is checked, and is committed at once (the
+    limiter's lock ends with it, so it is not held through the slow hash): thirty attempts at the same
+    moment get no more through than the limit. A right password takes the attempt back.
+    """
+    email = normalise_email(email)
+    rules = _login_rules(email, address)
+    try:
+        attempt = ratelimit.attempt(*rules, now=now)
+    except ratelimit.RateLimited as refused:
+        db.session.rollback()
+        raise LoginThrottled(refused.retry_after, locked=refused.key == rules[-1].key) from None
+    db.session.commit()
     user = find_user_by_email(email)
-    valid = (
-        user is not None
-        and user.is_active
-        and user.password_hash is not None
-        and check_password_hash(user.password_hash, password)
-    )
-    if not valid:
-        db.session.add(LoginFailure(email=email, address=address, created_at=now))
-        db.session.flush()
+    if not _password_matches(user, password):
         raise InvalidCredentials()
+    ratelimit.forgive(attempt)
+    ratelimit.forget(rules[0].key)  # from this address, this account starts afresh
     return user
 
 
 def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
     """Return the user for these credentials, or raise InvalidCredentials / LoginThrottled."""
     now = now or utcnow()
-    email = normalise_email(email)
     user = _checked_user(email, password, address, now)
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = now
     return user
 
@@ -116,6 +142,24 @@ def confirm_password(user: User, password: str, address: str) -> None:
     """A logged-in user gives their password again before something powerful (a new API token):
     a session left open or taken over is not enough. Throttled and recorded like a login."""
     _checked_user(user.email, password, address, utcnow())
+
+
+def locked_accounts(users: list[User], now: datetime | None = None) -> set[int]:
+    """The ids of these users whose account is locked by too many failed logins (one query)."""
+    keys = {_account_rule(user.email).key: user.id for user in users}
+    counts = ratelimit.counts(list(keys), ACCOUNT_LOCK_WINDOW, now)
+    return {keys[key] for key, n in counts.items() if n >= ACCOUNT_LOCK_AFTER}
+
+
+def unlock_account(user: User) -> None:
+    """A manager lifts the lock: the account's failures are forgotten (each address's own wait stays)."""
+    forget_login_failures([user.email])
+
+
+def forget_login_failures(emails: list[str]) -> None:
+    """Forget the failed logins counted for these addresses (a lock lifted, personal data erased)."""
+    for email in emails:
+        ratelimit.forget(_account_rule(email).key)
 
 
 # --- Passwords and one-time links ---------------------------------------------------
@@ -215,17 +259,20 @@ def limit_reset_requests(email: str, address: str, now: datetime | None = None) 
         ratelimit.hit(key, RESET_LIMIT, RESET_WINDOW, now)
 
 
-def _link_guess_key(address: str) -> str:
-    return ratelimit.limit_key("link-guess:address", address)
+def count_link_guess(address: str) -> list[int]:
+    """Count an opened set-password link as a guess before it is looked up, and commit at once, so
+    that parallel guesses get no more through than the limit; RateLimited when there were too many.
+    Returns the attempt, to forgive when the link is valid."""
+    rule = ratelimit.Limit(
+        ratelimit.limit_key("link-guess:address", address), LINK_GUESS_LIMIT, LINK_GUESS_WINDOW
+    )
+    guess = ratelimit.attempt(rule)
+    db.session.commit()
+    return guess
 
 
-def check_link_guesses(address: str, now: datetime | None = None) -> None:
-    """RateLimited when this address opened too many wrong or used set-password links."""
-    ratelimit.check(_link_guess_key(address), LINK_GUESS_LIMIT, LINK_GUESS_WINDOW, now)
-
-
-def record_link_guess(address: str, now: datetime | None = None) -> None:
-    ratelimit.hit(_link_guess_key(address), LINK_GUESS_LIMIT, LINK_GUESS_WINDOW, now)
+def forgive_link_guess(guess: list[int]) -> None:
+    ratelimit.forgive(guess)
 
 
 def limit_invitations(user: User, now: datetime | None = None) -> None:

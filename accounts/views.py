@@ -1,5 +1,7 @@
 """Log in and out, set a password from a link, manage users and personal API tokens."""
 
+import math
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -52,7 +54,12 @@ def start_session(user: User, remember: bool) -> None:
 
 
 def _throttled_text(throttled: services.LoginThrottled) -> str:
-    minutes = max(1, round(throttled.retry_after.total_seconds() / 60))
+    if throttled.locked:
+        return _(
+            "This account is locked after very many failed attempts. The programme manager can "
+            "unlock it; otherwise try again tomorrow."
+        )
+    minutes = max(1, math.ceil(throttled.retry_after.total_seconds() / 60))
     return _("Too many failed attempts. Try again in %(n)d minutes.", n=minutes)
 
 
@@ -95,8 +102,7 @@ def forgot_password():
         # Too many requests: RateLimited, answered with a 429 page (core.errorpages).
         services.limit_reset_requests(form.email.data, request.remote_addr or "")
         services.request_password_reset(form.email.data)
-        db.session.commit()
-        send_queued_mail()
+        db.session.commit()  # the scheduler sends it: the answer takes as long with or without an account
         # The same answer whether or not the address exists.
         flash(_("If this address has an account, we have sent it an e-mail with a link."), "success")
         return redirect(url_for("accounts.login"))
@@ -106,13 +112,12 @@ def forgot_password():
 @bp.route("/password/set/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     # The token is a secret: an address that tries too many wrong ones is stopped (a 429).
-    address = request.remote_addr or ""
-    services.check_link_guesses(address)
+    guess = services.count_link_guess(request.remote_addr or "")  # counted first; committed at once
     link = services.find_valid_link(token)
     if link is None:
-        services.record_link_guess(address)
-        db.session.commit()
         return render_template("accounts/link_invalid.html"), 404
+    services.forgive_link_guess(guess)  # a valid link is no guess
+    db.session.commit()
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -151,7 +156,8 @@ def users():
     listing = db.session.scalars(
         users_for(current_user).options(joinedload(User.municipality)).order_by(User.name)
     ).all()
-    return render_template("accounts/users.html", users=listing)
+    locked = services.locked_accounts(listing)
+    return render_template("accounts/users.html", users=listing, locked=locked)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -193,6 +199,16 @@ def set_user_active(user_id: int):
         services.set_active(user, not user.is_active)
         db.session.commit()
         flash(_("Saved."), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@role_required(Role.MANAGER)
+def unlock_user(user_id: int):
+    user = one_or_404(users_for(current_user), user_id)
+    services.unlock_account(user)
+    db.session.commit()
+    flash(_("%(name)s can log in again.", name=user.name), "success")
     return redirect(url_for("accounts.users"))
 
 

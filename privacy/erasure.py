@@ -18,7 +18,8 @@ from datetime import date
 import sqlalchemy as sa
 from markupsafe import escape
 
-from accounts.models import ApiToken, LoginFailure, OneTimeLink, User
+from accounts.models import ApiToken, OneTimeLink, User
+from accounts.services import forget_login_failures
 from cohort.models import (
     Closure,
     Cohort,
@@ -187,7 +188,7 @@ def _erase_accounts(users: list[User], identity: Identity, trainee: Trainee) -> 
     if user_ids:
         db.session.execute(sa.delete(OneTimeLink).where(OneTimeLink.user_id.in_(user_ids)))
         db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id.in_(user_ids)))
-    db.session.execute(sa.delete(LoginFailure).where(sa.func.lower(LoginFailure.email).in_(identity.emails)))
+    forget_login_failures(identity.emails)
     for user in users:
         user.name = erased_name(trainee.id)
         user.email = erased_user_email(user.id)

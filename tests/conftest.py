@@ -42,6 +42,9 @@ def pytest_configure(config):
     )
     config.addinivalue_line("markers", "real_hash: the test needs the production password hash (scrypt)")
     config.addinivalue_line(
+        "markers", "serial: times a real server: `make test` runs it alone, after the others, not in parallel"
+    )
+    config.addinivalue_line(
         "markers", "once: checks what does not depend on the database; `make test` runs it on SQLite only"
     )
 

@@ -5,7 +5,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from accounts.models import LoginFailure, LoginSession, Role, hash_secret
+from accounts.models import LoginSession, Role, hash_secret
 from core.clock import utcnow
 from extensions import db
 from tests.conftest import csrf_token_from, login, post_form
@@ -60,40 +60,6 @@ def test_logout_ends_the_session(manager_client):
 def test_login_and_logout_refuse_a_post_without_csrf_token(client, manager):
     assert client.post("/login", data={"email": manager.email, "password": "x"}).status_code == 400
     assert client.post("/logout").status_code == 400
-
-
-def test_five_failures_for_an_account_block_it_even_with_the_right_password(client, manager):
-    for _ in range(5):
-        assert login(client, manager.email, "wrong").status_code == 400
-    response = login(client, manager.email)
-    assert response.status_code == 429
-    assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
-    # From another address the account is still blocked.
-    response = login(client, manager.email, environ_base={"REMOTE_ADDR": "10.9.9.9"})
-    assert response.status_code == 429
-
-
-def test_five_failures_from_one_address_block_that_address(client, manager):
-    for n in range(5):
-        login(client, f"someone{n}@mail.example", "wrong")
-    assert login(client, manager.email).status_code == 429
-
-
-def test_throttling_ends_when_the_failures_leave_the_window(client, manager):
-    for _ in range(5):
-        login(client, manager.email, "wrong")
-    old = utcnow() - timedelta(minutes=16)
-    db.session.execute(db.update(LoginFailure).values(created_at=old))
-    db.session.commit()
-    assert login(client, manager.email).status_code == 302
-
-
-def test_throttling_holds_across_server_processes(app_config, make_app, client, manager):
-    """The counter lives in the database: a second app on the same database sees it."""
-    for _ in range(5):
-        login(client, manager.email, "wrong")
-    other_process = make_app(app_config).test_client()
-    assert login(other_process, manager.email).status_code == 429
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,13 @@ import pytest
 import sqlalchemy as sa
 from markupsafe import escape
 
-from accounts.models import ApiToken, LoginFailure, OneTimeLink, Role, User
+from accounts.models import ApiToken, OneTimeLink, Role, User
 from accounts.services import InvalidCredentials, authenticate, create_api_token, set_password
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeOutcome, TraineeStatus, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
+from core import ratelimit
 from core.audit import AuditAction, AuditEvent
+from core.ratelimit import RateLimitHit
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from placements import services as placement_services
@@ -246,7 +248,6 @@ def test_the_world_really_holds_the_data_everywhere_it_can(world):
         "trainees.phone",
         "users.email",
         "users.name",
-        "login_failures.email",
         "attendance.note",
         "training_sessions.notes",
         "trainee_notes.text",
@@ -326,7 +327,8 @@ def test_after_erasure_the_name_email_and_phone_are_nowhere_and_the_numbers_unch
         assert (
             db.session.scalar(sa.select(sa.func.count()).select_from(model).filter_by(user_id=user.id)) == 0
         )
-    assert db.session.scalar(sa.select(sa.func.count(LoginFailure.id))) == 0
+    account_key = ratelimit.limit_key("login:account", EMAIL)
+    assert db.session.scalar(sa.select(sa.func.count()).where(RateLimitHit.key == account_key)) == 0
 
     [event] = db.session.scalars(sa.select(AuditEvent).filter_by(action=AuditAction.ERASE)).all()
     assert (event.trainee_id, event.actor_id) == (amal_id, manager.id)

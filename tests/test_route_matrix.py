@@ -415,6 +415,7 @@ ROUTES: dict[str, Route] = {
     "accounts.edit_user": route(
         "/users/{spare_user}/edit", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
+    "accounts.unlock_user": route("/users/{spare_user}/unlock", POST=page(manager=Redirect("/users"))),
     "accounts.resend_invitation": route(
         "/users/{trainee_a_user}/invite", POST=page(manager=Redirect("/users"))
     ),

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from accounts.models import Role, User
 from accounts.services import create_user, find_user_by_email
 from cohort.models import Cohort
+from core import ratelimit
 from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.field_rules import check_one_line, clean_address
@@ -306,18 +307,15 @@ def open_cohorts(today: date | None = None) -> list[Cohort]:
     ).all()
 
 
-def check_submission_limit(sender_address: str, now: datetime) -> None:
-    """Counted in the database, so the limit holds across server processes."""
-    recent = db.session.scalars(
-        sa.select(OfferSubmission.created_at)
-        .where(
-            OfferSubmission.sender_address == sender_address,
-            OfferSubmission.created_at > now - SUBMISSION_WINDOW,
-        )
-        .order_by(OfferSubmission.created_at)
-    ).all()
-    if len(recent) >= SUBMISSION_LIMIT:
-        raise SubmissionThrottled(retry_after=recent[-SUBMISSION_LIMIT] + SUBMISSION_WINDOW - now)
+def count_submission(sender_address: str, now: datetime) -> None:
+    """Count this offer from the address before anything of it is saved, under the limiter's lock
+    (core/ratelimit.py), so that parallel submissions get no more through than the limit. A refused
+    form (the caller rolls back) does not count."""
+    key = ratelimit.limit_key("offer:address", sender_address)
+    try:
+        ratelimit.hit(key, SUBMISSION_LIMIT, SUBMISSION_WINDOW, now)
+    except ratelimit.RateLimited as refused:
+        raise SubmissionThrottled(retry_after=refused.retry_after) from None
 
 
 def _clean_submission(values: dict, today: date) -> dict:
@@ -358,7 +356,7 @@ def submit_offer(values: dict, sender_address: str, now: datetime | None = None)
     """
     now = now or utcnow()
     sender_address = sender_address[:64]
-    check_submission_limit(sender_address, now)
+    count_submission(sender_address, now)
     submission = OfferSubmission(
         **_clean_submission(values, local_today()), sender_address=sender_address, created_at=now
     )

@@ -5,6 +5,7 @@ import contextlib
 import os
 import re
 import signal
+import statistics
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,15 +17,17 @@ import pytest
 import requests
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
+from requests.adapters import HTTPAdapter
 
 from accounts.models import Role
+from accounts.services import create_user
 from core import ratelimit
 from core.clock import utcnow
 from core.ratelimit import RateLimited, RateLimitHit
 from extensions import db
 from outbox.models import OutboxMessage
 from tests.conftest import csrf_token_from, database_url, free_port, post_form
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MSGID = "Too many attempts. Try again in %(minutes)s minutes."
@@ -188,8 +191,8 @@ def _tables(make_app, url: str):
 @pytest.fixture
 def gunicorn_two_workers(tmp_path, make_app, test_databases):
     """Two gunicorn worker processes (production's configuration) serving one database (a SQLite
-    file, or the PostgreSQL server the suite runs on); yields the base URL and the access log,
-    where each line names the pid of the worker that served it."""
+    file, or the PostgreSQL server the suite runs on); yields the base URL, the access log (where
+    each line names the pid of the worker that served it) and the database's URL."""
     url = database_url(tmp_path)
     env = {
         **os.environ,
@@ -227,7 +230,7 @@ def gunicorn_two_workers(tmp_path, make_app, test_databases):
             assert server.poll() is None, server.stderr.read().decode()
             assert time.monotonic() < deadline, "gunicorn's two workers did not start within 60 s"
             time.sleep(0.2)
-        yield base, log
+        yield base, log, url
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -266,7 +269,7 @@ def _reset_request(base: str, email: str) -> int:
 
 def test_the_reset_limit_holds_across_two_gunicorn_workers(gunicorn_two_workers):
     """Twelve browsers at once, spread over both workers: exactly five resets get through."""
-    base, log = gunicorn_two_workers
+    base, log, _url = gunicorn_two_workers
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(lambda _n: _reset_request(base, "amina@mail.example"), range(12)))
     assert sorted(answers) == [302] * 5 + [429] * 7, answers
@@ -276,3 +279,106 @@ def test_the_reset_limit_holds_across_two_gunicorn_workers(gunicorn_two_workers)
     posts = [line for line in log.read_text().splitlines() if " POST /password/forgot " in line]
     served_by = _pids_that_served(log, "POST /password/forgot")
     assert len(posts) == 13 and len(served_by) == 2, f"the posts were served by {served_by}"
+
+
+def _form_post(base: str, path: str, fields: dict) -> int:
+    """One browser: open the form (session cookie and CSRF token), then send it."""
+    with requests.Session() as browser:
+        token = csrf_token_from(browser.get(f"{base}{path}", timeout=30).text)
+        response = browser.post(
+            f"{base}{path}", data={**fields, "csrf_token": token}, allow_redirects=False, timeout=60
+        )
+        return response.status_code
+
+
+def _all_at_once(count: int, send) -> list[int]:
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return sorted(pool.map(lambda _n: send(), range(count)))
+
+
+@pytest.mark.serial
+def test_thirty_logins_at_once_get_no_more_tries_than_the_limit(gunicorn_two_workers):
+    """Counted before the password is checked: five wrong passwords are tried, 25 wait."""
+    base, _log, _url = gunicorn_two_workers
+    attempt = {"email": "amina@mail.example", "password": "een gok van iemand"}
+    answers = _all_at_once(30, lambda: _form_post(base, "/login", attempt))
+    assert answers == [400] * 5 + [429] * 25, answers
+
+
+@pytest.mark.serial
+def test_twenty_offers_at_once_save_no_more_than_the_limit(gunicorn_two_workers):
+    base, _log, _url = gunicorn_two_workers
+    offer = {
+        "organisation": "Gemeente Houten",
+        "contact_name": "Eva de Boer",
+        "contact_email": "eva@houten.example",
+        "places": "2",
+        "cohort_id": "",
+        "period": "maart tot mei 2027",
+        "website": "",
+    }
+    answers = _all_at_once(20, lambda: _form_post(base, "/stageplek-aanbieden", offer))
+    assert answers == [302] * 5 + [429] * 15, answers
+
+
+class FromAddress(HTTPAdapter):
+    """Connect from this loopback address (127.0.0.2, …), as a client elsewhere would."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def _login_from(base: str, address: str, email: str, password: str) -> tuple[int, float]:
+    """Log in from `address`; the status and the seconds the server took to answer the post."""
+    with requests.Session() as browser:
+        browser.mount("http://", FromAddress(address))
+        token = csrf_token_from(browser.get(f"{base}/login", timeout=30).text)
+        started = time.perf_counter()
+        response = browser.post(
+            f"{base}/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            allow_redirects=False,
+            timeout=60,
+        )
+        return response.status_code, time.perf_counter() - started
+
+
+@pytest.fixture
+def known_account(gunicorn_two_workers, make_app):
+    """A user in the served database, its password hashed with scrypt as in production."""
+    _base, _log, url = gunicorn_two_workers
+    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        create_user(email="amina@mail.example", name="Amina Yusuf", role=Role.TRAINER, password=PASSWORD)
+        db.session.commit()
+    return "amina@mail.example"
+
+
+@pytest.mark.serial
+def test_an_unknown_address_takes_as_long_as_a_known_one(gunicorn_two_workers, known_account):
+    """Median of 20 each, interleaved; spread over addresses so that no throttle answers instead."""
+    base, _log, _url = gunicorn_two_workers
+    known, unknown = [], []
+    for n in range(20):
+        address = f"127.0.0.{2 + n // 5}"  # five tries per address and account: no wait yet
+        status, seconds = _login_from(base, address, known_account, "een verkeerd wachtwoord")
+        assert status == 400
+        known.append(seconds)
+        status, seconds = _login_from(base, f"127.0.1.{2 + n // 5}", f"nobody{n}@mail.example", "gok")
+        assert status == 400
+        unknown.append(seconds)
+    slower, faster = sorted((statistics.median(known), statistics.median(unknown)), reverse=True)
+    assert slower / faster < 1.5, (statistics.median(known), statistics.median(unknown))
+
+
+@pytest.mark.serial
+def test_failures_from_one_address_do_not_stop_the_owner_at_another(gunicorn_two_workers, known_account):
+    base, _log, _url = gunicorn_two_workers
+    for _ in range(5):
+        assert _login_from(base, "127.0.0.2", known_account, "een gok")[0] == 400
+    assert _login_from(base, "127.0.0.2", known_account, PASSWORD)[0] == 429
+    assert _login_from(base, "127.0.0.3", known_account, PASSWORD)[0] == 302
