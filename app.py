@@ -111,9 +111,11 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from accounts.login_sessions import keep_login_session
     from core.input_guard import refuse_nul_characters
+    from core.log_masking import mask_development_log
     from core.security import add_security_headers, forbid_storing_private_pages
     from navigation import navigation
 
+    mask_development_log()
     app.before_request(keep_login_session)
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)

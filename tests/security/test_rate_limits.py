@@ -4,6 +4,7 @@ so they hold across server processes (two apps on one database, and real gunicor
 import contextlib
 import os
 import re
+import secrets
 import signal
 import statistics
 import subprocess
@@ -382,3 +383,14 @@ def test_failures_from_one_address_do_not_stop_the_owner_at_another(gunicorn_two
         assert _login_from(base, "127.0.0.2", known_account, "een gok")[0] == 400
     assert _login_from(base, "127.0.0.2", known_account, PASSWORD)[0] == 429
     assert _login_from(base, "127.0.0.3", known_account, PASSWORD)[0] == 302
+
+
+def test_the_access_log_masks_the_secrets_of_links(gunicorn_two_workers):
+    """Production's gunicorn logger (deploy/gunicorn.conf.py): a link's secret never reaches the log."""
+    base, log, _url = gunicorn_two_workers
+    secret = secrets.token_urlsafe(32)
+    for path in (f"/password/set/{secret}", f"/afmelden/{secret}"):
+        assert requests.get(f"{base}{path}", timeout=30).status_code == 404
+    time.sleep(0.5)  # the access log is written after the response
+    text = log.read_text()
+    assert secret not in text and f" GET /password/set/{secret[:4]}… 404" in text
