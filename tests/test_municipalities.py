@@ -325,7 +325,9 @@ def submitted(client, cohort, **changes) -> OfferSubmission:
     return db.session.scalars(sa.select(OfferSubmission).order_by(OfferSubmission.id.desc())).first()
 
 
-def approve(manager_client, submission, **fields):
+def approve(manager_client, submission, invite: bool = True, **fields):
+    """Post the approval form; inviting the sender is ticked as the page ticks it for a fitting address."""
+    fields = {**fields, **({"invite_sender": "y"} if invite else {})}
     data = {f"approve-{submission.id}-{name}": value for name, value in fields.items()}
     url = f"/offers/submissions/{submission.id}/approve"
     return post_form(manager_client, url, data, page="/offers/submissions")
@@ -475,3 +477,17 @@ def test_deciding_is_refused_to_other_roles(client, municipality_client):
 def test_anonymous_visitors_may_offer_places_but_not_see_municipalities(client):
     assert client.get(PUBLIC).status_code == 200
     assert client.get("/municipalities").headers["Location"].startswith("/login")
+
+
+def test_a_sender_of_another_domain_is_pointed_out_and_invited_by_choice(client, manager_client, smtp_config):
+    houten = make_municipality("Houten")
+    make_user(Role.MUNICIPALITY, email="anna@houten.nl", municipality_id=houten.id)
+    db.session.commit()
+    submission = submitted(client, coming_cohort())  # from eva@houten.example, "Gemeente Houten"
+    page = manager_client.get("/offers/submissions").get_data(as_text=True)
+    assert "Controleer wie dit stuurde." in page and "@houten.example" in page and "@houten.nl" in page
+    assert f'name="approve-{submission.id}-invite_sender" type="checkbox" value="y">' in page  # not ticked
+    response = approve(manager_client, submission, invite=False, municipality_id=houten.id)
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(User).filter_by(email="eva@houten.example")) is None
+    assert db.session.scalar(sa.select(InternshipOffer).filter_by(municipality_id=houten.id)) is not None

@@ -5,7 +5,7 @@ They read and render fields; municipality_services checks the rules.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from accounts.forms import optional_id
@@ -141,12 +141,14 @@ class ApproveForm(NoCsrfForm):
     cohort_id = SelectField(_l("Group"), coerce=optional_id, validators=[Optional()])
     period_start = DateField(_l("First day"), validators=[Optional()])
     period_end = DateField(_l("Last day"), validators=[Optional()])
+    invite_sender = BooleanField(
+        _l("Invite the sender as contact person of this municipality"),
+        description=_l("They get an account and see the municipality's interns."),
+    )
 
     def values(self) -> dict:
-        return _values(
-            self,
-            ("municipality_id", "name", "cbs_code", "province", "cohort_id", "period_start", "period_end"),
-        )
+        names = ("municipality_id", "name", "cbs_code", "province", "cohort_id", "period_start", "period_end")
+        return _values(self, (*names, "invite_sender"))
 
 
 class RejectForm(NoCsrfForm):

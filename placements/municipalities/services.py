@@ -434,6 +434,29 @@ def _approval_values(submission: OfferSubmission, values: dict) -> tuple[Municip
     return municipality, new_municipality, offer_values
 
 
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+def contact_domains() -> dict[int, set[str]]:
+    """Per municipality, the domains of its active contact persons' addresses (one query)."""
+    found: dict[int, set[str]] = {}
+    rows = db.session.execute(
+        sa.select(User.municipality_id, User.email).where(
+            User.role == Role.MUNICIPALITY, User.is_active, User.municipality_id.is_not(None)
+        )
+    )
+    for municipality_id, email in rows:
+        found.setdefault(municipality_id, set()).add(_domain(email))
+    return found
+
+
+def foreign_domains(submission: OfferSubmission, domains: set[str]) -> list[str]:
+    """The contacts' domains when the sender's address is not among them (anyone can type a
+    municipality's name on the public page); empty when it fits or there are no contacts yet."""
+    return sorted(domains) if domains and _domain(submission.contact_email) not in domains else []
+
+
 def _invite_contact(submission: OfferSubmission, municipality: Municipality) -> bool:
     """Give the contact an account for this municipality, unless the address has one already."""
     if find_user_by_email(submission.contact_email) is not None:
@@ -450,7 +473,8 @@ def _invite_contact(submission: OfferSubmission, municipality: Municipality) -> 
 def approve_submission(submission: OfferSubmission, values: dict) -> InternshipOffer:
     """Accept offered places: link them to an existing municipality (municipality_id) or a new
     one (name, cbs_code, province), make the offer (cohort_id or period_start/period_end), and
-    invite the contact. Nothing is kept when any step is refused: the caller rolls back."""
+    invite the sender as its contact (unless invite_sender is false). Nothing is kept when any step
+    is refused: the caller rolls back."""
     municipality, new_municipality, offer_values = _approval_values(submission, values)
     _decide(submission, SubmissionStatus.APPROVED)
     if municipality is None:
@@ -459,7 +483,7 @@ def approve_submission(submission: OfferSubmission, values: dict) -> InternshipO
     db.session.add(offer)
     db.session.flush()
     submission.municipality_id, submission.offer_id = municipality.id, offer.id
-    invited = _invite_contact(submission, municipality)
+    invited = _invite_contact(submission, municipality) if values.get("invite_sender", True) else False
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         _mail_sender(
             submission,

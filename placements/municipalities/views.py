@@ -175,7 +175,9 @@ def _guess_municipality(organisation: str, municipalities: list[Municipality]) -
     return next((m.id for m in municipalities if m.name.lower() == wanted), None)
 
 
-def _approve_form(submission, municipalities, cohorts, formdata=None) -> ApproveForm:
+def _approve_form(submission, municipalities, cohorts, formdata=None, foreign: bool = False) -> ApproveForm:
+    """The approval form; inviting the sender is chosen already unless their address does not fit
+    the municipality's contacts (`foreign`)."""
     form = ApproveForm(
         prefix=f"approve-{submission.id}",
         formdata=formdata,
@@ -183,6 +185,7 @@ def _approve_form(submission, municipalities, cohorts, formdata=None) -> Approve
             "municipality_id": _guess_municipality(submission.organisation, municipalities),
             "name": submission.organisation.removeprefix("Gemeente ").strip(),
             "cohort_id": submission.cohort_id,
+            "invite_sender": not foreign,
         },
     )
     form.municipality_id.choices = [(None, _l("A new municipality (fill in below)"))] + [
@@ -208,12 +211,16 @@ def _submissions_page(posted: tuple | None = None, status: int = 200):
         .order_by(OfferSubmission.created_at)
     ).all()
     municipalities, cohorts = _all_municipalities(), _all_cohorts()
+    domains = services.contact_domains()
     items = []
     for submission in submissions:
-        forms = [_approve_form(submission, municipalities, cohorts), _reject_form(submission)]
+        guessed = _guess_municipality(submission.organisation, municipalities)
+        foreign = services.foreign_domains(submission, domains.get(guessed, set()))
+        approve = _approve_form(submission, municipalities, cohorts, foreign=bool(foreign))
+        forms = [approve, _reject_form(submission)]
         if posted and posted[0] == submission.id:
             forms = [posted[1] if isinstance(posted[1], type(f)) else f for f in forms]
-        items.append((submission, *forms))
+        items.append((submission, *forms, foreign))
     cohort_names = {c.id: c.name for c in cohorts}
     return render_template("placements/submissions.html", items=items, cohort_names=cohort_names), status
 
