@@ -89,8 +89,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    session.clear()  # first: logging out then asks for the "remember me" cookie to be deleted too
     login_sessions.end_login_session()
-    session.clear()
     flash(_("You are logged out."), "success")
     return redirect(url_for("accounts.login"))
 

@@ -67,7 +67,9 @@ def test_logout_ends_a_copied_remember_me_cookie_too(app, client, manager):
     login(client, manager.email, remember="y")
     thief = copy_cookies(app, client, names=("remember_token",))  # without the session cookie
     assert logged_in(thief)  # "remember me" logs the copy in
-    post_form(client, "/logout", {}, page="/dashboard")
+    response = post_form(client, "/logout", {}, page="/dashboard")
+    assert client.get_cookie("remember_token") is None  # the browser is told to forget it
+    assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
     assert not logged_in(copy_cookies(app, client, names=()))
     assert not logged_in(thief)
 
