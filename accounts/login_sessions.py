@@ -116,28 +116,23 @@ def active_sessions(user: User) -> list[LoginSession]:
     return [row for row in rows if _alive(row, now)]
 
 
+def _end_others(user: User, *conditions) -> int:
+    """Delete the user's logins that match `conditions`, never this request's own; how many went."""
+    current = current_login_session()
+    others = sa.delete(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.id != (current.id if current else ""), *conditions
+    )
+    return db.session.execute(others).rowcount
+
+
 def end_other_session(user: User, session_id: str) -> bool:
     """End one of the user's other logins; False when there is no such login (or it is this one)."""
-    current = current_login_session()
-    ended = db.session.execute(
-        sa.delete(LoginSession).where(
-            LoginSession.id == session_id,
-            LoginSession.user_id == user.id,
-            LoginSession.id != (current.id if current else ""),
-        )
-    )
-    return ended.rowcount == 1
+    return _end_others(user, LoginSession.id == session_id) == 1
 
 
 def end_other_sessions(user: User) -> int:
     """Log out everywhere but here; returns how many logins ended."""
-    current = current_login_session()
-    ended = db.session.execute(
-        sa.delete(LoginSession).where(
-            LoginSession.user_id == user.id, LoginSession.id != (current.id if current else "")
-        )
-    )
-    return ended.rowcount
+    return _end_others(user)
 
 
 @lru_cache(maxsize=256)
