@@ -6,7 +6,7 @@ from flask import abort, current_app, g, jsonify
 from accounts.models import Role, User
 from api.blueprint import bp, json_body, require_role
 from cohort import services as cohort_services
-from cohort.access import cohorts_for, trainees_for
+from cohort.access import cohorts_for, sees_trainee_details, trainees_for
 from cohort.models import Cohort, Trainee
 from core import audit
 from core.audit import AuditAction, AuditSubject
@@ -84,25 +84,16 @@ def user_ids_of(trainees: list[Trainee]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def may_see_feed_link(user: User, trainee: Trainee) -> bool:
-    """The calendar link is a key to the trainee's schedule (and internship): only the trainee
-    and managers hold it; a trainer sees the trainee, not the key."""
-    return user.role == Role.MANAGER or user.trainee_id == trainee.id
-
-
 def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
-    if user_id is None:
-        user_id = user_ids_of([trainee]).get(trainee.id)
-    feed_link = trainee_feed_url(trainee) if may_see_feed_link(g.api_user, trainee) else None
-    return {
-        "id": trainee.id,
-        "cohort_id": trainee.cohort_id,
-        "user_id": user_id,
-        "name": trainee.name,
-        "email": trainee.email,
-        "status": trainee.status,
-        "calendar_url": feed_link,
-    }
+    """Name and status for everyone who sees the trainee; the account, e-mail and calendar link
+    (a key to the schedule and internship) only for those who see the details: a trainer's
+    answer leaves those keys out (cohort.access.sees_trainee_details)."""
+    body = {"id": trainee.id, "cohort_id": trainee.cohort_id, "name": trainee.name, "status": trainee.status}
+    if sees_trainee_details(g.api_user, trainee):
+        if user_id is None:
+            user_id = user_ids_of([trainee]).get(trainee.id)
+        body |= {"user_id": user_id, "email": trainee.email, "calendar_url": trainee_feed_url(trainee)}
+    return body
 
 
 @bp.post("/cohorts")
@@ -190,14 +181,39 @@ def get_trainee(trainee_id: int):
 @bp.get("/trainees/<int:trainee_id>/schedule")
 def trainee_schedule(trainee_id: int):
     trainee = one_or_404(trainees_for(g.api_user), trainee_id)
+    if not sees_trainee_details(g.api_user, trainee):
+        abort(403)  # the schedule shows the internship place: not for a trainer
     return jsonify([item.as_json() for item in schedule_for(trainee)])
+
+
+def _attendance_session(session_id: int) -> TrainingSession:
+    sess = one_or_404(sessions_for(g.api_user), session_id)
+    if not may_register_attendance(g.api_user, sess):
+        abort(403)
+    return sess
+
+
+@bp.get("/sessions/<int:session_id>/attendance")
+def get_attendance(session_id: int):
+    """The attendance sheet, as the attendance page shows it: each trainee's name and what is
+    recorded (status null: nothing yet)."""
+    sheet = session_services.attendance_sheet(_attendance_session(session_id))
+    return jsonify(
+        [
+            {
+                "trainee_id": line.trainee.id,
+                "name": line.trainee.name,
+                "status": line.attendance.status if line.attendance else None,
+                "note": line.attendance.note if line.attendance else "",
+            }
+            for line in sheet
+        ]
+    )
 
 
 @bp.put("/sessions/<int:session_id>/attendance")
 def put_attendance(session_id: int):
-    sess = one_or_404(sessions_for(g.api_user), session_id)
-    if not may_register_attendance(g.api_user, sess):
-        abort(403)
+    sess = _attendance_session(session_id)
     entries = json_body(list)
     if not all(isinstance(entry, dict) for entry in entries):
         raise ValidationError("Each entry must be a JSON object.", {"body": "invalid entry"})

@@ -131,17 +131,30 @@ SESSION_PATCH = {
     ),
     "minProperties": 1,
 }
-TRAINEE = _object(
-    {
-        "id": ID,
-        "cohort_id": ID,
-        "user_id": {"type": "integer", "nullable": True},
-        "name": {"type": "string"},
-        "email": {"type": "string"},
-        "status": {"type": "string"},
-        "calendar_url": {"type": "string", "nullable": True},
-    }
-)
+# A trainee as managers and the trainee themself see them, and as a trainer sees one of a cohort
+# they teach: name and status, and the attendance of their own sessions (GET .../attendance);
+# the account, e-mail and calendar link are left out (cohort.access.sees_trainee_details).
+TRAINEE_IN_FULL = {
+    **_object(
+        {
+            "id": ID,
+            "cohort_id": ID,
+            "user_id": {"type": "integer", "nullable": True},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+            "status": {"type": "string"},
+            "calendar_url": {"type": "string"},
+        }
+    ),
+    "additionalProperties": False,
+    "description": "A trainee as managers and the trainee themself see them",
+}
+TRAINEE_FOR_A_TRAINER = {
+    **_object({"id": ID, "cohort_id": ID, "name": {"type": "string"}, "status": {"type": "string"}}),
+    "additionalProperties": False,
+    "description": "A trainee as a trainer of their cohort sees them: no account, e-mail or calendar link",
+}
+TRAINEE = {"oneOf": [TRAINEE_IN_FULL, TRAINEE_FOR_A_TRAINER]}
 TRAINEE_INPUT = _object(
     {
         "name": {"type": "string", "minLength": 1, "maxLength": 120},
@@ -163,6 +176,20 @@ SCHEDULE_ITEM = _object(
         "description": {"type": "string"},
         "status": {"type": "string"},
     }
+)
+ATTENDANCE_SHEET = _list(
+    _object(
+        {
+            "trainee_id": ID,
+            "name": {"type": "string"},
+            "status": {
+                "type": "string",
+                "enum": ["present", "late", "absent_excused", "absent"],
+                "nullable": True,
+            },
+            "note": {"type": "string"},
+        }
+    )
 )
 ATTENDANCE_INPUT = _list(
     _object(
@@ -327,6 +354,12 @@ PATHS = {
     },
     "/sessions/{session_id}/attendance": {
         "parameters": _path_id("session_id"),
+        "get": _operation(
+            "The attendance sheet: the trainees (not withdrawn) and what is recorded (managers, the"
+            " session's trainer)",
+            ATTENDANCE_SHEET,
+            errors=("403", "404"),
+        ),
         "put": _operation(
             "Register attendance (managers, the session's trainer)",
             _object({"session_id": ID, "recorded": {"type": "integer"}}),
@@ -336,10 +369,12 @@ PATHS = {
     },
     "/cohorts/{cohort_id}/trainees": {
         "parameters": _path_id("cohort_id"),
-        "get": _operation("The cohort's trainees", _list(TRAINEE), errors=("404",)),
+        "get": _operation(
+            "The cohort's trainees (a trainer gets name and status only)", _list(TRAINEE), errors=("404",)
+        ),
         "post": _operation(
             "Enrol a trainee and invite them (managers)",
-            TRAINEE,
+            TRAINEE_IN_FULL,
             status="201",
             body=TRAINEE_INPUT,
             errors=("400", "403", "404", "409"),
@@ -347,11 +382,15 @@ PATHS = {
     },
     "/trainees/{trainee_id}": {
         "parameters": _path_id("trainee_id"),
-        "get": _operation("One trainee", TRAINEE, errors=("404",)),
+        "get": _operation("One trainee (a trainer gets name and status only)", TRAINEE, errors=("404",)),
     },
     "/trainees/{trainee_id}/schedule": {
         "parameters": _path_id("trainee_id"),
-        "get": _operation("The trainee's schedule in date order", _list(SCHEDULE_ITEM), errors=("404",)),
+        "get": _operation(
+            "The trainee's schedule in date order, internship days included (managers, the trainee)",
+            _list(SCHEDULE_ITEM),
+            errors=("403", "404"),
+        ),
     },
     "/municipalities": {
         "get": _operation("Municipalities the caller may see", _list(MUNICIPALITY)),
@@ -423,7 +462,9 @@ PATHS = {
     "/cohorts/{cohort_id}/placement-status": {
         "parameters": _path_id("cohort_id"),
         "get": _operation(
-            "Places needed, offered, confirmed and proposed", PLACEMENT_STATUS_COUNTS, errors=("403", "404")
+            "Places needed, offered, confirmed and proposed (managers)",
+            PLACEMENT_STATUS_COUNTS,
+            errors=("403", "404"),
         ),
     },
     "/cohorts/{cohort_id}/stats": {

@@ -2,6 +2,10 @@
 
 Managers see all; a trainer the cohorts in which they give at least one session; a trainee
 only their own cohort and themself; a municipality contact none (placements add theirs).
+
+Seeing a trainee is not seeing all of them: a trainer needs a trainee's name and status and the
+attendance of the sessions they give, nothing more (see `sees_trainee_details`). Pages and the
+API both ask these functions.
 """
 
 import sqlalchemy as sa
@@ -35,3 +39,10 @@ def trainees_for(user: User) -> sa.Select:
     if user.role == Role.TRAINEE:
         return query.where(Trainee.id == user.trainee_id)
     return query.where(sa.false())
+
+
+def sees_trainee_details(user: User, trainee: Trainee) -> bool:
+    """Whether the user sees more of a trainee than name and status: e-mail, phone, home
+    municipality, internship place and supervisor, schedule and calendar link. Managers and the
+    trainee themself do; a trainer (who teaches the cohort) does not."""
+    return user.role == Role.MANAGER or (user.role == Role.TRAINEE and user.trainee_id == trainee.id)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from accounts.models import Role
 from accounts.permissions import role_required
 from cohort import services
-from cohort.access import cohorts_for, trainees_for
+from cohort.access import cohorts_for, sees_trainee_details, trainees_for
 from cohort.forms import ClosureForm, CohortForm, EnrolForm
 from cohort.models import Closure, Cohort, ProgrammeTemplate, Trainee
 from core.clock import local_today
@@ -21,6 +21,7 @@ from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from placements.models import Municipality
+from sessions.access import sees_attendance_of
 from sessions.models import AbsenceNotice, TrainingSession
 from sessions.services import find_conflicts
 
@@ -96,7 +97,11 @@ def detail(cohort_id: int):
     absences = db.session.scalars(
         sa.select(AbsenceNotice)
         .join(TrainingSession)
-        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date >= today)
+        .where(
+            TrainingSession.cohort_id == cohort.id,
+            TrainingSession.date >= today,
+            sees_attendance_of(current_user),
+        )
         .order_by(TrainingSession.date)
     ).all()
     return render_template(
@@ -104,6 +109,8 @@ def detail(cohort_id: int):
         cohort=cohort,
         sessions=sessions,
         trainees=trainees,
+        # A trainer sees the trainees' names and status, not where they live (cohort.access).
+        show_details=all(sees_trainee_details(current_user, t) for t in trainees),
         absences=absences,
         conflicts={c.session_id: c.message for c in find_conflicts(cohort, sessions)},
         moved=[s for s in sessions if s.moved_from],

@@ -18,3 +18,13 @@ def sessions_for(user: User) -> sa.Select:
 def may_register_attendance(user: User, training_session: TrainingSession) -> bool:
     """Managers for any session; a trainer for the sessions they give."""
     return user.role == Role.MANAGER or (user.role == Role.TRAINER and training_session.trainer_id == user.id)
+
+
+def sees_attendance_of(user: User) -> sa.ColumnElement[bool]:
+    """A condition on TrainingSession: the sessions whose attendance and absence notices the user
+    sees. Managers all, a trainer the sessions they give (as `may_register_attendance`), others none."""
+    if user.role == Role.MANAGER:
+        return sa.true()
+    if user.role == Role.TRAINER:
+        return TrainingSession.trainer_id == user.id
+    return sa.false()

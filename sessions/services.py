@@ -237,6 +237,29 @@ def _trainer_double_booked(cohort: Cohort, active: list[TrainingSession]) -> lis
 # --- Attendance and absence ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AttendanceLine:
+    """One trainee on a session's attendance sheet, with what was recorded for them (if anything)."""
+
+    trainee: Trainee
+    attendance: Attendance | None
+
+
+def attendance_sheet(training_session: TrainingSession) -> list[AttendanceLine]:
+    """The trainees a session's attendance is registered for (the cohort's, not withdrawn), by
+    name, with what is recorded: the attendance page and GET /sessions/{id}/attendance."""
+    trainees = db.session.scalars(
+        sa.select(Trainee)
+        .where(Trainee.cohort_id == training_session.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN)
+        .order_by(Trainee.name)
+    ).all()
+    recorded = {
+        a.trainee_id: a
+        for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == training_session.id))
+    }
+    return [AttendanceLine(t, recorded.get(t.id)) for t in trainees]
+
+
 def record_attendance(training_session: TrainingSession, entries: list[dict], recorder: User) -> None:
     """Register attendance for trainees of the session's cohort, all or nothing."""
     trainee_ids = set(

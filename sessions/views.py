@@ -11,7 +11,6 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.access import cohorts_for, trainees_for
 from cohort.forms import AbsenceForm, SessionForm
-from cohort.models import Trainee, TraineeStatus
 from core.clock import local_today
 from core.errors import ServiceError
 from core.scope import one_or_404
@@ -19,7 +18,7 @@ from extensions import db
 from outbox.edge import save_form
 from sessions import services
 from sessions.access import may_register_attendance, sessions_for
-from sessions.models import Attendance, AttendanceStatus, TrainingSession
+from sessions.models import AttendanceStatus, TrainingSession
 from sessions.schedule import schedule_for
 
 bp = Blueprint("sessions", __name__)
@@ -117,16 +116,13 @@ def add_extra(cohort_id: int):
     return render_template("sessions/edit.html", form=form, sess=None, cohort=cohort)
 
 
-def _attendance_entries(trainees: list[Trainee]) -> list[dict]:
+def _attendance_entries(sheet: list[services.AttendanceLine]) -> list[dict]:
     """Read the register's rows (`status-<id>`, `note-<id>`); rows left empty are skipped."""
+    ids = [line.trainee.id for line in sheet]
     return [
-        {
-            "trainee_id": t.id,
-            "status": request.form[f"status-{t.id}"],
-            "note": request.form.get(f"note-{t.id}", ""),
-        }
-        for t in trainees
-        if request.form.get(f"status-{t.id}")
+        {"trainee_id": i, "status": request.form[f"status-{i}"], "note": request.form.get(f"note-{i}", "")}
+        for i in ids
+        if request.form.get(f"status-{i}")
     ]
 
 
@@ -136,15 +132,11 @@ def attendance(session_id: int):
     sess = one_or_404(sessions_for(current_user), session_id)
     if not may_register_attendance(current_user, sess):
         abort(403)
-    trainees = db.session.scalars(
-        sa.select(Trainee)
-        .where(Trainee.cohort_id == sess.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN)
-        .order_by(Trainee.name)
-    ).all()
+    sheet = services.attendance_sheet(sess)
     errors = {}
     if request.method == "POST":
         try:
-            services.record_attendance(sess, _attendance_entries(trainees), current_user)
+            services.record_attendance(sess, _attendance_entries(sheet), current_user)
         except ServiceError as error:
             db.session.rollback()
             errors = error.fields
@@ -152,14 +144,10 @@ def attendance(session_id: int):
             db.session.commit()
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("sessions.attendance", session_id=sess.id))
-    recorded = {
-        a.trainee_id: a for a in db.session.scalars(sa.select(Attendance).filter_by(session_id=sess.id))
-    }
     return render_template(
         "sessions/attendance.html",
         sess=sess,
-        trainees=trainees,
-        recorded=recorded,
+        sheet=sheet,
         statuses=list(AttendanceStatus),
         errors=errors,
     ), 400 if errors else 200

@@ -48,7 +48,7 @@ from placements.return_day_feed import municipality_feed_url
 from placements.supervisor_feed import supervisor_feed_url
 from sessions.feed_service import cohort_feed_url, trainee_feed_token, trainee_feed_url
 from sessions.models import TrainingSession
-from sessions.services import update_session
+from sessions.services import record_attendance, report_absence, update_session
 from tests.conftest import CHEAP_HASH, RequestClient, csrf_token_from, database_url, login
 from tests.factories import PASSWORD, make_municipality, make_user
 
@@ -104,6 +104,10 @@ def api_for_all(expected: Expected) -> dict[str, Expected]:
 
 
 # --- The world ------------------------------------------------------------------------------
+
+TRAINEE_A_PHONE = "06 3141 5926"
+ATTENDANCE_NOTE = "Trein had vertraging"  # trainee A, in the session the trainer gives
+OTHER_ABSENCE_REASON = "Afspraak bij de IND"  # trainee A, for a session the trainer does not give
 
 
 @dataclass
@@ -175,7 +179,9 @@ def _build(ids: dict) -> dict[str, User | None]:
             location="Zwolle",
         ),
     )
-    trainee_a = enrol_trainee(cohort_a, name="Deelnemer A", email="trainee-a@mail.example")
+    trainee_a = enrol_trainee(
+        cohort_a, name="Deelnemer A", email="trainee-a@mail.example", phone=TRAINEE_A_PHONE
+    )
     trainee_b = enrol_trainee(cohort_b, name="Deelnemer B", email="trainee-b@mail.example")
     for trainee in (trainee_a, trainee_b):
         set_password(_user_of(trainee), PASSWORD)
@@ -212,6 +218,10 @@ def _build(ids: dict) -> dict[str, User | None]:
         sa.select(TrainingSession).filter_by(cohort_id=cohort_a.id).order_by(TrainingSession.date)
     ).all()
     update_session(sessions_a[0], {"trainer_id": trainer.id})
+    record_attendance(
+        sessions_a[0], [{"trainee_id": trainee_a.id, "status": "late", "note": ATTENDANCE_NOTE}], trainer
+    )
+    report_absence(trainee_a, sessions_a[1], OTHER_ABSENCE_REASON)  # a session another trainer gives
     submission = submit_offer(
         {
             "organisation": "Gemeente Nergenshuizen",
@@ -455,14 +465,21 @@ ROUTES: dict[str, Route] = {
     ),
     "api.cohort_trainees": route("/api/v1/cohorts/{cohort_a}/trainees", GET=api(**COHORT_A_READERS)),
     "api.get_trainee": route("/api/v1/trainees/{trainee_a}", GET=api(**COHORT_A_READERS)),
-    "api.trainee_schedule": route("/api/v1/trainees/{trainee_a}/schedule", GET=api(**COHORT_A_READERS)),
+    # The schedule shows the internship place: not for the trainer (cohort.access.sees_trainee_details).
+    "api.trainee_schedule": route(
+        "/api/v1/trainees/{trainee_a}/schedule", GET=api(**{**COHORT_A_READERS, "trainer": 403})
+    ),
+    "api.get_attendance": route(
+        "/api/v1/sessions/{session_a}/attendance", GET=api(**{**COHORT_A_READERS, "trainee_a": 403})
+    ),
     "api.put_attendance": route(
         "/api/v1/sessions/{session_a}/attendance",
         body=[],
         PUT=api(**{**COHORT_A_READERS, "trainee_a": 403}),
     ),
     "api.placement_status": route(
-        "/api/v1/cohorts/{cohort_a}/placement-status", GET=api(**{**COHORT_A_READERS, "trainee_a": 403})
+        "/api/v1/cohorts/{cohort_a}/placement-status",
+        GET=api(**{**COHORT_A_READERS, "trainee_a": 403, "trainer": 403}),
     ),
     "api.list_municipalities": route("/api/v1/municipalities", GET=api_for_all(200)),
     "api.create_municipality": route("/api/v1/municipalities", POST=api(**MANAGER_ONLY_API_WRITE)),
@@ -668,9 +685,21 @@ TOKEN_ROUTES = {
     "accounts.unsubscribe",
 }
 
-# Who must never see trainee A or A's placement (except through a link that carries A's secret).
+# What each principal must never see of trainee A (except through a link that carries A's
+# secret). Outsiders nothing; the trainer, who teaches A's cohort, A's name and the attendance of
+# the sessions they give, but no contact details, internship place, supervisor or other
+# sessions' absence reasons (cohort.access.sees_trainee_details), in pages and API alike.
 OUTSIDE_A = (ANONYMOUS, "trainee_b", "contact_b", DEACTIVATED)
-A_MARKERS = ("Deelnemer A", "trainee-a@mail.example", "Eva de Boer")
+A_DETAILS = (
+    "trainee-a@mail.example",
+    TRAINEE_A_PHONE,
+    "Stadhuisplein 1",  # the internship's address
+    "Eva de Boer",  # the supervisor
+    "eva@amersfoort.example",
+    OTHER_ABSENCE_REASON,
+)
+TRAINER_SEES_OF_A = ("Deelnemer A", ATTENDANCE_NOTE)
+HIDDEN_OF_A = {**dict.fromkeys(OUTSIDE_A, (*TRAINER_SEES_OF_A, *A_DETAILS)), "trainer": A_DETAILS}
 # Trainee A's calendar feed link is private: it needs no login and shows A's internship
 # (municipality, supervisor). Only A and the manager (who hands it out at enrolment) get it.
 FEED_SECRET_HOLDERS = ("trainee_a", "manager")
@@ -750,12 +779,32 @@ def test_route_answers_each_principal_as_the_table_says(world, endpoint, method,
     if endpoint in TOKEN_ROUTES:
         return  # the link's secret is the key: whoever holds it sees what it is for
     body = response.get_data(as_text=True)
-    if principal in OUTSIDE_A:
-        leaked = [marker for marker in A_MARKERS if marker in body]
-        assert leaked == [], f"{what}: the answer shows A's data {leaked}"
+    leaked = [marker for marker in HIDDEN_OF_A.get(principal, ()) if marker in body]
+    assert leaked == [], f"{what}: the answer shows A's data {leaked}"
     if principal not in FEED_SECRET_HOLDERS:
         hands_out_secret = world.trainee_a_feed_secret() in body
         assert not hands_out_secret, f"{what}: the answer hands out trainee A's private calendar feed link"
+
+
+def test_a_trainer_learns_the_same_of_a_trainee_from_the_pages_as_from_the_api(world):
+    """What a trainer may know of trainee A is in their pages and in their API answers alike (what
+    they may not know is kept out of both by the check above, route by route)."""
+    shown: dict[str, set[str]] = {"pages": set(), "API": set()}
+    for spec in ROUTES.values():
+        if spec.expect.get("GET", {}).get("trainer") != 200 or callable(spec.url):
+            continue  # not readable by the trainer, or a link that carries its own secret
+        path = world.path(spec.url)
+        body = world.request("trainer", "GET", path).get_data(as_text=True)
+        shown["API" if path.startswith("/api/") else "pages"] |= {m for m in TRAINER_SEES_OF_A if m in body}
+    assert shown == {"pages": set(TRAINER_SEES_OF_A), "API": set(TRAINER_SEES_OF_A)}
+
+
+def test_the_api_leaves_out_what_a_role_may_not_see(world):
+    """Left out, not null: a trainer's trainee object has no e-mail, account or calendar key."""
+    path = world.path("/api/v1/trainees/{trainee_a}")
+    keys = {p: set(world.request(p, "GET", path).get_json()) for p in ("trainer", "manager", "trainee_a")}
+    assert keys["trainer"] == {"id", "cohort_id", "name", "status"}
+    assert keys["manager"] == keys["trainee_a"] == keys["trainer"] | {"user_id", "email", "calendar_url"}
 
 
 def _with_wrong_secret(path: str) -> str:

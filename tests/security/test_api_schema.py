@@ -1,4 +1,4 @@
-"""schemathesis against /api/v1/openapi.json: for a manager and for a trainee, generated requests
+"""schemathesis against /api/v1/openapi.json: for a manager, a trainee and a trainer, generated requests
 to every operation never get a 5xx, and every answer matches the document (status code listed,
 JSON content type, body valid against its schema).
 
@@ -63,3 +63,10 @@ def test_the_api_answers_a_manager_as_documented(world, case):
 @BOUNDED
 def test_the_api_answers_a_trainee_as_documented(world, case):
     call_as(world, "trainee_a", case)
+
+
+@schema.parametrize()
+@BOUNDED
+def test_the_api_answers_a_trainer_as_documented(world, case):
+    """A trainer's trainee answers are the document's smaller trainee object (name and status)."""
+    call_as(world, "trainer", case)

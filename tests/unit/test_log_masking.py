@@ -1,6 +1,7 @@
 """Secrets in URLs are masked in access logs (core/log_masking.py)."""
 
 import logging
+
 import pytest
 
 from core.log_masking import MaskSecretsFilter, mask_secrets
