@@ -16,6 +16,7 @@ from cohort.models import Trainee, TraineeNote, TraineeStatusChange
 from core.audit import AuditEvent
 from extensions import db
 from outbox.models import OutboxMessage
+from outbox.sent_secrets import shown_copy
 from placements.models import Evaluation, Municipality, Placement
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 
@@ -194,7 +195,10 @@ def _messages(trainee: Trainee, users: list[User]) -> list[dict]:
         to_them = sa.or_(to_them, OutboxMessage.recipient_user_id.in_([u.id for u in users]))
     messages = db.session.scalars(sa.select(OutboxMessage).where(to_them).order_by(OutboxMessage.created_at))
     return [
-        _row(m, "kind", "recipient", "subject", "created_at", "sent_at", "status", "body_text")
+        {
+            **_row(m, "kind", "recipient", "subject", "created_at", "sent_at", "status"),
+            "body_text": shown_copy(m.body_text),
+        }
         for m in messages
     ]
 

@@ -16,6 +16,7 @@ from outbox.edge import Saved
 from outbox.models import OutboxMessage
 from outbox.queue import send_queued_mail
 from outbox.retry import ADDRESS_SOURCES, send_again, send_bounced_again
+from outbox.sent_secrets import shown_copy
 from reminders.log_forms import MessageFilterForm, status_label
 from reminders.log_services import PAGE_SIZE, message_kinds, message_log
 
@@ -58,7 +59,13 @@ def outbox():
 @role_required(Role.MANAGER)
 def message(message_id: int):
     record = one_or_404(sa.select(OutboxMessage), message_id)
-    return render_template("reminders/message.html", message=record, status_label=status_label)
+    return render_template(
+        "reminders/message.html",
+        message=record,
+        body_text=shown_copy(record.body_text),
+        body_html=shown_copy(record.body_html, html=True),
+        status_label=status_label,
+    )
 
 
 @bp.post("/outbox/<int:message_id>/retry")

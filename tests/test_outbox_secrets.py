@@ -189,23 +189,63 @@ def test_the_message_page_never_shows_a_link_that_went_out_over_smtp(manager_cli
 # --- not sent over SMTP: the link stays --------------------------------------------------------
 
 
-def test_the_local_outbox_keeps_the_link_for_developers(manager_client, client):
+def _hidden_marker(language: str = "nl") -> str:
+    with force_locale(language):
+        return _("[link not shown]")
+
+
+def test_the_local_outbox_keeps_the_link_but_its_page_does_not_show_it(manager_client, client):
     _invite(manager_client)
     row = _row("invitation")
     assert row.status == MessageStatus.SENT and row.transport == "local"
     token = SET_PASSWORD.search(row.body_text).group(1)
     assert f"/password/set/{token}" in row.body_html
     page = manager_client.get(f"/outbox/{row.id}").get_data(as_text=True)
-    assert f"/password/set/{token}" in page
-    assert client.get(f"/password/set/{token}").status_code == 200
+    assert token not in page and "/password/set/" not in page
+    assert page.count(_hidden_marker()) == 2  # the text and the HTML version
+    assert client.get(f"/password/set/{token}").status_code == 200  # the row's link still works
 
 
-def test_a_message_that_could_not_be_sent_keeps_its_link(app, manager_client):
+def test_a_message_that_could_not_be_sent_keeps_its_link_but_shows_none(app, manager_client):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TLS="none", SMTP_TIMEOUT=2)
     _invite(manager_client)
     row = _row("invitation")
     assert row.status == MessageStatus.PENDING and row.attempts == 1 and row.transport is None
     assert SET_PASSWORD.search(row.body_text) and "/password/set/" in row.body_html
+    page = manager_client.get(f"/outbox/{row.id}").get_data(as_text=True)
+    assert "/password/set/" not in page and _hidden_marker() in page
+
+
+@pytest.mark.parametrize("status", list(MessageStatus))
+def test_no_status_or_transport_shows_a_stored_link(manager, manager_client, status):
+    """Every status the log can show, local and SMTP, on the message page and in the data export."""
+    cohort, _changes = save_cohort(
+        None, CohortInput(name="Utrecht", template=default_template(), start_date=date(2027, 3, 29))
+    )
+    trainee = enrol_trainee(cohort, name="Amal Yusuf", email="amal@mail.example")
+    for transport in ("local", "smtp", None):
+        queue_message(
+            kind="evaluation_due",
+            key=f"shown:{transport or ''}",
+            recipient=trainee.email,
+            subject="Links",
+            body_text="\n".join(_secret_links().values()),
+            body_html="".join(f'<a href="{u}">{u}</a>' for u in _secret_links().values()),
+        )
+    db.session.flush()
+    for row in db.session.scalars(sa.select(OutboxMessage).filter(OutboxMessage.key.like("shown:%"))):
+        row.status, row.transport = status, row.key.removeprefix("shown:") or None
+    db.session.commit()
+    pages = [manager_client.get(f"/outbox/{row.id}") for row in db.session.scalars(sa.select(OutboxMessage))]
+    pages.append(manager_client.get(f"/trainees/{trainee.id}/data"))
+    pages.append(manager_client.get(f"/trainees/{trainee.id}/data.json"))
+    for page in pages:
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200
+        shown = [
+            name for name, url in _secret_links().items() if url in text or url.replace("&", "&amp;") in text
+        ]
+        assert shown == [], f"{page.request.path} shows {shown}"
 
 
 # --- messages sent before links were forgotten ----------------------------------------------
