@@ -164,6 +164,8 @@ class Placement(_NamesSupervisor, db.Model):
     weekdays: Mapped[str] = mapped_column(sa.String(30), default="")  # "mon,tue,wed"
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every e-mail link of the placement carries it; a manager revoking the links raises it.
+    link_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     trainee = relationship("Trainee", lazy="joined")
     offer: Mapped[InternshipOffer] = relationship(lazy="joined")

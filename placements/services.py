@@ -25,8 +25,7 @@ from extensions import db
 from outbox.models import OutboxMessage
 from outbox.queue import queue_message
 from outbox.retry import addressed_by_placement, follow_new_address
-from placements import supervisors
-from placements.links import answer_url
+from placements import links, supervisors
 from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
 from placements.models import (
     OPEN_STATUSES,
@@ -120,7 +119,11 @@ def _mail_proposal(placement: Placement) -> None:
     """Ask every contact of the municipality to answer, with a link that needs no password."""
     for contact in _contacts(placement.offer.municipality_id):
         with force_locale(contact.language):
-            context = {"placement": placement, "contact": contact, "url": answer_url(placement.id)}
+            context = {
+                "placement": placement,
+                "contact": contact,
+                "url": links.answer_url(placement, contact),
+            }
             queue_message(
                 kind=PROPOSAL_KIND,
                 key=f"{PROPOSAL_KIND}:{placement.id}:{contact.id}",
@@ -294,6 +297,22 @@ def decline(placement: Placement, reason: str, actor: User | None, actor_label: 
 def withdraw(placement: Placement, reason: str, actor: User) -> None:
     """The manager takes a proposal back; the trainee is free for a new one."""
     _move(placement, PlacementStatus.WITHDRAWN, actor, reason=(reason or "").strip())
+
+
+def revoke_email_links(placement: Placement, actor: User) -> None:
+    """Every e-mail link of the placement stops working at once (a proposal forwarded to the
+    wrong person, a mailbox that others read); the history says who did it. Mail sent from now
+    on carries new links, and contacts can still answer in the portal."""
+    links.revoke_links(placement)
+    placement.events.append(
+        PlacementEvent(
+            from_status=placement.status,
+            to_status=placement.status,
+            actor_id=actor.id,
+            actor_label=actor.name,
+            reason=_("E-mail links revoked"),
+        )
+    )
 
 
 def _free_place(offer_id: int) -> None:

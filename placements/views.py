@@ -29,7 +29,7 @@ from placements.forms import (
     ReasonForm,
     SupervisorForm,
 )
-from placements.links import read_token
+from placements.links import placement_of_link
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from placements.schedule import intern_days
 from sessions.models import AbsenceNotice, TrainingSession
@@ -96,6 +96,22 @@ def withdraw(placement_id: int):
     else:
         db.session.commit()
         flash(_("The proposal is withdrawn."), "success")
+    return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
+
+
+@bp.post("/placements/<int:placement_id>/links/revoke")
+@role_required(Role.MANAGER)
+def revoke_links(placement_id: int):
+    placement = one_or_404(placements_for(current_user), placement_id)
+    services.revoke_email_links(placement, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "The e-mail links for %(name)s no longer work. New e-mails have new links.",
+            name=placement.trainee.name,
+        ),
+        "success",
+    )
     return redirect(url_for("placements.cohort_placements", cohort_id=placement.cohort_id))
 
 
@@ -230,8 +246,7 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
 @bp.route("/e/placement/<token>", methods=["GET", "POST"])
 def answer(token: str):
     """Answer a proposal from the e-mail link: no password, and only for this one placement."""
-    placement_id = read_token(token, "answer")
-    placement = db.session.get(Placement, placement_id) if placement_id else None
+    placement = placement_of_link(token, "answer")
     if placement is None:
         return render_template("placements/link_invalid.html"), 404
     return _answer(placement, None, _("e-mail link"))

@@ -9,7 +9,8 @@ from accounts.models import LoginSession, Role, User
 from accounts.services import create_user
 from cohort.models import Cohort, Trainee, TraineeStatus
 from extensions import db
-from placements.models import Municipality, Supervisor
+from placements.links import Recipient, make_token
+from placements.models import Municipality, Placement, Supervisor
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -86,3 +87,21 @@ def age_login_sessions(user: User, by: timedelta) -> None:
         record.last_seen_at -= by
         record.expires_at -= by
     db.session.commit()
+
+
+def answer_token(placement: Placement, contact: User | None = None, purpose: str = "answer") -> str:
+    """A placement link's token as the proposal mail makes it: for `contact` (by default the
+    municipality's first active contact)."""
+    if contact is None:
+        contact = db.session.scalar(
+            sa.select(User)
+            .where(User.municipality_id == placement.offer.municipality_id, User.is_active)
+            .order_by(User.id)
+        )
+    return make_token(placement.id, purpose, Recipient.contact(contact), placement.link_generation)
+
+
+def evaluation_token(placement: Placement, kind: str = "midterm", purpose: str | None = None) -> str:
+    """An evaluation link's token as the reminder makes it: for the placement's acting supervisor."""
+    supervisor = Recipient.supervisor(placement.acting_supervisor.id)
+    return make_token(placement.id, purpose or f"evaluation-{kind}", supervisor, placement.link_generation)

@@ -16,11 +16,11 @@ from core.clock import local_today
 from core.errors import ConflictError
 from extensions import db
 from placements.evaluations import rules as evaluations
-from placements.evaluations.services import evaluation_url, missing_evaluations, submit_evaluation
-from placements.links import make_token
+from placements.evaluations.services import missing_evaluations, submit_evaluation
+from placements.links import Recipient, make_token
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement
 from tests.conftest import post_form
-from tests.factories import PASSWORD, make_municipality, make_supervisor, make_user
+from tests.factories import PASSWORD, evaluation_token, make_municipality, make_supervisor, make_user
 
 _numbers = itertools.count(1)
 GOOD_SCORES = {f"score-{code}": "4" for code in evaluations.CRITERIA}
@@ -84,7 +84,7 @@ def saved(placement_id: int, kind: str) -> Evaluation | None:
 
 
 def link_path(placement_id: int, kind: str) -> str:
-    return evaluation_url(placement_id, kind).removeprefix("http://localhost")
+    return f"/e/evaluation/{evaluation_token(db.session.get(Placement, placement_id), kind)}"
 
 
 # --- the form in the portal ------------------------------------------------------------------
@@ -183,12 +183,13 @@ def test_the_signed_link_works_without_login_and_records_the_supervisor(client):
 
 def test_a_tampered_or_other_purpose_link_is_refused(client):
     placement = place(planned_cohort(9))
-    good = make_token(placement.id, "evaluation-midterm")
+    good = evaluation_token(placement, "midterm")
     tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    supervisor = Recipient.supervisor(placement.supervisor_id)
     for token in (
         tampered,
-        make_token(placement.id, "answer"),
-        make_token(placement.id + 1000, "evaluation-midterm"),
+        evaluation_token(placement, purpose="answer"),
+        make_token(placement.id + 1000, "evaluation-midterm", supervisor, 0),
     ):
         response = client.get(f"/e/evaluation/{token}")
         assert response.status_code == 404
@@ -200,7 +201,7 @@ def token_made_days_ago(monkeypatch, placement_id: int, days: int) -> str:
     with monkeypatch.context() as frozen:
         past = time.time() - days * 24 * 3600
         frozen.setattr(time, "time", lambda: past)
-        return make_token(placement_id, "evaluation-midterm")
+        return evaluation_token(db.session.get(Placement, placement_id), "midterm")
 
 
 def test_an_evaluation_link_works_for_30_days(client, monkeypatch):
@@ -262,7 +263,7 @@ def test_the_missing_list_shows_exactly_the_due_evaluations_without_an_answer(ma
     assert midterm_due.trainee.name in page and both_due.trainee.name in page
     for absent in (not_yet, proposed, withdrawn):
         assert absent.trainee.name not in page
-    assert evaluation_url(midterm_due.id, "midterm").split("/e/evaluation/")[0] + "/e/evaluation/" in page
+    assert "http://localhost/e/evaluation/" in page
     assert f'/evaluations/{both_due.id}/final"' in page
     assert {(d.placement_id, d.kind) for d in missing_evaluations(cohort_ids=[midterm_due.cohort_id])} == {
         (midterm_due.id, "midterm")
@@ -309,3 +310,33 @@ def test_the_portal_partial_lists_what_the_municipality_still_has_to_fill_in(app
 def test_only_managers_open_the_missing_list(make_client):
     placement = place(planned_cohort(9))
     assert make_client(contact_of(placement)).get("/evaluations/missing").status_code == 403
+
+
+def test_an_evaluation_link_works_only_for_the_supervisor_it_was_made_for(client, manager_client):
+    placement = place(planned_cohort(9))
+
+    def link() -> str:
+        [due] = [d for d in missing_evaluations() if d.placement_id == placement.id]
+        return due.link.removeprefix("http://localhost")
+
+    evas = link()
+    assert client.get(evas).status_code == 200
+    placement.supervisor_record = make_supervisor(placement.offer.municipality_id, "Bram Smit")
+    db.session.commit()
+    assert client.get(evas).status_code == 404  # another supervisor now: Eva's link is dead
+    brams = link()
+    assert client.get(brams).status_code == 200
+    placement.supervisor_record.is_active = False
+    db.session.commit()
+    assert client.get(brams).status_code == 404
+    assert saved(placement.id, "midterm") is None
+
+
+def test_without_a_supervisor_the_manager_gets_no_link_to_forward(manager_client):
+    placement = place(planned_cohort(9))
+    placement.supervisor_record = None
+    db.session.commit()
+    [due] = [d for d in missing_evaluations() if d.placement_id == placement.id]
+    assert due.link is None
+    page = manager_client.get("/evaluations/missing").get_data(as_text=True)
+    assert "Eerst een begeleider invullen" in page and "/e/evaluation/" not in page

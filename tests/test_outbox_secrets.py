@@ -18,7 +18,6 @@ from outbox.models import MessageStatus, OutboxMessage
 from outbox.queue import queue_message
 from outbox.secret_links import find_secret_urls, replace_urls, secret_path_test
 from placements.evaluations.services import evaluation_url
-from placements.links import answer_url
 from placements.models import InternshipOffer
 from tests.conftest import free_port, login, post_form
 from tests.factories import make_municipality, make_user
@@ -141,8 +140,8 @@ def _secret_links() -> dict[str, str]:
     user = db.session.scalar(sa.select(User))
     return {
         "set password": external_url("accounts.set_password", token="abcDEF_-123"),
-        "placement answer": answer_url(41),
-        "evaluation": evaluation_url(41, "midterm"),
+        "placement answer": external_url("placements.answer", token="signed.answer-token"),
+        "evaluation": evaluation_url(41, "midterm", supervisor_id=7, generation=0),
         "trainee feed": external_url("feeds.trainee_feed", trainee_id=3, token="feedtoken"),
         "cohort feed": external_url("feeds.cohort_feed", cohort_id=2, user_id=user.id, token="c0h0rt"),
         "municipality feed": external_url("feeds.municipality_feed", user_id=user.id, token="m-un1"),

@@ -8,20 +8,23 @@ from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeTimedSerializer
 
 from accounts.models import Role
+from accounts.services import set_active
 from cohort.models import Cohort
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.errors import ConflictError
 from extensions import db
+from outbox.dispatch import dispatch_due
 from outbox.models import OutboxMessage
 from placements import services
-from placements.links import make_token
+from placements.links import Recipient, make_token
 from placements.models import InternshipOffer, Placement
 from placements.schedule import intern_days
 from sessions.schedule import schedule_for
 from tests.conftest import post_form
-from tests.factories import make_municipality, make_user
+from tests.factories import answer_token, make_municipality, make_user
 
 SUPERVISOR = {"supervisor_name": "Eva de Boer", "supervisor_email": "eva@gemeente.example"}
 
@@ -135,7 +138,7 @@ def test_a_proposal_to_a_municipality_without_contact_waits_and_goes_once_it_has
 
 def test_the_internship_days_are_never_the_return_day(setting, client):
     placement = propose(setting)
-    link = f"/e/placement/{make_token(placement.id, 'answer')}"
+    link = f"/e/placement/{answer_token(placement)}"
     form = {
         **{f"confirm-{k}": v for k, v in SUPERVISOR.items()},
         "confirm-weekdays": ["thu", "fri"],
@@ -149,16 +152,16 @@ def test_the_internship_days_are_never_the_return_day(setting, client):
 
 @pytest.mark.parametrize("case", ["tampered", "other purpose", "expired", "unknown placement"])
 def test_a_bad_link_answers_404_and_changes_nothing(setting, client, monkeypatch, case):
-    placement = propose(setting)
+    placement, contact = propose(setting), setting["contact"]
     token = {
-        "tampered": make_token(placement.id, "answer")[:-2] + "xx",
-        "other purpose": make_token(placement.id, "evaluation-final"),
-        "unknown placement": make_token(placement.id + 99, "answer"),
+        "tampered": answer_token(placement)[:-2] + "xx",
+        "other purpose": answer_token(placement, purpose="evaluation-final"),
+        "unknown placement": make_token(placement.id + 99, "answer", Recipient.contact(contact), 0),
         "expired": None,
     }[case]
     if case == "expired":
         monkeypatch.setattr("time.time", lambda: 1_000_000_000.0)  # 2001: long before now
-        token = make_token(placement.id, "answer")
+        token = answer_token(placement)
         monkeypatch.undo()
     assert client.get(f"/e/placement/{token}").status_code == 404
     db.session.refresh(placement)
@@ -167,7 +170,7 @@ def test_a_bad_link_answers_404_and_changes_nothing(setting, client, monkeypatch
 
 def test_a_link_answers_only_its_own_placement(setting, client):
     first = propose(setting, 0)
-    link = f"/e/placement/{make_token(first.id, 'answer')}"
+    link = f"/e/placement/{answer_token(first)}"
     post_form(client, link, {"decline-reason": "Geen begeleider vrij", "action": "decline"})
     db.session.refresh(first)
     assert first.status == "declined"
@@ -356,3 +359,61 @@ def test_the_manager_ends_an_internship_early_with_a_reason_which_frees_the_plac
     db.session.expire_all()
     assert placement.status == "ended_early" and placement.events[-1].reason == "Ziek geworden"
     assert db.session.get(InternshipOffer, setting["offer"].id).places_taken == 0
+
+
+# --- e-mail links bound to their recipient ---------------------------------------------------
+
+ANSWER_LINK = re.compile(r"http://localhost(/e/placement/[\w.-]+)")
+
+
+def _answer_links(smtp_server) -> dict[str, str]:
+    """The answer link in each proposal the SMTP server received, by recipient."""
+    links = {}
+    for envelope in smtp_server.messages:
+        text = message_from_bytes(envelope.content, policy=policy.default).get_body(("plain",)).get_content()
+        links[envelope.rcpt_tos[0]] = ANSWER_LINK.search(text).group(1)
+    return links
+
+
+def test_a_proposal_link_works_only_while_its_contact_acts_for_the_municipality(setting, client, smtp_config):
+    colleague = make_user(Role.MUNICIPALITY, municipality_id=setting["municipality"].id)
+    dispatch_due()  # the trainees' invitations
+    smtp_config.messages.clear()
+    placement = propose(setting)
+    assert dispatch_due()["sent"] == 2
+    links = _answer_links(smtp_config)
+    mine, theirs = links[setting["contact"].email], links[colleague.email]
+    assert mine != theirs and client.get(mine).status_code == client.get(theirs).status_code == 200
+
+    set_active(setting["contact"], False)
+    db.session.commit()
+    assert client.get(mine).status_code == 404  # deactivated: the link dies with the account
+    assert client.get(theirs).status_code == 200
+    colleague.municipality_id = make_municipality("Zeist").id  # moved to another municipality
+    db.session.commit()
+    page = post_form(client, theirs, {"decline-reason": "Geen plek", "action": "decline"}, page="/login")
+    assert page.status_code == 404
+    db.session.refresh(placement)
+    assert placement.status == "proposed"
+
+
+def test_a_manager_stops_a_placements_links_and_new_mail_carries_new_ones(setting, client, manager_client):
+    placement = propose(setting)
+    old = f"/e/placement/{answer_token(placement)}"
+    assert client.get(old).status_code == 200
+    page = f"/cohorts/{placement.cohort_id}/placements"
+    response = post_form(manager_client, f"/placements/{placement.id}/links/revoke", {}, page=page)
+    assert response.status_code == 302
+    assert "werken niet meer" in manager_client.get(page).get_data(as_text=True)
+    assert client.get(old).status_code == 404
+    db.session.refresh(placement)
+    assert placement.events[-1].reason == "E-maillinks ingetrokken"
+    assert placement.events[-1].actor_label == setting["manager"].name
+    assert client.get(f"/e/placement/{answer_token(placement)}").status_code == 200  # a chase's new link
+
+
+def test_a_link_made_before_links_named_their_recipient_no_longer_works(app, setting, client):
+    placement = propose(setting)
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="placement-link")
+    unbound = serializer.dumps({"placement": placement.id, "purpose": "answer"})
+    assert client.get(f"/e/placement/{unbound}").status_code == 404

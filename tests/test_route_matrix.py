@@ -40,9 +40,8 @@ from core.clock import local_today
 from extensions import db
 from outbox.models import OutboxMessage
 from placements import services as placement_services
-from placements.evaluations.services import evaluation_url
-from placements.links import answer_url, make_token
-from placements.models import Supervisor
+from placements.links import answer_url
+from placements.models import Placement, Supervisor
 from placements.municipalities.services import create_offer, submit_offer
 from placements.return_day_feed import municipality_feed_url
 from placements.supervisor_feed import supervisor_feed_url
@@ -50,7 +49,7 @@ from sessions.feed_service import cohort_feed_url, trainee_feed_token, trainee_f
 from sessions.models import TrainingSession
 from sessions.services import record_attendance, report_absence, update_session
 from tests.conftest import CHEAP_HASH, RequestClient, csrf_token_from, database_url, login
-from tests.factories import PASSWORD, make_municipality, make_user
+from tests.factories import PASSWORD, answer_token, evaluation_token, make_municipality, make_user
 
 # --- Principals and what they may expect --------------------------------------------------
 
@@ -347,7 +346,7 @@ def supervisor_feed(w: World) -> str:
 
 
 def answer_link(w: World) -> str:
-    return w.local(answer_url(w.ids["placement_a"]))
+    return w.local(answer_url(w.record(Placement, "placement_a"), w.record(User, "contact_a")))
 
 
 def unsubscribe_link(w: World) -> str:
@@ -355,7 +354,7 @@ def unsubscribe_link(w: World) -> str:
 
 
 def evaluation_link(w: World) -> str:
-    return w.local(evaluation_url(w.ids["placement_a"], "midterm"))
+    return "/e/evaluation/" + evaluation_token(w.record(Placement, "placement_a"), "midterm")
 
 
 SET_PASSWORD_LINK = "/password/set/{reset_token}"
@@ -616,6 +615,11 @@ ROUTES: dict[str, Route] = {
     "placements.withdraw": route(
         "/placements/{placement_a}/withdraw", POST=page(manager=Redirect("/cohorts/{cohort_a}/placements"))
     ),
+    # B's placement: A's links stay as they were for the routes that follow.
+    "placements.revoke_links": route(
+        "/placements/{placement_b}/links/revoke",
+        POST=page(manager=Redirect("/cohorts/{cohort_b}/placements")),
+    ),
     "placements.end": route(
         "/placements/{placement_a}/end", POST=page(manager=Redirect("/cohorts/{cohort_a}/placements"))
     ),
@@ -829,15 +833,15 @@ def test_a_link_for_one_purpose_or_record_opens_nothing_else(world):
     """An answer link is no evaluation link (and the other way round), a secret fits one id only,
     and a deactivated manager's cohort feed stops working."""
     with world.app.app_context():
-        placement = world.ids["placement_a"]
+        placement = world.record(Placement, "placement_a")
         trainee_b_feed = world.local(trainee_feed_url(world.record(Trainee, "trainee_b")))
         deactivated_feed = world.local(
             cohort_feed_url(world.record(Cohort, "cohort_a"), world.record(User, "deactivated"))
         )
         wrong = [
-            f"/e/evaluation/{make_token(placement, 'answer')}",
-            f"/e/placement/{make_token(placement, 'evaluation-midterm')}",
-            f"/afmelden/{make_token(placement, 'answer')}",
+            f"/e/evaluation/{answer_token(placement)}",
+            f"/e/placement/{evaluation_token(placement, 'midterm')}",
+            f"/afmelden/{answer_token(placement)}",
             trainee_b_feed.replace(
                 f"/trainee/{world.ids['trainee_b']}/", f"/trainee/{world.ids['trainee_a']}/"
             ),

@@ -21,7 +21,7 @@ from core.urls import external_url
 from extensions import db
 from placements.evaluations import rules as evaluations
 from placements.evaluations.rules import FINAL, MIDTERM
-from placements.links import make_token, read_token
+from placements.links import Recipient, make_token, placement_of_link
 from placements.models import (
     Evaluation,
     InternshipOffer,
@@ -52,26 +52,36 @@ class DueEvaluation:
     cohort_name: str
     municipality_id: int
     municipality_name: str
+    supervisor_id: int | None
     supervisor_name: str
     supervisor_email: str
+    link_generation: int
+
+    @property
+    def link(self) -> str | None:
+        """The supervisor's link to fill it in (None while the placement names no supervisor)."""
+        if self.supervisor_id is None:
+            return None
+        return evaluation_url(self.placement_id, self.kind, self.supervisor_id, self.link_generation)
 
 
 def link_purpose(kind: str) -> str:
     return f"evaluation-{kind}"
 
 
-def evaluation_url(placement_id: int, kind: str) -> str:
-    """The absolute signed link a supervisor uses to fill in this evaluation without logging in."""
-    token = make_token(placement_id, link_purpose(kind))
+def evaluation_url(placement_id: int, kind: str, supervisor_id: int, generation: int) -> str:
+    """The absolute signed link the supervisor uses to fill in this evaluation without logging in;
+    it works for that supervisor while they supervise the placement (placements.links)."""
+    token = make_token(placement_id, link_purpose(kind), Recipient.supervisor(supervisor_id), generation)
     return external_url("evaluations.by_link", token=token)
 
 
-def read_evaluation_token(token: str) -> tuple[int, str] | None:
-    """(placement id, kind) of a genuine, unexpired evaluation link; None otherwise."""
+def read_evaluation_token(token: str) -> tuple[Placement, str] | None:
+    """(placement, kind) of a genuine, unexpired evaluation link that still works; None otherwise."""
     for kind in evaluations.KINDS:
-        placement_id = read_token(token, link_purpose(kind), max_age_days=LINK_VALID_DAYS)
-        if placement_id is not None:
-            return placement_id, kind
+        placement = placement_of_link(token, link_purpose(kind), max_age_days=LINK_VALID_DAYS)
+        if placement is not None:
+            return placement, kind
     return None
 
 
@@ -147,6 +157,8 @@ def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:
     query = (
         sa.select(
             Placement.id.label("placement_id"),
+            Placement.link_generation,
+            Supervisor.id.label("supervisor_id"),
             sa.func.coalesce(Supervisor.name, "").label("supervisor_name"),
             sa.func.coalesce(Supervisor.email, "").label("supervisor_email"),
             Trainee.id.label("trainee_id"),
@@ -201,8 +213,10 @@ def _due_from(row, kind: str, today: date) -> DueEvaluation | None:
         cohort_name=row.cohort_name,
         municipality_id=row.municipality_id,
         municipality_name=row.municipality_name,
+        supervisor_id=row.supervisor_id,
         supervisor_name=row.supervisor_name,
         supervisor_email=row.supervisor_email,
+        link_generation=row.link_generation,
     )
 
 

@@ -13,7 +13,6 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from core.clock import local_today
 from core.scope import one_or_404
-from extensions import db
 from outbox.edge import save_form
 from placements.access import placements_for
 from placements.evaluations import services
@@ -77,11 +76,11 @@ def fill_in(placement_id: int, kind: str):
 def by_link(token: str):
     """The e-mail link: no login; the signed token names the placement and the kind."""
     found = services.read_evaluation_token(token)
-    placement = db.session.get(Placement, found[0]) if found else None
-    if placement is None:
+    if found is None:
         return _link_invalid()
+    placement, kind = found
     done_url = url_for("evaluations.by_link", token=token)
-    return _form_page(placement, found[1], services.link_submitter(placement), done_url)
+    return _form_page(placement, kind, services.link_submitter(placement), done_url)
 
 
 def _link_invalid():
@@ -118,5 +117,4 @@ def show(placement_id: int, kind: str):
 @role_required(Role.MANAGER)
 def missing():
     due = services.missing_evaluations(today=local_today())
-    links = {(d.placement_id, d.kind): services.evaluation_url(d.placement_id, d.kind) for d in due}
-    return render_template("placements/evaluations_missing.html", due_evaluations=due, links=links)
+    return render_template("placements/evaluations_missing.html", due_evaluations=due)

@@ -11,7 +11,7 @@ from cohort.planning import PhaseKind
 from core.holidays import dutch_holidays
 from core.urls import external_url
 from extensions import db
-from placements.evaluations.services import evaluation_url, missing_evaluations
+from placements.evaluations.services import missing_evaluations
 from placements.links import answer_url
 from placements.models import PLACE_TAKING_STATUSES, Placement, PlacementStatus
 from reminders import rules
@@ -53,7 +53,7 @@ def placement_chases(moment: Moment, rule: rules.Rule) -> list[dict]:
                 "placement": placement,
                 "contact": contact,
                 "proposed_on": proposed_on,
-                "url": answer_url(placement.id),
+                "url": answer_url(placement, contact),
             },
             recipient_user_id=contact.id,
             placement_id=placement.id,
@@ -125,10 +125,10 @@ def evaluation_messages(moment: Moment, rule: rules.Rule) -> list[dict]:
     for missing in missing_evaluations(today=moment.today):
         stage = rules.evaluation_stage(missing.due_date, rule, moment.holidays, moment.tz, moment.now)
         email = missing.supervisor_email.strip().lower()
-        if stage is None or not email:
+        if stage is None or not email or missing.link is None:
             continue
         kind, due_at = stage
-        context = {"evaluation": missing, "url": evaluation_url(missing.placement_id, missing.kind)}
+        context = {"evaluation": missing, "url": missing.link}
         rows.append(
             message(
                 kind,
