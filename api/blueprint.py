@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, abort, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from accounts.services import user_for_api_token
 from api.validation import body_problems, documented_body_schema
@@ -37,14 +38,24 @@ def _service_error(error: ServiceError):
     return service_error_response(error)
 
 
+def _body_bytes() -> bytes:
+    """The body, at most MAX_CONTENT_LENGTH bytes. Werkzeug refuses a declared length over the
+    limit before reading (413), but cuts a chunked body without a length at the limit without a
+    word: a body that reaches the limit is therefore refused here too, never parsed as if whole."""
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        raise RequestEntityTooLarge()
+    return data
+
+
 def _parsed_body():
     """The body as JSON, or None: not JSON, or nested deeper than Python's parser recurses (its
-    RecursionError is no ValueError, so Flask's silent reading would let it become a 500). The
-    size is bounded before this by MAX_CONTENT_LENGTH."""
+    RecursionError is no ValueError, so Flask's silent reading would let it become a 500)."""
     if not request.is_json:
         return None
     try:
-        return json.loads(request.get_data(cache=True))
+        return json.loads(_body_bytes())
     except (ValueError, RecursionError):
         return None
 

@@ -1,18 +1,12 @@
 """Rate limits on password reset, set-password links and invitations: counted in the database,
 so they hold across server processes (two apps on one database, and real gunicorn workers)."""
 
-import contextlib
-import os
 import re
 import secrets
-import signal
 import statistics
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import requests
@@ -27,10 +21,10 @@ from core.clock import utcnow
 from core.ratelimit import RateLimited, RateLimitHit
 from extensions import db
 from outbox.models import OutboxMessage
-from tests.conftest import csrf_token_from, database_url, free_port, post_form
+from tests.conftest import csrf_token_from, post_form
 from tests.factories import PASSWORD, make_user
+from tests.security.conftest import pids_that_served
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_MSGID = "Too many attempts. Try again in %(minutes)s minutes."
 
 
@@ -175,86 +169,6 @@ def test_a_manager_can_send_an_invitation_again_three_times_an_hour(app, manager
 # --- Real worker processes ------------------------------------------------------------------------
 
 
-@contextmanager
-def _tables(make_app, url: str):
-    """The tables, made as the app fixture makes them and dropped afterwards, so the shared
-    PostgreSQL test database is left as the other tests expect (migrations: test_migrations.py)."""
-    app = make_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
-    with app.app_context():
-        db.create_all()
-    try:
-        yield
-    finally:
-        with app.app_context():
-            db.drop_all()
-
-
-@pytest.fixture
-def gunicorn_two_workers(tmp_path, make_app, test_databases):
-    """Two gunicorn worker processes (production's configuration) serving one database (a SQLite
-    file, or the PostgreSQL server the suite runs on); yields the base URL, the access log (where
-    each line names the pid of the worker that served it) and the database's URL."""
-    url = database_url(tmp_path)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "gunicorn-test",
-        "APP_ENV": "development",
-        "SMTP_HOST": "",
-        "BASE_URL": "http://127.0.0.1",
-    }
-    port = free_port()
-    log = tmp_path / "access.log"
-    stack = ExitStack()
-    stack.enter_context(_tables(make_app, url))
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            *("-c", str(ROOT / "deploy/gunicorn.conf.py")),  # production's settings, except:
-            # one request at a time per worker, so that twelve at once must reach both workers
-            # (a threaded worker can take all twelve itself).
-            *("--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"),
-            *("--access-logfile", str(log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"),
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60  # two cores shared by the whole suite: be patient
-        while len(_pids_that_served(log, "GET /healthz")) < 2:  # both workers have booted
-            with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(lambda _n: _healthz(base), range(4)))
-            assert server.poll() is None, server.stderr.read().decode()
-            assert time.monotonic() < deadline, "gunicorn's two workers did not start within 60 s"
-            time.sleep(0.2)
-        yield base, log, url
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stderr.close()
-        stack.close()
-
-
-def _healthz(base: str) -> None:
-    with contextlib.suppress(requests.ConnectionError, requests.Timeout):
-        requests.get(f"{base}/healthz", timeout=10)
-
-
-def _pids_that_served(log: Path, request_line: str) -> set[str]:
-    """The worker pids in the access log that served `request_line` ("METHOD /path")."""
-    if not log.exists():
-        return set()
-    return {line.split()[0] for line in log.read_text().splitlines() if f" {request_line} " in line}
-
-
 def _reset_request(base: str, email: str) -> int:
     """One browser: open the form (session cookie and CSRF token), then send it."""
     with requests.Session() as browser:
@@ -278,7 +192,7 @@ def test_the_reset_limit_holds_across_two_gunicorn_workers(gunicorn_two_workers)
     assert _reset_request(base, "amina@mail.example") == 429
     time.sleep(0.5)  # the access log is written after the response
     posts = [line for line in log.read_text().splitlines() if " POST /password/forgot " in line]
-    served_by = _pids_that_served(log, "POST /password/forgot")
+    served_by = pids_that_served(log, "POST /password/forgot")
     assert len(posts) == 13 and len(served_by) == 2, f"the posts were served by {served_by}"
 
 
