@@ -152,6 +152,7 @@ def register_commands(app: Flask) -> None:
     from core.backup import backup_command, restore_command
     from demo import demo_command
     from jobs import scheduler_command
+    from placements.municipalities.cli import municipalities_cli
     from privacy.cli import privacy_cli
     from reminders.cli import reminders_cli
 
@@ -164,5 +165,6 @@ def register_commands(app: Flask) -> None:
         backup_command,
         restore_command,
         privacy_cli,
+        municipalities_cli,
     ):
         app.cli.add_command(command)

@@ -22,19 +22,21 @@ from core.clock import utcnow
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer, Municipality
+from placements.municipalities.register import REGISTER_FILE, load_files
 from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
 from sessions.services import record_attendance, report_absence
 
 DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo # nosec B105
 
-MUNICIPALITIES = [
-    ("Utrecht", "GM0344", "Utrecht", "Stadsplateau 1, 3521 AZ Utrecht"),
-    ("Amersfoort", "GM0307", "Utrecht", "Stadhuisplein 1, 3811 LM Amersfoort"),
-    ("Zaanstad", "GM0479", "Noord-Holland", "Stadhuisplein 100, 1506 MZ Zaandam"),
-    ("Arnhem", "GM0202", "Gelderland", "Koningstraat 38, 6811 DG Arnhem"),
-    ("Tilburg", "GM0855", "Noord-Brabant", "Stadhuisplein 130, 5038 TC Tilburg"),
-]
+# The hosts of the demo: register rows (by CBS code), with the town hall's address.
+HOST_ADDRESSES = {
+    "GM0344": "Stadsplateau 1, 3521 AZ Utrecht",
+    "GM0307": "Stadhuisplein 1, 3811 LM Amersfoort",
+    "GM0479": "Stadhuisplein 100, 1506 MZ Zaandam",
+    "GM0202": "Koningstraat 38, 6811 DG Arnhem",
+    "GM0855": "Stadhuisplein 130, 5038 TC Tilburg",
+}
 
 # The last one's proposal waits for the demo municipality contact (Utrecht) to answer.
 RUNNING_TRAINEES = [
@@ -154,11 +156,13 @@ def _place_interns(
 def load_demo(today: date) -> None:
     """Fill an empty database; the running cohort is in its internship phase on `today`."""
     seed_default_templates()
+    load_files(REGISTER_FILE)  # every municipality, if `municipalities load` has not run yet
     municipalities = {
-        code: Municipality(name=name, cbs_code=code, province=province, address=address)
-        for name, code, province, address in MUNICIPALITIES
+        m.cbs_code: m
+        for m in db.session.scalars(sa.select(Municipality).where(Municipality.cbs_code.in_(HOST_ADDRESSES)))
     }
-    db.session.add_all(municipalities.values())
+    for code, address in HOST_ADDRESSES.items():
+        municipalities[code].address = address
     db.session.add(
         Closure(
             start_date=date(today.year, 12, 21), end_date=date(today.year + 1, 1, 1), reason="Kerstvakantie"

@@ -40,6 +40,7 @@ from placements.models import (
     Supervisor,
     new_feed_salt,
 )
+from placements.municipalities.register import REGISTER_FILE, load_files
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 
 
@@ -68,10 +69,6 @@ TRAINER_EMAIL = "trainer@cohort.example"
 CONTACT_EMAIL = "gemeente@cohort.example"
 TRAINEE_EMAIL = "deelnemer@cohort.example"
 
-PROVINCES = (
-    "Groningen", "Friesland", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
-    "Utrecht", "Noord-Holland", "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg",
-)  # fmt: skip
 FIRST_NAMES = (
     "Amina", "Rahaf", "Dawit", "Nour", "Samir", "Tesfay", "Fatima", "Yonas", "Leila", "Mohammed",
     "Aziz", "Hiba", "Selam", "Omar", "Mariam", "Ahmad", "Zainab", "Yusuf", "Rania", "Bilal",
@@ -159,19 +156,23 @@ def _cohort_start_weeks(rng: random.Random, scale: Scale) -> list[int]:
     )
 
 
+def _register_municipalities(rng: random.Random, scale: Scale) -> list[int]:
+    """`scale.municipalities` real municipalities from the national register (loaded if it is not
+    yet), in a seeded random choice, each with a town-hall address: the homes and hosts."""
+    load_files(REGISTER_FILE)
+    rows = db.session.execute(
+        sa.select(Municipality.id, Municipality.name).order_by(Municipality.cbs_code)
+    ).all()
+    chosen = sorted(rng.sample(rows, min(scale.municipalities, len(rows))))
+    db.session.execute(
+        sa.update(Municipality),
+        [{"id": m.id, "address": f"Raadhuisplein {m.id % 40 + 1}, {m.name}"} for m in chosen],
+    )
+    return [m.id for m in chosen]
+
+
 def _people(rng: random.Random, password_hash: str, scale: Scale, built: Built) -> None:
-    municipalities = []
-    for n in range(scale.municipalities):
-        name = f"{rng.choice(TOWN_PARTS)}{rng.choice(TOWN_PARTS).lower()} {n + 1}"
-        municipalities.append(
-            {
-                "name": name,
-                "cbs_code": f"GM{n + 1:04d}",
-                "province": PROVINCES[n % len(PROVINCES)],
-                "address": f"Raadhuisplein {n % 40 + 1}, {name}",
-            }
-        )
-    built.municipality_ids = insert_returning_ids(Municipality, municipalities)
+    built.municipality_ids = _register_municipalities(rng, scale)
     staff = [
         _user(password_hash, MANAGER_EMAIL if n == 0 else f"manager{n}@cohort.example", Role.MANAGER)
         for n in range(scale.managers)

@@ -210,6 +210,7 @@ MUNICIPALITY = _object(
         "cbs_code": {"type": "string", "pattern": "^GM[0-9]{4}$"},
         "province": {"type": "string"},
         "address": {"type": "string"},
+        "is_host": {"type": "boolean", "description": "It has internship offers or contact persons"},
     }
 )
 MUNICIPALITY_INPUT = _object(
@@ -393,7 +394,22 @@ PATHS = {
         ),
     },
     "/municipalities": {
-        "get": _operation("Municipalities the caller may see", _list(MUNICIPALITY)),
+        "get": {
+            **_operation(
+                "Without q: the host municipalities the caller may see. With q: the national register"
+                " searched by name, other name (Den Haag) or CBS code, best first (at most 20)",
+                _list(MUNICIPALITY),
+                errors=("400",),
+            ),
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 120},
+                }
+            ],
+        },
         "post": _operation(
             "Add a municipality (managers)",
             MUNICIPALITY,
@@ -492,6 +508,10 @@ COMPONENTS = {
                         "code": {"type": "string"},
                         "message": {"type": "string"},
                         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                        "existing_id": {
+                            "type": "integer",
+                            "description": "On a 409 for a record that exists already: its id",
+                        },
                     },
                 }
             },

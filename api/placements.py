@@ -1,7 +1,7 @@
 """Municipalities, internship offers and placements: thin views over the placement services."""
 
 import sqlalchemy as sa
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from accounts.models import Role
 from api.blueprint import bp, json_body, require_role
@@ -14,16 +14,20 @@ from outbox.queue import send_queued_mail
 from placements import services, supervisors
 from placements.access import municipalities_for, offers_for, placements_for
 from placements.models import InternshipOffer, Municipality, Placement, Supervisor
+from placements.municipalities import register
 from placements.municipalities import services as municipality_services
 
+MAX_SEARCH = 120  # characters: longer than any municipality's name
 
-def municipality_json(municipality: Municipality) -> dict:
+
+def municipality_json(municipality: Municipality, host: bool = True) -> dict:
     return {
         "id": municipality.id,
         "name": municipality.name,
         "cbs_code": municipality.cbs_code,
         "province": municipality.province,
         "address": municipality.address,
+        "is_host": bool(host),
     }
 
 
@@ -73,7 +77,16 @@ def create_municipality():
 
 @bp.get("/municipalities")
 def list_municipalities():
-    rows = db.session.scalars(municipalities_for(g.api_user).order_by(Municipality.name)).all()
+    """With `q`: the whole national register (public data), searched by name, other name or code.
+    Without: the hosts the caller may see (municipalities with offers or contact persons)."""
+    if "q" in request.args:
+        query = request.args["q"]
+        if len(query) > MAX_SEARCH:
+            raise ValidationError("The search text is too long.", {"q": f"at most {MAX_SEARCH} characters"})
+        return jsonify([municipality_json(m, host) for m, host in register.search(query)])
+    rows = db.session.scalars(
+        municipalities_for(g.api_user).where(register.is_host()).order_by(Municipality.name)
+    ).all()
     return jsonify([municipality_json(m) for m in rows])
 
 

@@ -6,10 +6,12 @@ class ServiceError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
+    def __init__(self, message: str, fields: dict[str, str] | None = None, details: dict | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        # More for API clients, beside code, message and fields (e.g. the existing record's id).
+        self.details = details or {}
 
 
 class ValidationError(ServiceError):

@@ -19,8 +19,10 @@ HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+def error_response(
+    status: int, code: str, message: str, fields: dict | None = None, details: dict | None = None
+):
+    body = {"error": {**(details or {}), "code": code, "message": message, "fields": fields or {}}}
     response = jsonify(body)
     response.status_code = status
     if status == 401:
@@ -37,4 +39,5 @@ SERVICE_ERROR_STATUS = {"invalid": 400, "conflict": 409, "not_found": 404}
 
 
 def service_error_response(error: ServiceError):
-    return error_response(SERVICE_ERROR_STATUS.get(error.code, 400), error.code, error.message, error.fields)
+    status = SERVICE_ERROR_STATUS.get(error.code, 400)
+    return error_response(status, error.code, error.message, error.fields, error.details)

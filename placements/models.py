@@ -13,6 +13,9 @@ from extensions import db
 
 
 class Municipality(db.Model):
+    """A Dutch municipality, from the national register (placements/municipalities/register.py).
+    Every one can be a trainee's home; it is a *host* when it has offers or contact persons."""
+
     __tablename__ = "municipalities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,9 +24,26 @@ class Municipality(db.Model):
     cbs_code: Mapped[str] = mapped_column(sa.String(6), unique=True)
     province: Mapped[str] = mapped_column(sa.String(40))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
+    # An approximate centre (WGS84), for distances between municipalities: an estimate, ±1 km.
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
 
     def __repr__(self) -> str:
         return f"<Municipality {self.cbs_code} {self.name}>"
+
+
+class MunicipalityAlias(db.Model):
+    """Another name for a municipality: one people type ("Den Haag"), or a former municipality
+    now part of it (with its old CBS code). A name or old code on several rows is ambiguous."""
+
+    __tablename__ = "municipality_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120))
+    former_code: Mapped[str | None] = mapped_column(sa.String(6))
 
 
 def new_feed_salt() -> str:

@@ -29,14 +29,17 @@ def on_postgresql() -> bool:
 
 
 def build_schema(app) -> None:
-    """Every table and the seeded programme templates, as a new installation has them."""
+    """Every table, the seeded programme templates and the national register of municipalities,
+    as a new installation has them after `make run`'s set-up."""
     from cohort.services import seed_default_templates
     from extensions import db
+    from placements.municipalities.register import REGISTER_FILE, load_files
 
     with app.app_context():
         db.drop_all()
         db.create_all()
         seed_default_templates()
+        load_files(REGISTER_FILE)
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

@@ -10,17 +10,39 @@ from accounts.services import create_user
 from cohort.models import Cohort, Trainee, TraineeStatus
 from extensions import db
 from placements.links import Recipient, make_token
-from placements.models import Municipality, Placement, Supervisor
+from placements.models import InternshipOffer, Municipality, Placement, Supervisor
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
 def make_municipality(name: str | None = None, province: str = "Utrecht") -> Municipality:
-    n = next(_counter)
-    municipality = Municipality(name=name or f"Gemeente {n}", cbs_code=f"GM{n:04d}", province=province)
-    db.session.add(municipality)
-    db.session.flush()
+    """A municipality of the national register, which every test database holds: the one with this
+    name, or (without a name) the next one in `province`, by code, that this test has not had yet
+    and that nothing links to. A name the register does not have makes a municipality outside
+    it, with a code the register does not use (GM9xxx), as a record typed by hand would be."""
+    handed_out = db.session.info.setdefault("handed_out_municipalities", set())
+    if name is None:
+        municipality = db.session.scalar(
+            sa.select(Municipality)
+            .where(
+                Municipality.province == province,
+                Municipality.id.notin_(handed_out or {0}),
+                ~sa.exists().where(InternshipOffer.municipality_id == Municipality.id),
+                ~sa.exists().where(User.municipality_id == Municipality.id),
+                ~sa.exists().where(Trainee.home_municipality_id == Municipality.id),
+            )
+            .order_by(Municipality.cbs_code)
+        )
+        assert municipality is not None, f"no municipality left in {province}"
+    else:
+        municipality = db.session.scalar(sa.select(Municipality).filter_by(name=name))
+        if municipality is None:
+            code = f"GM{9000 + next(_counter) % 1000:04d}"
+            municipality = Municipality(name=name, cbs_code=code, province=province)
+            db.session.add(municipality)
+            db.session.flush()
+    handed_out.add(municipality.id)
     return municipality
 
 
@@ -105,3 +127,10 @@ def evaluation_token(placement: Placement, kind: str = "midterm", purpose: str |
     """An evaluation link's token as the reminder makes it: for the placement's acting supervisor."""
     supervisor = Recipient.supervisor(placement.acting_supervisor.id)
     return make_token(placement.id, purpose or f"evaluation-{kind}", supervisor, placement.link_generation)
+
+
+def registered(api, code: str) -> dict:
+    """A municipality of the national register (every test database holds it), found through the
+    API by its code."""
+    [found] = api.get(f"/api/v1/municipalities?q={code}").get_json()
+    return found

@@ -16,7 +16,7 @@ from extensions import db
 from placements.models import Placement
 from placements.municipalities import services as municipality_services
 from sessions.models import TrainingSession
-from tests.factories import make_municipality, make_user
+from tests.factories import make_municipality, make_user, registered
 
 BAD_ADDRESSES = [
     "eva@gemeente.example\r\nBcc: iedereen@mail.example",
@@ -36,9 +36,7 @@ def world(app, manager, api_client):
     trainee = enrol_trainee(cohort, name="Amal", email="amal@mail.example")
     db.session.commit()
     api = api_client(manager)
-    municipality = api.post(
-        "/api/v1/municipalities", json={"name": "Utrecht", "cbs_code": "GM0344", "province": "Utrecht"}
-    ).get_json()
+    municipality = registered(api, "GM0344")
     offer = api.post(
         f"/api/v1/municipalities/{municipality['id']}/offers", json={"cohort_id": cohort.id, "places": 1}
     ).get_json()

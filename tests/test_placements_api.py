@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from extensions import db
-from tests.factories import make_user
+from tests.factories import make_user, registered
 
 
 @pytest.fixture
@@ -18,12 +18,8 @@ def flow(app, manager, api_client):
     trainees = [enrol_trainee(cohort, name=f"D{n}", email=f"d{n}@mail.example") for n in range(2)]
     db.session.commit()
     api = api_client(manager)
-    municipality = api.post(
-        "/api/v1/municipalities", json={"name": "Utrecht", "cbs_code": "GM0344", "province": "Utrecht"}
-    ).get_json()
-    other = api.post(
-        "/api/v1/municipalities", json={"name": "Zeist", "cbs_code": "GM0355", "province": "Utrecht"}
-    ).get_json()
+    municipality = registered(api, "GM0344")
+    other = registered(api, "GM0355")
     offer = api.post(
         f"/api/v1/municipalities/{municipality['id']}/offers",
         json={"cohort_id": cohort.id, "places": 1, "department": "Inburgering"},
@@ -105,7 +101,8 @@ def test_bad_input_names_the_field(flow):
     duplicate = api.post(
         "/api/v1/municipalities", json={"name": "X", "cbs_code": "GM0344", "province": "Utrecht"}
     )
-    assert duplicate.status_code == 409
+    assert duplicate.status_code == 409  # in the register already: the answer names it
+    assert duplicate.get_json()["error"]["existing_id"] == flow["municipality"]["id"]
     assert api.post("/api/v1/placements", json={"trainee_id": "x"}).status_code == 400
     proposal = api.post(
         "/api/v1/placements", json={"trainee_id": flow["trainees"][0].id, "offer_id": flow["offer"]["id"]}
@@ -146,9 +143,7 @@ def test_scope_for_two_municipalities(flow):
 
 def test_a_proposal_to_a_municipality_without_a_contact_says_nobody_was_asked(flow):
     api = flow["api"]
-    lonely = api.post(
-        "/api/v1/municipalities", json={"name": "Houten", "cbs_code": "GM0321", "province": "Utrecht"}
-    ).get_json()
+    lonely = registered(api, "GM0321")
     offer = api.post(
         f"/api/v1/municipalities/{lonely['id']}/offers", json={"cohort_id": flow["cohort"].id, "places": 1}
     ).get_json()

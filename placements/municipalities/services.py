@@ -161,25 +161,33 @@ def clean_municipality_values(values: dict) -> dict:
     return cleaned
 
 
-def _cbs_code_taken() -> ConflictError:
+def _cbs_code_taken(existing: Municipality | None) -> ConflictError:
+    """The code is another municipality's (the register holds every current one): the error names
+    it, and API clients get its id (`existing_id`) to link to it instead."""
+    if existing is None:  # saved by someone else between the check and the flush
+        return ConflictError(
+            _("Another municipality already has this CBS code."), {"cbs_code": _("Already in use.")}
+        )
     return ConflictError(
-        _("Another municipality already has this CBS code."), {"cbs_code": _("Already in use.")}
+        _("%(name)s already has this CBS code.", name=existing.name),
+        {"cbs_code": _("Already in use by %(name)s.", name=existing.name)},
+        details={"existing_id": existing.id},
     )
 
 
 def _save_municipality(municipality: Municipality, cleaned: dict) -> Municipality:
-    others = sa.select(Municipality.id).where(Municipality.cbs_code == cleaned["cbs_code"])
+    others = sa.select(Municipality).where(Municipality.cbs_code == cleaned["cbs_code"])
     if municipality.id is not None:
         others = others.where(Municipality.id != municipality.id)
-    if db.session.scalar(others) is not None:
-        raise _cbs_code_taken()
+    if (existing := db.session.scalar(others)) is not None:
+        raise _cbs_code_taken(existing)
     for name, value in cleaned.items():
         setattr(municipality, name, value)
     db.session.add(municipality)
     try:
         db.session.flush()
-    except IntegrityError as error:  # saved by someone else between the check and the flush
-        raise _cbs_code_taken() from error
+    except IntegrityError as error:
+        raise _cbs_code_taken(None) from error
     return municipality
 
 

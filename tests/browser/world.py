@@ -20,17 +20,20 @@ from core.holidays import dutch_holidays
 from extensions import db
 from outbox.queue import send_queued_mail
 from placements.models import InternshipOffer, Municipality
+from placements.municipalities.register import REGISTER_FILE, load_files
 from placements.services import propose
 from sessions.feed_service import trainee_feed_url
+from tests.factories import make_municipality
 
 PASSWORD = "browser-journey-2026"
 MANAGER_EMAIL = "manager@cohort.example"
 
-MUNICIPALITIES = [
-    ("Utrecht", "GM0344", "Utrecht", "Stadsplateau 1, 3521 AZ Utrecht"),
-    ("Amersfoort", "GM0307", "Utrecht", "Stadhuisplein 1, 3811 LM Amersfoort"),
-    ("Zaanstad", "GM0479", "Noord-Holland", "Stadhuisplein 100, 1506 MZ Zaandam"),
-]
+# The hosts every journey can count on: register rows (Utrecht, Amersfoort, Zaanstad).
+HOST_ADDRESSES = {
+    "GM0344": "Stadsplateau 1, 3521 AZ Utrecht",
+    "GM0307": "Stadhuisplein 1, 3811 LM Amersfoort",
+    "GM0479": "Stadhuisplein 100, 1506 MZ Zaandam",
+}
 
 _numbers = itertools.count(1)
 
@@ -59,11 +62,12 @@ def seed() -> None:
     """What every journey can count on: the templates, a manager, municipalities, an open offer."""
     seed_default_templates()
     today = local_today()
-    municipalities = [
-        Municipality(name=name, cbs_code=code, province=province, address=address)
-        for name, code, province, address in MUNICIPALITIES
-    ]
-    db.session.add_all(municipalities)
+    load_files(REGISTER_FILE)
+    municipalities = []
+    for code, address in HOST_ADDRESSES.items():
+        municipality = db.session.scalar(sa.select(Municipality).filter_by(cbs_code=code))
+        municipality.address = address
+        municipalities.append(municipality)
     db.session.flush()
     create_user(email=MANAGER_EMAIL, name="Marloes Jansen", role=Role.MANAGER, password=PASSWORD)
     # The host of the open offer has a contact person, who is asked about each proposal.
@@ -82,7 +86,7 @@ def seed() -> None:
             period_start=today,
             period_end=today + timedelta(days=3 * 365),
             department="Team Inburgering",
-            address=MUNICIPALITIES[0][3],
+            address=HOST_ADDRESSES["GM0344"],
         )
     )
     db.session.commit()
@@ -139,11 +143,7 @@ def proposal_for_a_contact(lang: str) -> Proposal:
     """A municipality with a contact person, and a trainee proposed to it; the proposal e-mail is
     sent at once (to the SMTP server the app is configured with)."""
     n = next(_numbers)
-    municipality = Municipality(
-        name=f"Amersfoort-{lang}-{n}", cbs_code=f"GM{9000 + n:04d}", province="Utrecht", address=""
-    )
-    db.session.add(municipality)
-    db.session.flush()
+    municipality = make_municipality(province="Utrecht")  # one of its own, from the register
     contact_email = f"contact{n}@gemeente.example"
     create_user(
         email=contact_email,
