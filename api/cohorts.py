@@ -85,14 +85,21 @@ def user_ids_of(trainees: list[Trainee]) -> dict[int, int]:
 
 
 def trainee_json(trainee: Trainee, user_id: int | None = None) -> dict:
-    """Name and status for everyone who sees the trainee; the account, e-mail and calendar link
-    (a key to the schedule and internship) only for those who see the details: a trainer's
-    answer leaves those keys out (cohort.access.sees_trainee_details)."""
+    """Name and status for everyone who sees the trainee; the account, e-mail, home municipality
+    and calendar link (a key to the schedule and internship) only for those who see the details:
+    a trainer's answer leaves those keys out (cohort.access.sees_trainee_details)."""
     body = {"id": trainee.id, "cohort_id": trainee.cohort_id, "name": trainee.name, "status": trainee.status}
     if sees_trainee_details(g.api_user, trainee):
         if user_id is None:
             user_id = user_ids_of([trainee]).get(trainee.id)
-        body |= {"user_id": user_id, "email": trainee.email, "calendar_url": trainee_feed_url(trainee)}
+        home = trainee.home_municipality
+        body |= {
+            "user_id": user_id,
+            "email": trainee.email,
+            "home_municipality_id": trainee.home_municipality_id,
+            "home_municipality": home.name if home else None,
+            "calendar_url": trainee_feed_url(trainee),
+        }
     return body
 
 
@@ -147,6 +154,7 @@ def enrol_trainee(cohort_id: int):
         email=data.get("email"),
         phone=data.get("phone") or "",
         home_municipality_id=data.get("home_municipality_id"),
+        home_municipality=data.get("home_municipality"),
         languages=data.get("languages") or [],
         actor=g.api_user,
     )

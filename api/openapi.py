@@ -143,6 +143,8 @@ TRAINEE_IN_FULL = {
             "name": {"type": "string"},
             "email": {"type": "string"},
             "status": {"type": "string"},
+            "home_municipality_id": {"type": "integer", "nullable": True},
+            "home_municipality": {**NULLABLE_STRING, "description": "The official name"},
             "calendar_url": {"type": "string"},
         }
     ),
@@ -161,6 +163,13 @@ TRAINEE_INPUT = _object(
         "email": {"type": "string", "format": "email"},
         "phone": {"type": "string", "maxLength": 40},
         "home_municipality_id": {**DB_ID, "nullable": True},
+        "home_municipality": {
+            "type": "string",
+            "maxLength": 120,
+            "description": "Instead of home_municipality_id: a CBS code or any name the register knows"
+            " (Den Haag, 's-Gravenhage, GM0518); an ambiguous or unknown name is a 400 naming the choices"
+            " or the nearest names",
+        },
         "languages": _list({"type": "string"}),
     },
     required=("name", "email"),

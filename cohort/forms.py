@@ -128,7 +128,14 @@ class EnrolForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
-    home_municipality_id = SelectField(_l("Home municipality"), coerce=optional_id, validators=[Optional()])
+    # Typed, with the register's names offered as the browser types (a datalist): any name the
+    # register knows ("Den Haag") or a CBS code; the service resolves it or offers a choice.
+    home_municipality = StringField(
+        _l("Home municipality"),
+        validators=[Length(max=120)],
+        description=_l("The name or CBS code, for example Den Haag or GM0518."),
+        render_kw={"list": "municipality-names", "autocomplete": "off"},
+    )
     languages = StringField(
         _l("Languages spoken"),
         validators=[Length(max=200)],

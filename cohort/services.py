@@ -29,6 +29,7 @@ from core.field_rules import check_one_line, clean_address
 from core.parsing import parse_whole_number
 from extensions import db
 from placements.models import Municipality
+from placements.municipalities.register import municipality_id_for
 from sessions.models import SessionStatus, TrainingSession
 from sessions.notices import queue_change_notices, snapshot
 
@@ -81,6 +82,21 @@ def check_new_trainee_email(cohort: Cohort, email: str) -> None:
         raise ConflictError(_("This e-mail address is already enrolled."), {"email": _("Already in use.")})
 
 
+def _home_municipality_id(municipality_id: int | None, text: str | None) -> int | None:
+    if text is not None and municipality_id is not None:
+        raise ValidationError(
+            _("Please check the fields marked below."),
+            {"home_municipality": _("Give the municipality by its name or code, or by its id: not both.")},
+        )
+    if text is not None:
+        return municipality_id_for(text, "home_municipality")
+    if municipality_id is not None and db.session.get(Municipality, municipality_id) is None:
+        raise ValidationError(
+            _("Choose a municipality."), {"home_municipality_id": _("Unknown municipality.")}
+        )
+    return municipality_id
+
+
 def enrol_trainee(
     cohort: Cohort,
     *,
@@ -88,17 +104,16 @@ def enrol_trainee(
     email: str,
     phone: str = "",
     home_municipality_id: int | None = None,
+    home_municipality: str | None = None,
     languages=(),
     language: str = "nl",
     actor: User | None = None,
 ) -> Trainee:
     """Enrol a trainee: the record, their user account, the invitation e-mail and the first step
-    of their status history. `actor` is who enrolled them (None: the system)."""
+    of their status history. The home municipality is an id, or `home_municipality`: a CBS code
+    or any name the register knows ("Den Haag"). `actor` is who enrolled them (None: the system)."""
     fields = _clean_trainee_fields(name, email, phone, languages)
-    if home_municipality_id is not None and db.session.get(Municipality, home_municipality_id) is None:
-        raise ValidationError(
-            _("Choose a municipality."), {"home_municipality_id": _("Unknown municipality.")}
-        )
+    home_municipality_id = _home_municipality_id(home_municipality_id, home_municipality)
     check_new_trainee_email(cohort, fields["email"])
     trainee = Trainee(
         cohort=cohort, home_municipality_id=home_municipality_id, status=TraineeStatus.ENROLLED, **fields
@@ -420,12 +435,6 @@ def add_closure(start: date, end: date, reason: str) -> Closure:
 
 
 # --- Enrolling many trainees (the file import) ---------------------------------------
-
-
-def municipality_names() -> list[tuple[int, str, str]]:
-    """(id, name, CBS code) of every municipality, to match what an imported file says: one query."""
-    query = sa.select(Municipality.id, Municipality.name, Municipality.cbs_code)
-    return [tuple(row) for row in db.session.execute(query)]
 
 
 def taken_trainee_emails(cohort: Cohort, emails: set[str]) -> set[str]:

@@ -20,7 +20,7 @@ from core.forms import form_errors_from
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
-from placements.models import Municipality
+from placements.municipalities.register import official_names
 from sessions.access import sees_attendance_of
 from sessions.models import AbsenceNotice, TrainingSession
 from sessions.services import find_conflicts
@@ -135,10 +135,6 @@ def _session_url_maker(endpoint: str):
 def enrol(cohort_id: int):
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     form = EnrolForm()
-    municipalities = db.session.execute(
-        sa.select(Municipality.id, Municipality.name).order_by(Municipality.name)
-    ).all()
-    form.home_municipality_id.choices = [(None, "—")] + [tuple(row) for row in municipalities]
 
     def enrol():
         return services.enrol_trainee(
@@ -146,7 +142,7 @@ def enrol(cohort_id: int):
             name=form.name.data,
             email=form.email.data,
             phone=form.phone.data,
-            home_municipality_id=form.home_municipality_id.data,
+            home_municipality=form.home_municipality.data or "",
             languages=(form.languages.data or "").split(","),
             actor=current_user,
         )
@@ -157,7 +153,7 @@ def enrol(cohort_id: int):
         lambda trainee: _("%(name)s is enrolled and has been invited by e-mail.", name=trainee.name),
     ):
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
-    return render_template("cohort/enrol.html", form=form, cohort=cohort)
+    return render_template("cohort/enrol.html", form=form, cohort=cohort, municipality_names=official_names())
 
 
 @bp.route("/closures", methods=["GET", "POST"])

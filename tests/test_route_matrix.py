@@ -808,7 +808,8 @@ def test_the_api_leaves_out_what_a_role_may_not_see(world):
     path = world.path("/api/v1/trainees/{trainee_a}")
     keys = {p: set(world.request(p, "GET", path).get_json()) for p in ("trainer", "manager", "trainee_a")}
     assert keys["trainer"] == {"id", "cohort_id", "name", "status"}
-    assert keys["manager"] == keys["trainee_a"] == keys["trainer"] | {"user_id", "email", "calendar_url"}
+    details = {"user_id", "email", "home_municipality_id", "home_municipality", "calendar_url"}
+    assert keys["manager"] == keys["trainee_a"] == keys["trainer"] | details
 
 
 def _with_wrong_secret(path: str) -> str:

@@ -190,7 +190,7 @@ def test_the_preview_names_each_problem_by_row_and_saves_nothing(manager_client,
     assert "OK" in table_row(html, 2) and "OK" in table_row(html, 11)
     assert "Name: Required." in table_row(html, 3)
     assert "E-mail address: Not a valid e-mail address." in table_row(html, 4)
-    assert "We do not know this municipality" in table_row(html, 5)
+    assert "We do not know a municipality with this name." in table_row(html, 5)
     assert "This address is also in row 2." in table_row(html, 6)
     assert "Already enrolled in this group, or already has an account." in table_row(html, 7)
     assert "Already enrolled in this group, or already has an account." in table_row(html, 8)

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 
 from core.text_rules import mail_address
+from placements.municipalities.names import NameIndex
 
 MAX_ROWS = 500
 # Rows and columns read at all, filled or not: a sheet of a million empty (styled) rows, or a
@@ -73,8 +74,10 @@ class CheckedRow:
     name: str
     email: str
     phone: str = ""
-    municipality: str = ""
+    municipality: str = ""  # as typed
     home_municipality_id: int | None = None
+    municipality_name: str = ""  # the register's name it resolved to ("Den Haag" -> "'s-Gravenhage")
+    municipality_hints: list[str] = field(default_factory=list)  # the choices, or the nearest names
     languages: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
     duplicate_of: int | None = None  # for "duplicate_in_file": the row that has the address first
@@ -243,19 +246,6 @@ def cell_text(value) -> str:
 # --- Checking the rows ----------------------------------------------------------------
 
 
-def lookup_key(text: str) -> str:
-    """How a municipality name or CBS code is compared: case and extra spaces do not count."""
-    return " ".join(text.lower().split())
-
-
-def municipality_index(records: Iterable[tuple[int, str, str]]) -> dict[str, int]:
-    """(id, name, CBS code) records as a lookup by name and by code, for `check_rows`."""
-    index = {}
-    for municipality_id, name, cbs_code in records:
-        index[lookup_key(name)] = index[lookup_key(cbs_code)] = municipality_id
-    return index
-
-
 def normalised_email(text: str) -> str | None:
     """The address as it would be stored (lowercased), or None when it is not valid."""
     return mail_address(text)
@@ -266,21 +256,19 @@ def emails_in(rows: Iterable[RawRow]) -> set[str]:
     return {email for row in rows if (email := normalised_email(row.values.get("email", "")))}
 
 
-def check_rows(
-    rows: Iterable[RawRow], known_municipalities: Mapping[str, int], taken_emails: set[str]
-) -> list[CheckedRow]:
+def check_rows(rows: Iterable[RawRow], municipalities: NameIndex, taken_emails: set[str]) -> list[CheckedRow]:
     """Check every row.
 
-    `known_municipalities` maps `lookup_key(name or CBS code)` to the municipality's id;
+    `municipalities` is the national register (a name or CBS code resolves as names.py says);
     `taken_emails` holds the addresses already enrolled in the cohort or owned by an account.
     """
-    checked = [check_row(row, known_municipalities) for row in rows]
+    checked = [check_row(row, municipalities) for row in rows]
     mark_duplicates(checked)
     mark_taken(checked, taken_emails)
     return checked
 
 
-def check_row(row: RawRow, known_municipalities: Mapping[str, int]) -> CheckedRow:
+def check_row(row: RawRow, municipalities: NameIndex) -> CheckedRow:
     values = {key: row.values.get(key, "").strip() for key in FIELDS}
     problems: dict[str, str] = {}
     for key in ("name", "phone"):
@@ -289,9 +277,9 @@ def check_row(row: RawRow, known_municipalities: Mapping[str, int]) -> CheckedRo
     email = normalised_email(values["email"]) if values["email"] else None
     if email is None:
         problems["email"] = "invalid_email" if values["email"] else "required"
-    municipality_id = known_municipalities.get(lookup_key(values["municipality"]))
-    if values["municipality"] and municipality_id is None:
-        problems["municipality"] = "unknown_municipality"
+    home = municipalities.resolve(values["municipality"])
+    if values["municipality"] and home.found is None:
+        problems["municipality"] = "ambiguous_municipality" if home.choices else "unknown_municipality"
     languages = split_languages(values["languages"])
     if len(", ".join(languages)) > MAX_LENGTHS["languages"]:
         problems["languages"] = "too_long"
@@ -301,7 +289,9 @@ def check_row(row: RawRow, known_municipalities: Mapping[str, int]) -> CheckedRo
         email=email or values["email"],
         phone=values["phone"],
         municipality=values["municipality"],
-        home_municipality_id=municipality_id,
+        home_municipality_id=home.found.id if home.found else None,
+        municipality_name=home.found.name if home.found else "",
+        municipality_hints=[o.name for o in home.choices] or list(home.suggestions),
         languages=languages,
         problems=problems,
     )

@@ -23,6 +23,7 @@ from core.errors import ServiceError
 from core.scope import one_or_404
 from extensions import db
 from outbox.queue import send_queued_mail
+from placements.municipalities import register
 
 bp = Blueprint("trainee_import", __name__)
 
@@ -40,7 +41,6 @@ PROBLEM_TEXTS = {
     "required": _l("Required."),
     "invalid_email": _l("Not a valid e-mail address."),
     "invalid_phone": _l("Use digits, spaces and + - ( ) only."),
-    "unknown_municipality": _l("We do not know this municipality. Use its name or CBS code (like GM0344)."),
     "already_enrolled": _l("Already enrolled in this group, or already has an account."),
 }
 
@@ -61,6 +61,10 @@ def problem_text(row: importing.CheckedRow, key: str) -> str:
         return _("Use at most %(n)d characters.", n=importing.MAX_LENGTHS[key])
     if code == "duplicate_in_file":
         return _("This address is also in row %(row)d.", row=row.duplicate_of)
+    if code == "ambiguous_municipality":
+        return register.resolution_problem(row.municipality_hints, ())
+    if code == "unknown_municipality":
+        return register.resolution_problem((), row.municipality_hints)
     return str(PROBLEM_TEXTS[code])
 
 
@@ -107,7 +111,7 @@ def signed_rows(cohort: Cohort) -> list[importing.CheckedRow]:
 def check_upload(cohort: Cohort, upload) -> list[importing.CheckedRow]:
     """Read and check the file with two queries in all, however many rows it has."""
     raw_rows = importing.parse_rows(upload.filename, upload.read())
-    municipalities = importing.municipality_index(services.municipality_names())
+    municipalities = register.name_index()
     taken = services.taken_trainee_emails(cohort, importing.emails_in(raw_rows))
     return importing.check_rows(raw_rows, municipalities, taken)
 

@@ -11,13 +11,16 @@ alone, never changed: a person decides (a split municipality, a record typed by 
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import Role, User
 from cohort.models import Trainee
+from core.errors import ValidationError
 from extensions import db
 from placements.models import (
     InternshipOffer,
@@ -257,6 +260,36 @@ def name_index() -> NameIndex:
 
 def resolve(text: str) -> Resolution:
     return name_index().resolve(text)
+
+
+def resolution_problem(choices: Iterable[str], suggestions: Iterable[str]) -> str:
+    """Why a typed municipality was not taken, in the reader's language, with what to type."""
+    choices, suggestions = list(choices), list(suggestions)
+    if len(choices) == 1:
+        return _("Do you mean %(name)s? Type that name.", name=choices[0])
+    if choices:
+        return _("Which one do you mean: %(names)s? Type the full name.", names=", ".join(choices))
+    text = _("We do not know a municipality with this name.")
+    if suggestions:
+        text += " " + _("Did you mean %(names)s?", names=", ".join(suggestions))
+    return text
+
+
+def municipality_id_for(text: str, field_name: str) -> int | None:
+    """The id of the municipality `text` names unmistakably (None for an empty text); else a
+    ValidationError on `field_name` that offers the choice or the nearest names."""
+    resolution = resolve(text)
+    if resolution.found is not None:
+        return resolution.found.id
+    if resolution.is_empty and not (text or "").strip():
+        return None
+    problem = resolution_problem([o.name for o in resolution.choices], resolution.suggestions)
+    raise ValidationError(_("Please check the fields marked below."), {field_name: problem})
+
+
+def official_names() -> list[str]:
+    """Every municipality's name, sorted: the choice a form offers (an HTML datalist)."""
+    return list(db.session.scalars(sa.select(Municipality.name).order_by(Municipality.name)))
 
 
 def is_host() -> sa.ColumnElement[bool]:

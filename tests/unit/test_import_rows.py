@@ -3,6 +3,7 @@
 import pytest
 
 from cohort.importing import services as importing
+from placements.municipalities.names import Alternative, NameIndex, Official
 
 
 def test_the_delimiter_is_the_one_the_header_uses():
@@ -33,7 +34,14 @@ def test_a_missing_required_column_is_named():
 
 
 def test_checking_rows_gives_codes_and_cleaned_values():
-    municipalities = importing.municipality_index([(7, "Den Haag", "GM0518")])
+    municipalities = NameIndex.build(
+        [
+            Official(7, "GM0518", "'s-Gravenhage"),
+            Official(8, "GM0373", "Bergen (NH.)"),
+            Official(9, "GM0893", "Bergen (L.)"),
+        ],
+        [Alternative("Den Haag", 7)],
+    )
     rows = [
         importing.RawRow(
             2,
@@ -46,8 +54,13 @@ def test_checking_rows_gives_codes_and_cleaned_values():
         ),
         importing.RawRow(3, {"name": "B", "email": "a@mail.example"}),
         importing.RawRow(4, {"name": "C" * 121, "email": "taken@mail.example", "phone": "06-12 (34)"}),
+        importing.RawRow(5, {"name": "D", "email": "d@mail.example", "municipality": "Bergen"}),
+        importing.RawRow(6, {"name": "E", "email": "e@mail.example", "municipality": "Den Haaag"}),
+        importing.RawRow(7, {"name": "F", "email": "f@mail.example", "municipality": "den haag"}),
     ]
-    first, second, third = importing.check_rows(rows, municipalities, {"taken@mail.example"})
+    first, second, third, bergen, typo, den_haag = importing.check_rows(
+        rows, municipalities, {"taken@mail.example"}
+    )
     assert first.is_valid and first.enrolment() == {
         "name": "A",
         "email": "a@mail.example",
@@ -57,6 +70,13 @@ def test_checking_rows_gives_codes_and_cleaned_values():
     }
     assert (second.problems, second.duplicate_of) == ({"email": "duplicate_in_file"}, 2)
     assert third.problems == {"name": "too_long", "email": "already_enrolled"}
+    assert first.municipality_name == den_haag.municipality_name == "'s-Gravenhage"
+    assert den_haag.home_municipality_id == 7 and den_haag.is_valid
+    assert bergen.problems == {"municipality": "ambiguous_municipality"}
+    assert bergen.municipality_hints == ["Bergen (L.)", "Bergen (NH.)"]
+    assert typo.problems == {"municipality": "unknown_municipality"} and typo.municipality_hints == [
+        "'s-Gravenhage"
+    ]
 
 
 def test_spreadsheet_values_become_plain_text():
