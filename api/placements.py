@@ -17,8 +17,6 @@ from placements.models import InternshipOffer, Municipality, Placement, Supervis
 from placements.municipalities import register
 from placements.municipalities import services as municipality_services
 
-MAX_SEARCH = 120  # characters: longer than any municipality's name
-
 
 def municipality_json(municipality: Municipality, host: bool = True) -> dict:
     return {
@@ -81,8 +79,10 @@ def list_municipalities():
     Without: the hosts the caller may see (municipalities with offers or contact persons)."""
     if "q" in request.args:
         query = request.args["q"]
-        if len(query) > MAX_SEARCH:
-            raise ValidationError("The search text is too long.", {"q": f"at most {MAX_SEARCH} characters"})
+        if len(query) > register.MAX_NAME:
+            raise ValidationError(
+                "The search text is too long.", {"q": f"at most {register.MAX_NAME} characters"}
+            )
         return jsonify([municipality_json(m, host) for m, host in register.search(query)])
     rows = db.session.scalars(
         municipalities_for(g.api_user).where(register.is_host()).order_by(Municipality.name)

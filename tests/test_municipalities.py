@@ -482,3 +482,16 @@ def test_a_sender_of_another_domain_is_pointed_out_and_invited_by_choice(client,
     assert response.status_code == 302
     assert db.session.scalar(sa.select(User).filter_by(email="eva@houten.example")) is None
     assert db.session.scalar(sa.select(InternshipOffer).filter_by(municipality_id=houten.id)) is not None
+
+
+def test_the_list_shows_the_hosts_and_finds_any_municipality_of_the_register(manager_client):
+    host = make_municipality("Houten")
+    make_user(Role.MUNICIPALITY, municipality_id=host.id)  # a contact person makes it a host
+    db.session.commit()
+    page = manager_client.get("/municipalities").get_data(as_text=True)
+    assert "Houten" in page and "Vlieland" not in page.split('id="municipality-names"')[0]
+    found = manager_client.get("/municipalities?q=Den+Haag").get_data(as_text=True)
+    assert "&#39;s-Gravenhage</a>" in found and "GM0518" in found
+    assert "Geen gemeente heeft deze naam of code." in manager_client.get(
+        "/municipalities?q=Atlantis"
+    ).get_data(as_text=True)

@@ -32,6 +32,7 @@ from placements.models import (
 )
 from placements.municipalities.names import CODE, Alternative, NameIndex, Official, Resolution
 
+MAX_NAME = 120  # characters of a typed name or search: longer than any municipality's
 REGISTER_FILE = Path(__file__).resolve().parents[2] / "data" / "municipalities" / "municipalities.csv"
 ALIASES_NAME, FORMER_NAME = "aliases.csv", "former_codes.csv"
 
@@ -294,10 +295,12 @@ def official_names() -> list[str]:
 
 def is_host() -> sa.ColumnElement[bool]:
     """A condition on Municipality: it has internship offers or contact persons."""
-    return sa.or_(
-        sa.exists().where(InternshipOffer.municipality_id == Municipality.id),
-        sa.exists().where(User.municipality_id == Municipality.id, User.role == Role.MUNICIPALITY),
+    # Correlated to Municipality only: a query that joins offers itself must not lose them here.
+    offers = sa.select(InternshipOffer.id).where(InternshipOffer.municipality_id == Municipality.id)
+    contacts = sa.select(User.id).where(
+        User.municipality_id == Municipality.id, User.role == Role.MUNICIPALITY
     )
+    return sa.or_(offers.correlate(Municipality).exists(), contacts.correlate(Municipality).exists())
 
 
 def search(text: str, limit: int = 20) -> list[tuple[Municipality, bool]]:

@@ -19,7 +19,7 @@ from outbox.edge import save_form
 from outbox.queue import send_queued_mail
 from placements.access import municipalities_for, offers_for
 from placements.models import InternshipOffer, Municipality, OfferSubmission, SubmissionStatus
-from placements.municipalities import services
+from placements.municipalities import register, services
 from placements.municipalities.forms import (
     ApproveForm,
     MunicipalityForm,
@@ -48,8 +48,17 @@ def index():
     pending = db.session.scalar(
         sa.select(sa.func.count(OfferSubmission.id)).where(OfferSubmission.status == SubmissionStatus.PENDING)
     )
-    rows = services.municipality_overview(municipalities_for(current_user))
-    return render_template("placements/municipalities.html", rows=rows, pending=pending)
+    # The hosts (offers or contact persons); any of the register's 342 is found by searching.
+    rows = services.municipality_overview(municipalities_for(current_user).where(register.is_host()))
+    query = request.args.get("q", "").strip()[: register.MAX_NAME]
+    return render_template(
+        "placements/municipalities.html",
+        rows=rows,
+        pending=pending,
+        query=query,
+        found=register.search(query) if query else None,
+        municipality_names=register.official_names(),
+    )
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
