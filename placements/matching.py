@@ -45,6 +45,39 @@ def rank_offers(
     )
 
 
+@dataclass(frozen=True)
+class ProvinceNeed:
+    """Per province: trainees living there who need a place, against the places offered there."""
+
+    province: str  # "" for trainees whose home municipality is not known
+    needed: int
+    offered: int
+    free: int
+
+    @property
+    def short(self) -> int:
+        return max(self.needed - self.offered, 0)
+
+
+def needs_by_province(
+    homes: Iterable[str | None], offers: Iterable[tuple[str, int, int]]
+) -> list[ProvinceNeed]:
+    """`homes`: the home province of each trainee who needs a place (None: unknown); `offers`:
+    (province, places, free places) per offer. Sorted by the largest shortage, then by name;
+    the unknown homes last."""
+    needed: dict[str, int] = {}
+    for province in homes:
+        needed[province or ""] = needed.get(province or "", 0) + 1
+    offered: dict[str, list[int]] = {}
+    for province, places, free in offers:
+        total = offered.setdefault(province, [0, 0])
+        total[0], total[1] = total[0] + places, total[1] + free
+    rows = [
+        ProvinceNeed(p, needed.get(p, 0), *offered.get(p, [0, 0])) for p in sorted(set(needed) | set(offered))
+    ]
+    return sorted(rows, key=lambda r: (r.province == "", -r.short, r.province))
+
+
 def working_days_until(today: date, start: date, holidays: Container[date] = ()) -> int:
     """Working days (Monday–Friday, not a holiday) from tomorrow up to the day before `start`."""
     return count_working_days(today + timedelta(days=1), start - timedelta(days=1), holidays)

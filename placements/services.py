@@ -26,11 +26,19 @@ from outbox.models import OutboxMessage
 from outbox.queue import queue_message
 from outbox.retry import addressed_by_placement, follow_new_address
 from placements import links, supervisors
-from placements.matching import OfferOption, Suggestion, rank_offers, working_days_until
+from placements.matching import (
+    OfferOption,
+    ProvinceNeed,
+    Suggestion,
+    needs_by_province,
+    rank_offers,
+    working_days_until,
+)
 from placements.models import (
     OPEN_STATUSES,
     PLACE_TAKING_STATUSES,
     InternshipOffer,
+    Municipality,
     Placement,
     PlacementEvent,
     PlacementStatus,
@@ -409,6 +417,7 @@ class ShortageView:
     suggestions: dict[int, list[Suggestion]]
     internship: CohortPhase | None
     working_days_left: int | None
+    by_province: list[ProvinceNeed]  # where to recruit hosts
 
 
 def _needing_a_place(cohort: Cohort, placements: list[Placement]) -> list[Trainee]:
@@ -438,8 +447,20 @@ def _suggestions(trainees: list[Trainee], offers: list[InternshipOffer]) -> dict
 SUGGESTIONS_PER_TRAINEE = 5
 
 
+def _needs_by_province(cohort: Cohort, offers: list[InternshipOffer]) -> list[ProvinceNeed]:
+    """The cohort's trainees (not withdrawn) by home province, against the offered places there."""
+    homes = db.session.scalars(
+        sa.select(Municipality.province)
+        .select_from(Trainee)
+        .outerjoin(Municipality, Municipality.id == Trainee.home_municipality_id)
+        .where(Trainee.cohort_id == cohort.id, Trainee.status != TraineeStatus.WITHDRAWN)
+    ).all()
+    return needs_by_province(homes, [(o.municipality.province, o.places, o.places_free) for o in offers])
+
+
 def shortage_view(cohort: Cohort, today: date) -> ShortageView:
     placements = placements_of(cohort)
+    offers = offers_for_cohort(cohort)
     unplaced = _needing_a_place(cohort, placements)
     internship = next((p for p in cohort.phases if p.kind == "internship"), None)
     days_left = None
@@ -451,7 +472,8 @@ def shortage_view(cohort: Cohort, today: date) -> ShortageView:
         status=placement_status(cohort),
         placements=placements,
         unplaced=unplaced,
-        suggestions=_suggestions(unplaced, offers_for_cohort(cohort)),
+        suggestions=_suggestions(unplaced, offers),
         internship=internship,
         working_days_left=days_left,
+        by_province=_needs_by_province(cohort, offers),
     )

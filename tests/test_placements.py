@@ -288,6 +288,17 @@ def test_the_shortage_view_counts_and_suggests(setting, manager_client):
     }
 
 
+def test_the_shortage_view_shows_per_province_where_hosts_are_needed(setting, manager_client):
+    first, second = setting["trainees"]
+    first.home_municipality = make_municipality("Maastricht")  # Limburg: no places there
+    db.session.commit()
+    view = services.shortage_view(setting["cohort"], date(2027, 3, 1))
+    rows = [(r.province, r.needed, r.offered, r.short) for r in view.by_province]
+    assert rows == [("Limburg", 1, 0, 1), ("Utrecht", 0, 1, 0), ("", 1, 0, 1)]
+    page = manager_client.get(f"/cohorts/{setting['cohort'].id}/placements").get_data(as_text=True)
+    assert "Per provincie" in page and "Woongemeente niet bekend" in page
+
+
 def test_starting_the_internship_makes_a_confirmed_placement_active(setting):
     placement = propose(setting)
     services.confirm(placement, SUPERVISOR, None, "test")
