@@ -316,6 +316,31 @@ PLACEMENT_STATUS_COUNTS = _object(
     }
 )
 
+GROUP_PROPOSAL_INPUT = _object({"max_km": {"type": "integer", "minimum": 1, "maximum": 300}}, required=())
+GROUP_PROPOSAL = _object(
+    {
+        "max_km": {"type": "integer"},
+        "at_home": {"type": "integer"},
+        "nearby": {"type": "integer"},
+        "unplaced": {"type": "integer"},
+        "lines": _list(
+            _object(
+                {
+                    "trainee_id": ID,
+                    "trainee": {"type": "string"},
+                    "offer_id": {"type": "integer", "nullable": True},
+                    "municipality": NULLABLE_STRING,
+                    "distance_km": {"type": "number", "nullable": True},
+                    "reason": {
+                        "type": "string",
+                        "enum": ["home", "nearby", "no_home", "too_far", "no_capacity"],
+                    },
+                }
+            )
+        ),
+    }
+)
+
 RATE = {"type": "number", "minimum": 0, "maximum": 1, "nullable": True}
 COUNT = {"type": "integer", "minimum": 0}
 COHORT_STATS = _object(
@@ -490,6 +515,17 @@ PATHS = {
             "Places needed, offered, confirmed and proposed (managers)",
             PLACEMENT_STATUS_COUNTS,
             errors=("403", "404"),
+        ),
+    },
+    "/cohorts/{cohort_id}/placement-proposal": {
+        "parameters": _path_id("cohort_id"),
+        "post": _operation(
+            "The whole group's proposal, computed and not saved (managers): every trainee without a"
+            " proposal or a place, the most within max_km (default 25), then the most at home, then the"
+            " least distance (centre to centre, an estimate)",
+            GROUP_PROPOSAL,
+            body=GROUP_PROPOSAL_INPUT,
+            errors=("400", "403", "404"),
         ),
     },
     "/cohorts/{cohort_id}/stats": {

@@ -11,8 +11,10 @@ from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
 from outbox.queue import send_queued_mail
+from placements import group_proposal as grouping
 from placements import services, supervisors
 from placements.access import municipalities_for, offers_for, placements_for
+from placements.assignment import Reason
 from placements.models import InternshipOffer, Municipality, Placement, Supervisor
 from placements.municipalities import register
 from placements.municipalities import services as municipality_services
@@ -169,3 +171,31 @@ def placement_status(cohort_id: int):
     cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
     require_role(Role.MANAGER)  # like the placement pages: a trainer sees no internship data
     return jsonify(services.placement_status(cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/placement-proposal")
+def placement_proposal(cohort_id: int):
+    """The whole group's computed proposal (managers); saves and sends nothing."""
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    require_role(Role.MANAGER)
+    body = json_body()
+    proposal = grouping.group_proposal(cohort, grouping.max_km_from(body.get("max_km")))
+    return jsonify(
+        {
+            "max_km": proposal.max_km,
+            "at_home": proposal.count(Reason.HOME),
+            "nearby": proposal.count(Reason.NEARBY),
+            "unplaced": proposal.count(Reason.NO_HOME, Reason.TOO_FAR, Reason.NO_CAPACITY),
+            "lines": [
+                {
+                    "trainee_id": line.trainee.id,
+                    "trainee": line.trainee.name,
+                    "offer_id": line.offer.id if line.offer else None,
+                    "municipality": line.offer.municipality.name if line.offer else None,
+                    "distance_km": round(line.distance_km, 1) if line.distance_km is not None else None,
+                    "reason": line.reason.value,
+                }
+                for line in proposal.lines
+            ],
+        }
+    )

@@ -74,3 +74,8 @@ class ProposeForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class GroupProposalForm(FlaskForm):
+    """Sending the whole group's proposal: only the CSRF token; the lines (`offer-<trainee id>`)
+    are read by the view, one per trainee on the page."""

@@ -420,8 +420,10 @@ class ShortageView:
     by_province: list[ProvinceNeed]  # where to recruit hosts
 
 
-def _needing_a_place(cohort: Cohort, placements: list[Placement]) -> list[Trainee]:
-    """Trainees (not withdrawn) without a proposal or a place."""
+def needing_a_place(cohort: Cohort, placements: list[Placement] | None = None) -> list[Trainee]:
+    """Trainees (not withdrawn) without a proposal or a place, by name."""
+    if placements is None:
+        placements = placements_of(cohort)
     taken = {p.trainee_id for p in placements if p.status in (*OPEN_STATUSES, PlacementStatus.COMPLETED)}
     trainees = db.session.scalars(
         sa.select(Trainee)
@@ -461,7 +463,7 @@ def _needs_by_province(cohort: Cohort, offers: list[InternshipOffer]) -> list[Pr
 def shortage_view(cohort: Cohort, today: date) -> ShortageView:
     placements = placements_of(cohort)
     offers = offers_for_cohort(cohort)
-    unplaced = _needing_a_place(cohort, placements)
+    unplaced = needing_a_place(cohort, placements)
     internship = next((p for p in cohort.phases if p.kind == "internship"), None)
     days_left = None
     if internship is not None:

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -14,17 +15,20 @@ from cohort.models import Trainee
 from core.clock import local_today
 from core.errors import ServiceError
 from core.forms import form_errors_from
+from core.parsing import parse_id
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from outbox.queue import send_queued_mail
 from outbox.retry import saved_message
+from placements import group_proposal as grouping
 from placements import services, supervisors
 from placements.access import municipalities_for, placements_for
 from placements.evaluations.services import missing_evaluations
 from placements.forms import (
     ConfirmPlacementForm,
     DeclinePlacementForm,
+    GroupProposalForm,
     ProposeForm,
     ReasonForm,
     SupervisorForm,
@@ -51,6 +55,44 @@ def cohort_placements(cohort_id: int):
         form=ProposeForm(),
         reason_form=ReasonForm(),
     )
+
+
+@bp.route("/cohorts/<int:cohort_id>/placements/group", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def group_proposal(cohort_id: int):
+    """ "Stel voor voor de hele groep": the computed proposal (GET, with ?max_km=), the manager's
+    changes and then the proposals sent (POST), all or nothing."""
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    form, errors, chosen = GroupProposalForm(), {}, {}
+    try:
+        max_km = grouping.max_km_from(request.values.get("max_km"))
+    except ServiceError as error:
+        max_km, errors = grouping.DEFAULT_MAX_KM, error.fields
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = {
+            trainee_id: parse_id(value)
+            for key, value in request.form.items()
+            if key.startswith("offer-") and (trainee_id := parse_id(key.removeprefix("offer-")))
+        }
+        try:
+            sent = grouping.send_group_proposal(cohort, chosen, current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            errors = error.fields
+        else:
+            db.session.commit()
+            send_queued_mail()
+            flash(ngettext("%(num)d proposal is sent.", "%(num)d proposals are sent.", len(sent)), "success")
+            return redirect(url_for("placements.cohort_placements", cohort_id=cohort.id))
+    return render_template(
+        "placements/group_proposal.html",
+        cohort=cohort,
+        proposal=grouping.group_proposal(cohort, max_km),
+        chosen=chosen,
+        errors=errors,
+        form=form,
+        reason_text=grouping.reason_text,
+    ), 400 if errors else 200
 
 
 @bp.post("/cohorts/<int:cohort_id>/placements")

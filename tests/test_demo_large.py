@@ -1,5 +1,6 @@
 """`flask demo --scale large`: the same data from the same seed, planned by the real planner, consistent."""
 
+from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from demo import DEMO_PASSWORD
 from demo_large import CONTACT_EMAIL, MANAGER_EMAIL, TRAINEE_EMAIL, Scale, load_large_demo
 from extensions import db
 from outbox.models import OutboxMessage
+from placements.group_proposal import group_proposal
 from placements.models import InternshipOffer, Placement, PlacementStatus
 from sessions.models import Attendance, TrainingSession
 
@@ -107,3 +109,23 @@ def test_the_command_loads_large_data_once_and_refuses_a_filled_database(app, mo
     again = runner.invoke(args=["demo", "--scale", "large"], catch_exceptions=False)
     assert "nothing was changed" in again.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Trainee)) == trainees
+
+
+def test_every_cohorts_whole_group_proposal_respects_every_capacity(app):
+    """On demo data with the register's municipalities: each cohort's computed proposal asks no
+    offer for more than its open places, places no one twice and measures only real distances."""
+    scale = Scale(
+        cohorts=6, trainees_per_cohort=40, municipalities=150, messages=0, trainers=2, managers=1,
+        training_weeks=6, internship_weeks=8, programme_weeks=20,
+    )  # fmt: skip
+    load_large_demo(TODAY, seed=2, scale=scale, password=DEMO_PASSWORD)
+    db.session.commit()
+    proposed = 0
+    for cohort in db.session.scalars(sa.select(Cohort)):
+        proposal = group_proposal(cohort)
+        asked = Counter(line.offer.id for line in proposal.lines if line.offer is not None)
+        assert all(asked[offer_id] <= proposal.open_places[offer_id] for offer_id in asked)
+        assert len({line.trainee.id for line in proposal.lines}) == len(proposal.lines)
+        assert all(line.distance_km <= proposal.max_km for line in proposal.lines if line.offer is not None)
+        proposed += len(asked)
+    assert proposed > 0

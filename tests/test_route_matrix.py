@@ -476,6 +476,11 @@ ROUTES: dict[str, Route] = {
         body=[],
         PUT=api(**{**COHORT_A_READERS, "trainee_a": 403}),
     ),
+    "api.placement_proposal": route(
+        "/api/v1/cohorts/{cohort_a}/placement-proposal",
+        body={},
+        POST=api(**{**COHORT_A_READERS, "manager": 200, "trainee_a": 403, "trainer": 403}),
+    ),
     "api.placement_status": route(
         "/api/v1/cohorts/{cohort_a}/placement-status",
         GET=api(**{**COHORT_A_READERS, "trainee_a": 403, "trainer": 403}),
@@ -609,6 +614,9 @@ ROUTES: dict[str, Route] = {
     ),
     # --- placements and the municipality's portal
     "placements.cohort_placements": route("/cohorts/{cohort_a}/placements", GET=page(manager=200)),
+    "placements.group_proposal": route(
+        "/cohorts/{cohort_a}/placements/group", GET=page(manager=200), POST=page(manager=MAY_ACT)
+    ),
     "placements.propose": route(
         "/cohorts/{cohort_a}/placements", POST=page(manager=Redirect("/cohorts/{cohort_a}/placements"))
     ),
