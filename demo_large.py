@@ -388,6 +388,14 @@ def _placements(rng, today: date, scale: Scale, built: Built) -> int:
                 built.placed_at[municipality_id] += 1
             placements.append(_placement(trainee, offer, status, internship.start_date))
     not_started = [cid for cid, (_s, plan) in built.cohorts.items() if plan.phases[0].start_date > today]
+    # Cohorts still before their internship have places on offer in about half of their trainees'
+    # home municipalities: the whole-group proposal (and the shortage view) have work to do.
+    for cohort_id, (_start, plan) in built.cohorts.items():
+        internship = _phase(plan, planning.PhaseKind.INTERNSHIP)
+        if internship is not None and internship.start_date > today:
+            for municipality_id in sorted({t["home_municipality_id"] for t in built.trainees[cohort_id]}):
+                if rng.random() < 0.5:
+                    offers.setdefault((municipality_id, cohort_id), _offer(rng, municipality_id, cohort_id))
     offering = {municipality_id for municipality_id, _cohort_id in offers}
     for municipality_id in built.municipality_ids:
         if municipality_id not in offering and not_started:
