@@ -1,8 +1,9 @@
-"""The data behind the dashboard's four charts, in a fixed number of queries, drawn as SVG.
+"""The data behind the dashboard's five charts, in a fixed number of queries, drawn as SVG.
 
-`dashboard_charts(today, threshold)` makes five queries however many cohorts, trainees or sessions there
-are (reports/chart_queries.py): cohorts with their phases, closures, grouped attendance counts,
-trainees with their placements, and offers. Call it inside a request: texts and month names
+`dashboard_charts(today, threshold)` makes seven queries however many cohorts, trainees or sessions
+there are (reports/chart_queries.py): cohorts with their phases, closures, grouped attendance
+counts, trainees with their placements, offers, and per province the trainees without a place and
+the free places. Call it inside a request: texts and month names
 follow its language.
 
 Which cohorts: the timeline shows every cohort that overlaps its window (three months back,
@@ -21,6 +22,7 @@ from markupsafe import Markup
 
 from core.holidays import dutch_holidays
 from core.rates import rate_from_counts
+from placements.matching import ProvinceNeed
 from reports import charts
 from reports.chart_queries import (
     CohortFacts,
@@ -28,6 +30,7 @@ from reports.chart_queries import (
     load_cohorts,
     load_stages,
     offer_ranges,
+    province_needs,
 )
 from reports.charts import ClosureSpan, CohortTimeline, FunnelStep, Holiday, Month, MonthNeed, WeekRate
 from reports.stats_services import AttendanceDays, attendance_by_cohort_day
@@ -81,11 +84,18 @@ class ShortageChart:
 
 
 @dataclass(frozen=True)
+class ProvinceChart:
+    svg: Markup
+    rows: list[ProvinceNeed]
+
+
+@dataclass(frozen=True)
 class DashboardCharts:
     timeline: TimelineChart
     attendance: list[AttendanceChart]
     funnels: list[FunnelChart]
     shortage: ShortageChart
+    provinces: ProvinceChart
     threshold: float
 
 
@@ -236,13 +246,29 @@ def _shortage(cohorts: list[CohortFacts], today: date) -> ShortageChart:
     return ShortageChart(_trusted(charts.shortage_svg("chart-shortage", needs, texts)), needs)
 
 
+def _provinces(cohorts: list[CohortFacts], today: date) -> ProvinceChart:
+    """Where hosts are to be found: per province, the trainees of groups whose internship has not
+    ended who still have no proposal or place, against the free places offered for those groups."""
+    waiting = [c.id for c in cohorts if c.internship is not None and c.internship.end >= today]
+    rows = province_needs(waiting)
+    texts = charts.ShortageTexts(
+        title=_("Places still needed and free places per province"),
+        needed=_("Still without a place"),
+        offered=_("Free places"),
+        short=_("Too few places"),
+    )
+    unknown = _("Home municipality not known")
+    labels = [(r.province or unknown, r.needed, r.offered) for r in rows]
+    return ProvinceChart(_trusted(charts.province_svg("chart-provinces", labels, texts)), rows)
+
+
 # --- all four ---------------------------------------------------------------------------
 
 
 def dashboard_charts(
     today: date, threshold: float, attendance_days: AttendanceDays | None = None
 ) -> DashboardCharts:
-    """The four dashboard charts with their tables' rows; five queries in all (four when the
+    """The five dashboard charts with their tables' rows; seven queries in all (six when the
     caller passes the rows of stats_services.attendance_by_cohort_day for the current cohorts)."""
     months = _months(_months_back(today, TIMELINE_MONTHS_BEFORE), TIMELINE_MONTHS)
     cohorts = load_cohorts(months[0].first_day)
@@ -252,5 +278,6 @@ def dashboard_charts(
         attendance=_attendance(cohorts, today, threshold, attendance_days),
         funnels=_funnels(cohorts, today),
         shortage=_shortage(cohorts, today),
+        provinces=_provinces(cohorts, today),
         threshold=threshold,
     )

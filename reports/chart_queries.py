@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from cohort.models import Closure, Cohort, CohortPhase, Trainee, TraineeStatus
 from extensions import db
-from placements.models import InternshipOffer, Placement, PlacementStatus
+from placements.matching import ProvinceNeed, needs_by_province
+from placements.models import OPEN_STATUSES, InternshipOffer, Municipality, Placement, PlacementStatus
 from reports.charts import ClosureSpan, PhaseSpan
 
 # How far a trainee got: the best of their placements. A placement that ended early was at
@@ -118,3 +120,28 @@ def offer_ranges(internships: dict[int, PhaseSpan], first: date) -> list[tuple[d
         if start is not None and end is not None:
             ranges.append((start, end, places))
     return ranges
+
+
+def province_needs(cohort_ids: list[int]) -> list[ProvinceNeed]:
+    """For these cohorts, per province: trainees (not withdrawn) still without a proposal or a
+    place, by home province, against the free places of the offers made for these cohorts, by
+    the host's province. Two queries."""
+    home = aliased(Municipality)
+    has_place = sa.exists().where(
+        Placement.trainee_id == Trainee.id,
+        Placement.cohort_id == Trainee.cohort_id,
+        Placement.status.in_([*OPEN_STATUSES, PlacementStatus.COMPLETED]),
+    )
+    homes = db.session.scalars(
+        sa.select(home.province)
+        .select_from(Trainee)
+        .outerjoin(home, home.id == Trainee.home_municipality_id)
+        .where(Trainee.cohort_id.in_(cohort_ids), Trainee.status != TraineeStatus.WITHDRAWN, ~has_place)
+    ).all()
+    free = InternshipOffer.places - InternshipOffer.places_taken
+    offers = db.session.execute(
+        sa.select(Municipality.province, free, free)
+        .join(Municipality, Municipality.id == InternshipOffer.municipality_id)
+        .where(InternshipOffer.cohort_id.in_(cohort_ids))
+    ).all()
+    return needs_by_province(homes, [tuple(row) for row in offers])

@@ -165,16 +165,28 @@ def test_query_count_does_not_grow_with_cohorts(app, count_queries, count):
     with app.test_request_context(), count_queries() as queries:
         charts = dashboard_charts(TODAY, threshold=0.8)
     assert len(charts.funnels) == count
-    assert len(queries) == 5
+    assert len(queries) == 7
 
 
 def test_the_charts_render_in_dutch(world):
     _charts, html = charts_in("nl")
     assert "Begeleid werken" in html and "Deelnemers" in html
     assert ">mrt<" in html  # month names in the reader's language
-    assert html.count("<figure") == 4 and html.count('role="img"') == 1 + 1 + 2 + 1
+    assert html.count("<figure") == 5 and html.count('role="img"') == 1 + 1 + 2 + 1 + 1
     assert html.count("<table>") >= 4
     assert "style=" not in html
+
+
+def test_the_province_chart_shows_where_places_are_short(app):
+    cohort = make_cohort("Groep Limburg", date(2026, 9, 7))
+    for home in ("Maastricht", "Maastricht", "Utrecht"):
+        make_trainee(cohort).home_municipality = make_municipality(home)
+    offer(2, cohort=cohort)  # two free places, at a municipality in Utrecht
+    db.session.commit()
+    charts, html = charts_in("nl")
+    rows = [(r.province, r.needed, r.offered, r.short) for r in charts.provinces.rows]
+    assert rows == [("Limburg", 2, 0, 2), ("Utrecht", 1, 2, 0)]
+    assert "Plekken die nog nodig zijn en vrije plekken per provincie" in html and "−2" in html
 
 
 def test_the_charts_render_in_english(world):

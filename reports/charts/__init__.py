@@ -35,6 +35,7 @@ from reports.charts.places import (
     MonthNeed,
     ShortageTexts,
     month_needs,
+    province_svg,
     shortage_svg,
 )
 from reports.charts.timeline import (
@@ -95,4 +96,5 @@ __all__ = [
     "ShortageTexts",
     "month_needs",
     "shortage_svg",
+    "province_svg",
 ]

@@ -98,3 +98,39 @@ def shortage_svg(chart_id: str, months: Sequence[MonthNeed], texts: ShortageText
     key, height = legend_below(items, PLOT_LEFT, SHORT_BOTTOM + 42, right)
     body += key
     return svg(chart_id, texts.title, SHORTAGE_WIDTH, int(height), body)
+
+
+PROVINCE_WIDTH, PROVINCE_LABEL, PROVINCE_ROW = 600, 150, 34
+
+
+def province_svg(chart_id: str, rows: Sequence[tuple[str, int, int]], texts: ShortageTexts) -> str:
+    """Per province (label, needed, offered) two horizontal bars, needed over offered, and the
+    shortage in red at the end ("−3"): where hosts are to be found."""
+    right = PROVINCE_WIDTH - 50
+    top = max([needed for _label, needed, _offered in rows] + [offered for *_x, offered in rows] + [1])
+    scale = (right - PROVINCE_LABEL) / top
+    body = []
+    for index, (label, needed, offered) in enumerate(rows):
+        y = 10 + index * PROVINCE_ROW
+        tooltip = f"{label}: {texts.needed} {needed}, {texts.offered} {offered}"
+        body.append(text(PROVINCE_LABEL - 8, y + 15, label, anchor="end"))
+        for offset, value, colour in ((0, needed, NEEDED), (12, offered, OFFERED)):
+            body.append(rect(PROVINCE_LABEL, y + offset, value * scale, 10, colour, tooltip))
+            body.append(text(PROVINCE_LABEL + value * scale + 4, y + offset + 9, value, size=11))
+        if needed > offered:
+            body.append(
+                text(
+                    PROVINCE_WIDTH - 6,
+                    y + 15,
+                    f"−{needed - offered}",
+                    anchor="end",
+                    fill=BAD,
+                    font_weight="bold",
+                )
+            )
+    bottom = 10 + len(rows) * PROVINCE_ROW
+    key, height = legend_below(
+        [(texts.needed, NEEDED), (texts.offered, OFFERED)], PLOT_LEFT, bottom + 6, right
+    )
+    body += key
+    return svg(chart_id, texts.title, PROVINCE_WIDTH, int(height), body)
