@@ -25,15 +25,15 @@ from placements.assignment import OfferPlaces, Reason, TraineeHome, propose_plac
 TARGET_S = 1.0
 
 
-def random_cohort(seed: int, trainees: int = 2000, offers: int = 300):
-    """Offers at random points, each in a municipality of its own, with 1-6 free places; a third of
-    the trainees live in one of those municipalities (at its centre), the rest at random points."""
-    rng = random.Random(seed)
+def random_cohort(rng: random.Random, trainees: int = 2000, offers: int = 300, places=(1, 6)):
+    """Offers at random points in the Netherlands, each in a municipality of its own, with `places`
+    (lowest, highest) free places; a third of the trainees live in one of those municipalities (at
+    its centre), the rest at random points. Also the unit tests' data (tests/unit/test_assignment.py)."""
 
     def point() -> tuple[float, float]:
         return (rng.uniform(50.8, 53.5), rng.uniform(3.4, 7.2))
 
-    offer_list = [OfferPlaces(1000 + k, k, point(), rng.randint(1, 6)) for k in range(offers)]
+    offer_list = [OfferPlaces(1000 + k, k, point(), rng.randint(*places)) for k in range(offers)]
     trainee_list = []
     for i in range(trainees):
         if rng.random() < 1 / 3:
@@ -45,7 +45,7 @@ def random_cohort(seed: int, trainees: int = 2000, offers: int = 300):
 
 
 def assignment_timing(max_km: float = 30.0, runs: int = 5, seed: int = 2026) -> dict:
-    trainees, offers = random_cohort(seed)
+    trainees, offers = random_cohort(random.Random(seed))
     walls, cpus = [], []
     for _ in range(runs):
         began_wall, began_cpu = time.perf_counter(), time.process_time()

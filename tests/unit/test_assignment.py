@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from bench.assignment import random_cohort
 from placements import assignment
 from placements.assignment import (
     OfferPlaces,
@@ -156,21 +157,6 @@ def test_invalid_input_is_refused():
     ):
         with pytest.raises(ValueError):
             propose_placements(trainees, offers, max_km)
-
-
-def random_cohort(rng: random.Random, trainees: int, offers: int, places=(1, 6)):
-    """Offers at random points in the Netherlands, each in a municipality of its own; a third of the
-    trainees live in one of those municipalities (at its centre), the rest at random points."""
-    point = lambda: (rng.uniform(50.8, 53.5), rng.uniform(3.4, 7.2))  # noqa: E731
-    offer_list = [OfferPlaces(1000 + k, k, point(), rng.randint(*places)) for k in range(offers)]
-    trainee_list = []
-    for i in range(trainees):
-        if rng.random() < 1 / 3:
-            home = rng.choice(offer_list)
-            trainee_list.append(TraineeHome(i + 1, home.municipality_id, home.point))
-        else:
-            trainee_list.append(TraineeHome(i + 1, 10_000 + i, point()))
-    return trainee_list, offer_list
 
 
 @pytest.mark.parametrize(
