@@ -14,7 +14,6 @@ from outbox.queue import send_queued_mail
 from placements import group_proposal as grouping
 from placements import services, supervisors
 from placements.access import municipalities_for, offers_for, placements_for
-from placements.assignment import Reason
 from placements.models import InternshipOffer, Municipality, Placement, Supervisor
 from placements.municipalities import register
 from placements.municipalities import services as municipality_services
@@ -183,9 +182,9 @@ def placement_proposal(cohort_id: int):
     return jsonify(
         {
             "max_km": proposal.max_km,
-            "at_home": proposal.count(Reason.HOME),
-            "nearby": proposal.count(Reason.NEARBY),
-            "unplaced": proposal.count(Reason.NO_HOME, Reason.TOO_FAR, Reason.NO_CAPACITY),
+            "at_home": proposal.count("home"),
+            "nearby": proposal.count("nearby"),
+            "unplaced": proposal.count(*grouping.UNPLACED),
             "lines": [
                 {
                     "trainee_id": line.trainee.id,
@@ -193,7 +192,7 @@ def placement_proposal(cohort_id: int):
                     "offer_id": line.offer.id if line.offer else None,
                     "municipality": line.offer.municipality.name if line.offer else None,
                     "distance_km": round(line.distance_km, 1) if line.distance_km is not None else None,
-                    "reason": line.reason.value,
+                    "reason": line.reason,
                 }
                 for line in proposal.lines
             ],

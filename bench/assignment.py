@@ -99,7 +99,7 @@ def large_demo_proposals(max_km: int) -> dict:
                 if proposal.lines:
                     cohorts += 1
                     slowest = max(slowest, seconds)
-                    counts.update(line.reason.value for line in proposal.lines)
+                    counts.update(line.reason for line in proposal.lines)
             db.session.remove()
             db.engine.dispose()
     return {"cohorts": cohorts, "slowest_s": slowest, "max_km": max_km, **counts}

@@ -18,7 +18,6 @@ from core.errors import ValidationError
 from core.parsing import parse_whole_number
 from extensions import db
 from placements import services
-from placements.assignment import OfferPlaces, Reason, TraineeHome, propose_placements
 from placements.models import InternshipOffer, Placement, PlacementStatus
 
 DEFAULT_MAX_KM, LARGEST_MAX_KM = 25, 300  # the Netherlands is about 300 km across
@@ -29,7 +28,7 @@ class ProposalLine:
     trainee: Trainee
     offer: InternshipOffer | None
     distance_km: float | None  # centre to centre: an estimate
-    reason: Reason
+    reason: str  # a placements.assignment.Reason: "home", "nearby", "no_home", "too_far", "no_capacity"
 
 
 @dataclass(frozen=True)
@@ -39,18 +38,21 @@ class GroupProposal:
     offers: list[InternshipOffer]  # the offers with places to propose for, to change a line
     open_places: dict[int, int]  # offer id -> places a proposal may still ask for
 
-    def count(self, *reasons: Reason) -> int:
+    def count(self, *reasons: str) -> int:
         return sum(line.reason in reasons for line in self.lines)
 
 
-def reason_text(reason: Reason, max_km: int) -> str:
+UNPLACED = ("no_home", "too_far", "no_capacity")
+
+
+def reason_text(reason: str, max_km: int) -> str:
     """A line's reason in the reader's language."""
     texts = {
-        Reason.HOME: _("In their own municipality."),
-        Reason.NEARBY: _("The nearest free place within %(km)d km.", km=max_km),
-        Reason.NO_HOME: _("Home municipality not known: choose yourself."),
-        Reason.TOO_FAR: _("No free place within %(km)d km.", km=max_km),
-        Reason.NO_CAPACITY: _("The places within %(km)d km went to others.", km=max_km),
+        "home": _("In their own municipality."),
+        "nearby": _("The nearest free place within %(km)d km.", km=max_km),
+        "no_home": _("Home municipality not known: choose yourself."),
+        "too_far": _("No free place within %(km)d km.", km=max_km),
+        "no_capacity": _("The places within %(km)d km went to others.", km=max_km),
     }
     return texts[reason]
 
@@ -88,6 +90,10 @@ def _point(municipality) -> tuple[float, float] | None:
 
 def group_proposal(cohort: Cohort, max_km: int = DEFAULT_MAX_KM) -> GroupProposal:
     """The computed proposal for the cohort's trainees without a proposal or a place. Saves nothing."""
+    # Imported here: scipy adds tens of MB to every web worker that loads it (tested), and only
+    # this page and its API call need them.
+    from placements.assignment import OfferPlaces, TraineeHome, propose_placements
+
     unplaced = services.needing_a_place(cohort)
     offers = services.offers_for_cohort(cohort)
     places = open_places(offers)
@@ -101,7 +107,7 @@ def group_proposal(cohort: Cohort, max_km: int = DEFAULT_MAX_KM) -> GroupProposa
     by_trainee = {t.id: t for t in unplaced}
     by_offer = {o.id: o for o in offers}
     lines = [
-        ProposalLine(by_trainee[p.trainee_id], by_offer.get(p.offer_id), p.distance_km, p.reason)
+        ProposalLine(by_trainee[p.trainee_id], by_offer.get(p.offer_id), p.distance_km, p.reason.value)
         for p in propose_placements(homes, located, max_km)
     ]
     lines.sort(key=lambda line: line.trainee.name)
