@@ -5,10 +5,11 @@ cohort's own end date or, when that is not set, the end of its last phase. From 
 that period, the scheduler erases its trainees.
 """
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from core.workdays import add_months
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,6 @@ class CohortEnd:
     def ended_on(self) -> date | None:
         """The cohort's end date if set, else its last phase's end; None: not planned, never due."""
         return self.end_date or self.last_phase_end
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` months later; the month's last day when it is shorter (31 -> 30)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def first_erasure_day(ended_on: date, months: int) -> date:

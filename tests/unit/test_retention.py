@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from privacy.retention import CohortEnd, add_months, due_cohort_ids, first_erasure_day, is_due
+from core.workdays import add_months
+from privacy.retention import CohortEnd, due_cohort_ids, first_erasure_day, is_due
 
 
 @pytest.mark.parametrize(
