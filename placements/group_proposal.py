@@ -88,16 +88,28 @@ def _point(municipality) -> tuple[float, float] | None:
     return municipality.latitude, municipality.longitude
 
 
-def group_proposal(cohort: Cohort, max_km: int = DEFAULT_MAX_KM) -> GroupProposal:
-    """The computed proposal for the cohort's trainees without a proposal or a place. Saves nothing."""
-    # Imported here: scipy adds tens of MB to every web worker that loads it (tested), and only
-    # this page and its API call need them.
-    from placements.assignment import OfferPlaces, TraineeHome, propose_placements
+@dataclass(frozen=True)
+class _Candidates:
+    trainees: list[Trainee]  # without a proposal or a place
+    offers: list[InternshipOffer]  # with open places, by municipality name
+    open_places: dict[int, int]
 
-    unplaced = services.needing_a_place(cohort)
+
+def _candidates(cohort: Cohort) -> _Candidates:
     offers = services.offers_for_cohort(cohort)
     places = open_places(offers)
     offers = sorted((o for o in offers if places[o.id] > 0), key=lambda o: (o.municipality.name, o.id))
+    return _Candidates(services.needing_a_place(cohort), offers, places)
+
+
+def group_proposal(cohort: Cohort, max_km: int = DEFAULT_MAX_KM) -> GroupProposal:
+    """The computed proposal for the cohort's trainees without a proposal or a place. Saves nothing."""
+    # Imported here: scipy adds tens of MB to every web worker that loads it (tested), and only
+    # this page and its API call need it.
+    from placements.assignment import OfferPlaces, TraineeHome, propose_placements
+
+    found = _candidates(cohort)
+    unplaced, offers, places = found.trainees, found.offers, found.open_places
     homes = [TraineeHome(t.id, t.home_municipality_id, _point(t.home_municipality)) for t in unplaced]
     located = [
         OfferPlaces(o.id, o.municipality_id, point, places[o.id])
@@ -117,9 +129,9 @@ def group_proposal(cohort: Cohort, max_km: int = DEFAULT_MAX_KM) -> GroupProposa
 def send_group_proposal(cohort: Cohort, chosen: dict[int, int | None], actor: User) -> list[Placement]:
     """Propose each trainee for the offer chosen for them (None: not now), through the ordinary
     proposal flow; all or nothing. `chosen` maps trainee id to offer id, as the page sends it."""
-    proposal = group_proposal(cohort)
-    trainees = {line.trainee.id: line.trainee for line in proposal.lines}
-    offers = {o.id: o for o in proposal.offers}
+    found = _candidates(cohort)  # as the page had them, checked again: nothing is solved here
+    trainees = {t.id: t for t in found.trainees}
+    offers = {o.id: o for o in found.offers}
     problems: dict[str, str] = {}
     for trainee_id, offer_id in chosen.items():
         if trainee_id not in trainees:
@@ -128,11 +140,11 @@ def send_group_proposal(cohort: Cohort, chosen: dict[int, int | None], actor: Us
             problems[f"offer-{trainee_id}"] = _("This offer has no free place.")
     asked = Counter(offer_id for offer_id in chosen.values() if offer_id in offers)
     for trainee_id, offer_id in chosen.items():
-        if offer_id in asked and asked[offer_id] > proposal.open_places[offer_id]:
+        if offer_id in asked and asked[offer_id] > found.open_places[offer_id]:
             problems[f"offer-{trainee_id}"] = _(
                 "%(name)s has %(n)d free places for this group: fewer than chosen here.",
                 name=offers[offer_id].municipality.name,
-                n=proposal.open_places[offer_id],
+                n=found.open_places[offer_id],
             )
     if problems:
         raise ValidationError(_("Please check the fields marked below."), problems)
