@@ -5,6 +5,8 @@ Each endpoint is one entry in PATHS; later features add theirs here.
 
 from flask import current_app
 
+from placements.municipalities.register import MAX_NAME
+
 ERROR = {"$ref": "#/components/responses/Error"}
 
 
@@ -165,7 +167,7 @@ TRAINEE_INPUT = _object(
         "home_municipality_id": {**DB_ID, "nullable": True},
         "home_municipality": {
             "type": "string",
-            "maxLength": 120,
+            "maxLength": MAX_NAME,
             "description": "Instead of home_municipality_id: a CBS code or any name the register knows"
             " (Den Haag, 's-Gravenhage, GM0518); an ambiguous or unknown name is a 400 naming the choices"
             " or the nearest names",
@@ -440,7 +442,7 @@ PATHS = {
                     "name": "q",
                     "in": "query",
                     "required": False,
-                    "schema": {"type": "string", "maxLength": 120},
+                    "schema": {"type": "string", "maxLength": MAX_NAME},
                 }
             ],
         },

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from accounts.forms import optional_id
+from placements.municipalities.register import MAX_NAME
 
 
 def weekday_choices():
@@ -132,7 +133,7 @@ class EnrolForm(FlaskForm):
     # register knows ("Den Haag") or a CBS code; the service resolves it or offers a choice.
     home_municipality = StringField(
         _l("Home municipality"),
-        validators=[Length(max=120)],
+        validators=[Length(max=MAX_NAME)],
         description=_l("The name or CBS code, for example Den Haag or GM0518."),
         render_kw={"list": "municipality-names", "autocomplete": "off"},
     )
