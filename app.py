@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     register_url_converters(app)  # before any route is added
     from accounts.views import bp as accounts_bp
     from api import bp as api_bp
+    from cohort.follow_ups.views import bp as follow_ups_bp
     from cohort.importing.views import bp as trainee_import_bp
     from cohort.programmes.views import bp as programmes_bp
     from cohort.trainees.views import bp as trainee_file_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from reminders.rule_views import bp as reminder_rules_bp
     from reminders.views import bp as reminders_bp
     from reports.export_views import bp as exports_bp
+    from reports.outcome_views import bp as outcomes_bp
     from reports.views import bp as reports_bp
     from sessions.feeds import bp as feeds_bp
     from sessions.views import bp as sessions_bp
@@ -104,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
         trainee_file_bp,
         privacy_audit_bp,
         exports_bp,
+        follow_ups_bp,
+        outcomes_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -128,13 +132,19 @@ def register_message_rules(app: Flask) -> None:
     to send again, where each message's address comes from."""
     from accounts.outbox_rules import recipient_declines, user_addresses
     from accounts.unsubscribe import unsubscribe_link
-    from cohort.outbox_rules import trainee_withdrawn
+    from cohort.outbox_rules import follow_up_settled, trainee_withdrawn
     from outbox.kinds import MessageRules
     from placements.outbox_rules import proposal_answered, supervisor_addresses
     from sessions.outbox_rules import ATTACH_SESSION_KINDS, attach_session, session_cancelled_or_started
 
     app.extensions["message_rules"] = MessageRules(
-        checks=[recipient_declines, trainee_withdrawn, session_cancelled_or_started, proposal_answered],
+        checks=[
+            recipient_declines,
+            trainee_withdrawn,
+            follow_up_settled,
+            session_cancelled_or_started,
+            proposal_answered,
+        ],
         attachments=dict.fromkeys(ATTACH_SESSION_KINDS, attach_session),
         address_books=[user_addresses, supervisor_addresses],
         unsubscribe_link=unsubscribe_link,

@@ -1,6 +1,7 @@
 """Every model of the app, imported in one place for SQLAlchemy's metadata and Alembic."""
 
 from accounts.models import ApiToken, LoginSession, OneTimeLink, User
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import (
     Closure,
     Cohort,
@@ -44,4 +45,5 @@ __all__ = [
     "TraineeStatusChange",
     "TrainingSession",
     "User",
+    "WorkOutcome",
 ]

@@ -22,10 +22,14 @@ NAVIGATION = {
         ("accounts.users", _l("Users")),
         ("reminders.outbox", _l("Messages")),
         ("reminder_rules.index", _l("Reminders")),
+        ("outcomes.index", _l("Outcomes")),
         ("exports.index", _l("Exports")),
         ("privacy_audit.index", _l("Audit log")),
     ],
-    Role.MUNICIPALITY: [("placements.portal", _l("Our municipality"))],
+    Role.MUNICIPALITY: [
+        ("placements.portal", _l("Our municipality")),
+        ("outcomes.portal", _l("Former interns")),
+    ],
     Role.TRAINEE: [("sessions.my_schedule", _l("My schedule"))],
     Role.TRAINER: [("sessions.teaching", _l("My sessions")), ("cohorts.index", _l("Groups"))],
 }

@@ -10,12 +10,12 @@ from cohort.access import cohorts_for, sees_trainee_details, trainees_for
 from cohort.models import Cohort, Trainee
 from core import audit
 from core.audit import AuditAction, AuditSubject
-from core.clock import local_today
+from core.clock import local_today, utcnow
 from core.errors import ValidationError
 from core.scope import one_or_404
 from extensions import db
 from outbox.queue import send_queued_mail
-from reports import stats_services
+from reports import outcome_queries, stats_services
 from reports.monitoring import CohortStats
 from sessions import services as session_services
 from sessions.access import may_register_attendance, sessions_for
@@ -258,3 +258,22 @@ def cohort_stats(cohort_id: int):
     cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
     today = local_today(current_app.config["TIMEZONE"])
     return jsonify(stats_json(stats_services.cohort_stats([cohort.id], today)[cohort.id]))
+
+
+@bp.get("/cohorts/<int:cohort_id>/outcomes")
+def cohort_outcomes(cohort_id: int):
+    """The outcomes page's funnel for one cohort (managers only; the same queries as the page)."""
+    require_role(Role.MANAGER)
+    cohort = one_or_404(cohorts_for(g.api_user), cohort_id)
+    today = local_today(current_app.config["TIMEZONE"])
+    _rows, steps = outcome_queries.cohort_outcomes(cohort.id, utcnow(), today)
+    keys = ("key", "count", "denominator", "unknown", "consultants", "not_yet")
+    return jsonify(
+        {
+            "cohort_id": cohort.id,
+            "steps": [
+                {**{k: getattr(s, k) for k in keys}, "share": s.share, "unknown_share": s.unknown_share}
+                for s in steps
+            ],
+        }
+    )

@@ -357,6 +357,45 @@ COHORT_STATS = _object(
     }
 )
 
+COHORT_OUTCOMES = _object(
+    {
+        "cohort_id": ID,
+        "steps": _list(
+            _object(
+                {
+                    "key": {
+                        "type": "string",
+                        "enum": [
+                            "enrolled",
+                            "training",
+                            "internship",
+                            "programme",
+                            "working_6m",
+                            "working_12m",
+                        ],
+                    },
+                    "count": COUNT,
+                    "denominator": {**COUNT, "description": "The previous step's count"},
+                    "share": RATE,
+                    "unknown": {
+                        **COUNT,
+                        "description": "Of the denominator, without an answer (working steps)",
+                    },
+                    "unknown_share": RATE,
+                    "consultants": {
+                        **COUNT,
+                        "description": "Of the count, working as integration consultant",
+                    },
+                    "not_yet": {
+                        **COUNT,
+                        "description": "Of the previous step, whose moment has not come yet",
+                    },
+                }
+            )
+        ),
+    }
+)
+
 
 def _path_id(name: str) -> list[dict]:
     return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
@@ -528,6 +567,15 @@ PATHS = {
             GROUP_PROPOSAL,
             body=GROUP_PROPOSAL_INPUT,
             errors=("400", "403", "404"),
+        ),
+    },
+    "/cohorts/{cohort_id}/outcomes": {
+        "parameters": _path_id("cohort_id"),
+        "get": _operation(
+            "The outcomes funnel (managers): enrolled, completed training, internship and programme,"
+            " working at 6 and still working at 12 months; each step among the step before",
+            COHORT_OUTCOMES,
+            errors=("403", "404"),
         ),
     },
     "/cohorts/{cohort_id}/stats": {

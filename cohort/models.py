@@ -227,11 +227,14 @@ class Trainee(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), default=TraineeStatus.ENROLLED)
     withdrawn_on: Mapped[date | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    completed_on: Mapped[date | None]
     # The outcome at the end of the programme (see TraineeOutcome); free text only in outcome_note.
     outcome: Mapped[str | None] = mapped_column(sa.String(30))
     outcome_date: Mapped[date | None]
     outcome_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"))
     outcome_note: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Set when the former trainee asked not to be asked again how they are doing (issue 17).
+    follow_ups_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the personal data was erased (AVG): the record stays for counts and rates.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Mixed into the calendar feed's secret; a new salt kills the old feed URL.
@@ -250,6 +253,15 @@ class Trainee(db.Model):
     @property
     def is_in_programme(self) -> bool:
         return self.status in IN_PROGRAMME
+
+    @property
+    def left_on(self) -> date | None:
+        """The day the trainee completed or left the programme; the follow-ups count from it."""
+        if self.status == TraineeStatus.COMPLETED:
+            return self.completed_on
+        if self.status == TraineeStatus.WITHDRAWN:
+            return self.withdrawn_on
+        return None
 
     def __repr__(self) -> str:
         return f"<Trainee {self.id} cohort={self.cohort_id}>"

@@ -407,6 +407,7 @@ def complete_trainee(trainee: Trainee, completed_on: date | None, actor: User | 
     if completed_on is None:
         raise ValidationError(_("Please check the fields marked below."), {"completed_on": _("Required.")})
     trainee.status = TraineeStatus.COMPLETED
+    trainee.completed_on = completed_on
     record_status_change(trainee, completed_on, actor)
 
 

@@ -34,6 +34,7 @@ class AuditSubject(enum.StrEnum):
     STATUS = "status"
     NOTE = "note"
     OUTCOME = "outcome"
+    WORK_OUTCOMES = "work outcomes"  # the outcomes pages that name former trainees (reports/outcome_views.py)
     DATA_EXPORT = "data export"  # the trainee's own data export (privacy/subject_views.py)
     ATTENDANCE_EXPORT = "attendance export"  # the exports of reports/export_views.py
     PLACEMENT_EXPORT = "placement export"
@@ -50,6 +51,7 @@ SUBJECT_LABELS = {
     AuditSubject.STATUS: _l("status"),
     AuditSubject.NOTE: _l("note"),
     AuditSubject.OUTCOME: _l("outcome"),
+    AuditSubject.WORK_OUTCOMES: _l("work after the programme"),
     AuditSubject.DATA_EXPORT: _l("data export"),
     AuditSubject.ATTENDANCE_EXPORT: _l("attendance export"),
     AuditSubject.PLACEMENT_EXPORT: _l("placement export"),

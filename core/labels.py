@@ -66,3 +66,35 @@ CRITERION_LABELS = {
     "independence": _l("Independence"),
     "cooperation": _l("Cooperation"),
 }
+
+
+# After the programme (cohort/follow_ups/rules.py: Work, Evidence, Source): pages, exports, API.
+WORK_LABELS = {
+    "consultant": _l("Works as integration consultant"),
+    "other": _l("Works, in another role"),
+    "none": _l("Not working"),
+}
+
+# The same choice as the follow-up asks it of the former trainee ("je" in Dutch).
+WORK_QUESTION_LABELS = {
+    "consultant": _l("Yes, as integration consultant (or a similar job in civic integration)"),
+    "other": _l("Yes, other work"),
+    "none": _l("No, I do not have work now"),
+}
+
+EVIDENCE_LABELS = {
+    "self_reported": _l("Told by the former trainee"),
+    "employer_confirmed": _l("Confirmed by the employer"),
+    "programme": _l("Recorded by the programme"),
+}
+
+SOURCE_LABELS = {
+    "follow_up_link": _l("Answer to the e-mail"),
+    "phone_call": _l("Phone call with the former trainee"),
+    "employer": _l("Told by the employer"),
+}
+
+# In templates through `label`: label("work:consultant"), label("evidence:programme"), ...
+LABELS.update({f"work:{code}": text for code, text in WORK_LABELS.items()})
+LABELS.update({f"evidence:{code}": text for code, text in EVIDENCE_LABELS.items()})
+LABELS.update({f"source:{code}": text for code, text in SOURCE_LABELS.items()})

@@ -19,6 +19,7 @@ RULE_NAMES = {
     rules.UNPLACED_ALERT: _l("Trainees without an internship place"),
     rules.EVALUATION_DUE: _l("Evaluations by supervisors"),
     rules.WEEKLY_DIGEST: _l("Weekly overview"),
+    rules.FOLLOW_UP: _l("Questions after the programme"),
 }
 
 RULE_HINTS = {
@@ -44,6 +45,11 @@ RULE_HINTS = {
     rules.WEEKLY_DIGEST: _l(
         "To managers who want it, on Monday: the sessions, open proposals, absence notices, "
         "missing evaluations and failed messages of the week."
+    ),
+    rules.FOLLOW_UP: _l(
+        "To former trainees, also those who stopped early: 3, 6 and 12 months after their end date, "
+        "a few questions about work, with a link that works for 30 days. Once more after 14 days "
+        "without an answer. Not to people who asked not to be asked again."
     ),
 }
 

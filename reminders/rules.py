@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # Working-day arithmetic lives in core.workdays; imported here, so `rules.add_working_days` etc. still work.
-from core.workdays import add_months, add_working_days, is_working_day, previous_working_day
+from core.workdays import add_working_days, is_working_day, previous_working_day
 
 SESSION_REMINDER = "session_reminder"
 RETURN_DAY_NOTICE = "return_day_notice"
@@ -22,6 +22,7 @@ UNPLACED_ALERT = "unplaced_alert"
 EVALUATION_DUE = "evaluation_due"
 EVALUATION_CHASE = "evaluation_chase"  # a message kind of the evaluation_due rule, not a rule itself
 WEEKLY_DIGEST = "weekly_digest"
+FOLLOW_UP = "follow_up"  # after the programme; its timing is cohort/follow_ups/rules.py's
 
 # The settings of each rule, as stored in ReminderRule.settings: "time" is local HH:MM,
 # "days_before" calendar days, "working_days" Monday..Friday without holidays.
@@ -32,6 +33,7 @@ DEFAULT_RULES: dict[str, dict] = {
     UNPLACED_ALERT: {"time": "08:00", "working_days": 10},
     EVALUATION_DUE: {"time": "09:00", "working_days": 5},
     WEEKLY_DIGEST: {"time": "08:00"},
+    FOLLOW_UP: {"time": "10:00"},
 }
 KINDS = tuple(DEFAULT_RULES)
 NUMBER_FIELDS = ("days_before", "working_days")
@@ -184,39 +186,3 @@ def digest_week(now: datetime, rule: Rule, tz_name: str) -> tuple[date, str] | N
         return None
     iso_year, iso_week, _ = today.isocalendar()
     return today, f"{iso_year}-W{iso_week}"
-
-
-# --- follow-ups after the programme (issue 17) --------------------------------------------
-
-# A former trainee is asked 3, 6 and 12 months after their end date, at 10:00 local time; the
-# link in the e-mail works for FOLLOW_UP_VALID_DAYS, and one chase goes FOLLOW_UP_CHASE_DAYS
-# after the question when there is no answer yet.
-FOLLOW_UP_MONTHS = (3, 6, 12)
-FOLLOW_UP_AT = time(10, 0)
-FOLLOW_UP_VALID_DAYS = 30
-FOLLOW_UP_CHASE_DAYS = 14
-
-
-@dataclass(frozen=True)
-class FollowUpMoment:
-    months: int  # after the end date: 3, 6 or 12
-    ask_at: datetime  # UTC
-    chase_at: datetime  # UTC
-    link_until: datetime  # UTC: the link stops working then
-
-
-def follow_up_moments(end_date: date, tz_name: str) -> list[FollowUpMoment]:
-    """The three follow-ups of a trainee who completed or left the programme on `end_date`; the
-    same day of the month (or the month's last day), 10:00 local time whatever the season."""
-    moments = []
-    for months in FOLLOW_UP_MONTHS:
-        day = add_months(end_date, months)
-        moments.append(
-            FollowUpMoment(
-                months,
-                local_due(day, FOLLOW_UP_AT, tz_name),
-                local_due(day + timedelta(days=FOLLOW_UP_CHASE_DAYS), FOLLOW_UP_AT, tz_name),
-                local_due(day + timedelta(days=FOLLOW_UP_VALID_DAYS), FOLLOW_UP_AT, tz_name),
-            )
-        )
-    return moments

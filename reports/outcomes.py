@@ -13,7 +13,9 @@ The funnel, each step counted among those who reached the step before it (its de
 6. still working at 12 months: of those working at 6 months, working at 12.
 
 For the two working steps, no answer is *unknown*: counted apart (`unknown`), never as not
-working, and a share of unknowns is shown as a bar of its own.
+working, and a share of unknowns is shown as a bar of its own. Someone whose moment has not come
+yet (6 months after a recent end date) is *not yet* asked: left out of that step's denominator and
+counted apart (`not_yet`).
 
 Any figure built from fewer than `SMALL` people leaves the manager's own view as "< 5"
 (`shown`): a count of 1 to 4, and any count or share whose denominator is below 5.
@@ -21,16 +23,11 @@ Any figure built from fewer than `SMALL` people leaves the manager's own view as
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+
+from cohort.follow_ups.rules import WORKING, Work
 
 SMALL = 5
 SMALL_TEXT = "< 5"
-
-
-class Work(StrEnum):
-    CONSULTANT = "consultant"  # working as an integration consultant
-    OTHER = "other"  # working, in another role
-    NONE = "none"  # not working
 
 
 @dataclass(frozen=True)
@@ -40,6 +37,8 @@ class TraineeFacts:
     completed_programme: bool
     work_6m: Work | None = None  # None: no answer (unknown)
     work_12m: Work | None = None
+    due_6m: bool = True  # the 6-month moment has come (else: not yet asked)
+    due_12m: bool = True
 
 
 STEPS = ("enrolled", "training", "internship", "programme", "working_6m", "working_12m")
@@ -52,6 +51,7 @@ class FunnelStep:
     denominator: int  # the previous step's count (for "enrolled": itself)
     unknown: int = 0  # of the denominator, how many did not answer (working steps only)
     consultants: int = 0  # of the count, working as integration consultant (working steps only)
+    not_yet: int = 0  # of the step before, whose moment has not come: not in the denominator
 
     @property
     def share(self) -> float | None:
@@ -63,7 +63,22 @@ class FunnelStep:
 
 
 def _working(answer: Work | None) -> bool:
-    return answer in (Work.CONSULTANT, Work.OTHER)
+    return answer in WORKING
+
+
+def _working_step(key: str, before: list[TraineeFacts], due: str, work: str) -> tuple[FunnelStep, list]:
+    """A working step among those of `before` whose moment has come; returns the people working."""
+    asked = [t for t in before if getattr(t, due)]
+    working = [t for t in asked if _working(getattr(t, work))]
+    step = FunnelStep(
+        key,
+        len(working),
+        len(asked),
+        unknown=sum(getattr(t, work) is None for t in asked),
+        consultants=sum(getattr(t, work) == Work.CONSULTANT for t in working),
+        not_yet=len(before) - len(asked),
+    )
+    return step, working
 
 
 def funnel(trainees: Iterable[TraineeFacts]) -> list[FunnelStep]:
@@ -72,27 +87,15 @@ def funnel(trainees: Iterable[TraineeFacts]) -> list[FunnelStep]:
     trained = [t for t in everyone if t.completed_training]
     interned = [t for t in trained if t.completed_internship]
     finished = [t for t in interned if t.completed_programme]
-    working_6m = [t for t in finished if _working(t.work_6m)]
-    working_12m = [t for t in working_6m if _working(t.work_12m)]
+    at_6m, working_6m = _working_step("working_6m", finished, "due_6m", "work_6m")
+    at_12m, _working_12m = _working_step("working_12m", working_6m, "due_12m", "work_12m")
     return [
         FunnelStep("enrolled", len(everyone), len(everyone)),
         FunnelStep("training", len(trained), len(everyone)),
         FunnelStep("internship", len(interned), len(trained)),
         FunnelStep("programme", len(finished), len(interned)),
-        FunnelStep(
-            "working_6m",
-            len(working_6m),
-            len(finished),
-            unknown=sum(t.work_6m is None for t in finished),
-            consultants=sum(t.work_6m == Work.CONSULTANT for t in working_6m),
-        ),
-        FunnelStep(
-            "working_12m",
-            len(working_12m),
-            len(working_6m),
-            unknown=sum(t.work_12m is None for t in working_6m),
-            consultants=sum(t.work_12m == Work.CONSULTANT for t in working_12m),
-        ),
+        at_6m,
+        at_12m,
     ]
 
 

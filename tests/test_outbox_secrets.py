@@ -261,6 +261,8 @@ def test_the_routes_taking_a_token_are_the_secret_links(app):
         "accounts.unsubscribe",
         "placements.answer",
         "evaluations.by_link",
+        "follow_ups.answer",
+        "follow_ups.confirm",
         "feeds.trainee_feed",
         "feeds.cohort_feed",
         "feeds.municipality_feed",

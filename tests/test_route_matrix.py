@@ -27,6 +27,9 @@ from accounts.models import LoginSession, Role, User
 from accounts.services import create_api_token, request_password_reset, set_active, set_password
 from accounts.unsubscribe import unsubscribe_url
 from app import create_app
+from cohort.follow_ups import services as follow_up_services
+from cohort.follow_ups.links import confirm_url, follow_up_url
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Cohort, Trainee
 from cohort.services import (
     CohortInput,
@@ -37,6 +40,7 @@ from cohort.services import (
     seed_default_templates,
 )
 from core.clock import local_today
+from core.workdays import add_months
 from extensions import db
 from outbox.models import OutboxMessage
 from placements import services as placement_services
@@ -212,6 +216,10 @@ def _build(ids: dict) -> dict[str, User | None]:
         contact_a,
     )
     placement_b = placement_services.propose(trainee_b, offer_b, manager)  # B's own, still proposed
+    # A former trainee whose 3-month follow-up is open, working at A's municipality.
+    trainee_c = enrol_trainee(cohort_b, name="Deelnemer C", email="trainee-c@mail.example")
+    trainee_c.status, trainee_c.completed_on = "completed", add_months(local_today(), -3) - timedelta(days=2)
+    outcome_c = follow_up_services.answer_follow_up(trainee_c, 3, "consultant", "Amersfoort", "", True)
 
     sessions_a = db.session.scalars(
         sa.select(TrainingSession).filter_by(cohort_id=cohort_a.id).order_by(TrainingSession.date)
@@ -246,6 +254,8 @@ def _build(ids: dict) -> dict[str, User | None]:
         cohort_b=cohort_b.id,
         trainee_a=trainee_a.id,
         trainee_b=trainee_b.id,
+        trainee_c=trainee_c.id,
+        outcome_c=outcome_c.id,
         trainee_a_user=_user_of(trainee_a).id,
         municipality_a=municipality_a.id,
         offer_a=offer_a.id,
@@ -353,6 +363,14 @@ def unsubscribe_link(w: World) -> str:
     return w.local(unsubscribe_url(w.ids["trainee_a_user"], "session_reminder"))
 
 
+def follow_up_link(w: World) -> str:
+    return w.local(follow_up_url(w.record(Trainee, "trainee_c"), 3))
+
+
+def confirm_link(w: World) -> str:
+    return w.local(confirm_url(w.record(WorkOutcome, "outcome_c"), w.record(User, "contact_a")))
+
+
 def evaluation_link(w: World) -> str:
     return "/e/evaluation/" + evaluation_token(w.record(Placement, "placement_a"), "midterm")
 
@@ -453,6 +471,9 @@ ROUTES: dict[str, Route] = {
     "api.cohort_stats": route(
         "/api/v1/cohorts/{cohort_a}/stats", GET=api(**{**dict.fromkeys(LOGGED_IN, 403), "manager": 200})
     ),
+    "api.cohort_outcomes": route(
+        "/api/v1/cohorts/{cohort_a}/outcomes", GET=api(**{**dict.fromkeys(LOGGED_IN, 403), "manager": 200})
+    ),
     "api.cohort_sessions": route("/api/v1/cohorts/{cohort_a}/sessions", GET=api(**COHORT_A_READERS)),
     "api.update_session": route(
         "/api/v1/sessions/{session_a}",
@@ -517,6 +538,8 @@ ROUTES: dict[str, Route] = {
     "trainee_file.show": route("/trainees/{trainee_a}", GET=page(manager=200)),
     "trainee_file.add_note": route("/trainees/{trainee_a}/notes", POST=page(manager=MAY_ACT)),
     "trainee_file.set_outcome": route("/trainees/{trainee_a}/outcome", POST=page(manager=MAY_ACT)),
+    # An empty form is refused on the form (A is still in the programme besides).
+    "trainee_file.record_work_outcome": route("/trainees/{trainee_a}/work-outcomes", POST=page(manager=400)),
     "trainee_file.complete": route("/trainees/{trainee_a}/complete", POST=page(manager=MAY_ACT)),
     "cohorts.closures": route("/closures", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "trainee_import.upload": route(
@@ -653,6 +676,10 @@ ROUTES: dict[str, Route] = {
     ),
     "evaluations.missing": route("/evaluations/missing", GET=page(manager=200)),
     "evaluations.by_link": route(evaluation_link, GET=everyone(200), POST=everyone(200)),
+    # C answered the 3-month follow-up already: the page says so, a post changes nothing.
+    "follow_ups.answer": route(follow_up_link, GET=everyone(200), POST=everyone(200)),
+    # A post without "yes" or "no" is no answer.
+    "follow_ups.confirm": route(confirm_link, GET=everyone(200), POST=everyone(400)),
     # --- reminders, the outbox, the dashboard
     "reminders.outbox": route("/outbox", GET=page(manager=200)),
     "reminders.message": route("/outbox/{message}", GET=page(manager=200)),
@@ -664,6 +691,13 @@ ROUTES: dict[str, Route] = {
     ),
     "reminder_rules.index": route("/reminders/rules", GET=page(manager=200), POST=page(manager=MAY_ACT)),
     "reports.dashboard": route("/dashboard", GET=page(manager=200)),
+    "outcomes.index": route("/outcomes", GET=page(manager=200)),
+    "outcomes.cohort": route("/cohorts/{cohort_a}/outcomes", GET=page(manager=200)),
+    "outcomes.municipality_summary": route(
+        "/municipalities/{municipality_a}/outcomes", GET=page(manager=200)
+    ),
+    # Trainee C worked at A's municipality, not interned there: A's contact sees no one by name.
+    "outcomes.portal": route("/portal/outcomes", GET=page(contact_a=200, contact_b=200)),
     # --- exports (CSV here: the matrix reads every answer as text)
     "exports.index": route("/exports", GET=page(manager=200)),
     "exports.attendance": route("/exports/attendance?cohort={cohort_a}&format=csv", GET=page(manager=200)),
@@ -693,6 +727,8 @@ TOKEN_ROUTES = {
     "feeds.supervisor_feed",
     "placements.answer",
     "evaluations.by_link",
+    "follow_ups.answer",
+    "follow_ups.confirm",
     "accounts.set_password",
     "accounts.unsubscribe",
 }
@@ -851,6 +887,8 @@ def test_a_link_for_one_purpose_or_record_opens_nothing_else(world):
             f"/e/evaluation/{answer_token(placement)}",
             f"/e/placement/{evaluation_token(placement, 'midterm')}",
             f"/afmelden/{answer_token(placement)}",
+            f"/f/follow-up/{answer_token(placement)}",
+            f"/f/confirm/{answer_token(placement)}",
             trainee_b_feed.replace(
                 f"/trainee/{world.ids['trainee_b']}/", f"/trainee/{world.ids['trainee_a']}/"
             ),

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeStatusChange
 from cohort.trainees.attendance import AttendanceLine, AttendanceSummary, is_held, summarise
 from extensions import db
@@ -53,6 +54,7 @@ class TraineeFile:
     placements: list[Placement]  # oldest first, each with its events
     evaluations: list[Evaluation]
     notes: list[TraineeNote]  # newest first
+    work_outcomes: list[WorkOutcome]  # after the programme, newest first
 
 
 def status_history(trainee_id: int) -> list[StatusStep]:
@@ -140,7 +142,18 @@ def load_trainee_file(trainee: Trainee, today: date) -> TraineeFile:
         placements=placements_of(trainee.id),
         evaluations=evaluations_for_trainee(trainee.id),
         notes=notes_of(trainee.id),
+        work_outcomes=work_outcomes_of(trainee.id),
     )
+
+
+def work_outcomes_of(trainee_id: int) -> list[WorkOutcome]:
+    """What is known of the trainee's work after the programme (its users and municipality joined)."""
+    query = (
+        sa.select(WorkOutcome)
+        .where(WorkOutcome.trainee_id == trainee_id)
+        .order_by(WorkOutcome.months.desc(), WorkOutcome.recorded_at.desc(), WorkOutcome.id.desc())
+    )
+    return list(db.session.scalars(query).unique())
 
 
 def other_cohorts(trainee: Trainee) -> list[tuple[int, str]]:

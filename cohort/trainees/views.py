@@ -13,6 +13,8 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from cohort import services
 from cohort.access import trainees_for
+from cohort.follow_ups import services as follow_up_services
+from cohort.follow_ups.forms import RecordOutcomeForm
 from cohort.forms import MoveForm, WithdrawForm
 from cohort.models import Cohort, Trainee
 from cohort.trainees import services as trainee_file_services
@@ -24,6 +26,7 @@ from core.clock import local_today
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
+from placements.municipalities.register import official_names
 
 bp = Blueprint("trainee_file", __name__)
 
@@ -41,6 +44,7 @@ def _forms(trainee: Trainee, **posted) -> dict:
         "complete_form": CompleteForm(prefix="complete", data={"completed_on": today}),
         "withdraw_form": WithdrawForm(prefix="withdraw", data={"withdrawn_on": today}),
         "move_form": MoveForm(prefix="move"),
+        "work_form": RecordOutcomeForm(prefix="work", data={"known_on": today}),
         **posted,
     }
     forms["outcome_form"].outcome_municipality_id.choices = [(None, "—"), *municipality_choices()]
@@ -57,6 +61,7 @@ def _page(trainee: Trainee, **posted) -> str:
     return render_template(
         "cohort/trainee_file.html",
         file=load_trainee_file(trainee, local_today()),
+        municipality_names=official_names(),
         outcome_label=outcome_label,
         average_score=average_score,
         **_forms(trainee, **posted),
@@ -113,6 +118,29 @@ def set_outcome(trainee_id: int):
         )
 
     return _save_on_file(trainee, "outcome", form, save, _("The outcome is saved."), "outcome")
+
+
+@bp.post("/trainees/<int:trainee_id>/work-outcomes")
+@role_required(Role.MANAGER)
+def record_work_outcome(trainee_id: int):
+    """After the programme: what a manager heard on the phone or from the employer."""
+    trainee = _trainee(trainee_id)
+    form = RecordOutcomeForm(prefix="work")
+
+    def save():
+        return follow_up_services.record_outcome(
+            trainee,
+            form.months.data,
+            form.work.data,
+            form.employer.data,
+            form.hours_per_week.data,
+            form.source.data,
+            form.known_on.data,
+            form.note.data,
+            current_user,
+        )
+
+    return _save_on_file(trainee, "work", form, save, _("The information is saved."), "work-after")
 
 
 @bp.post("/trainees/<int:trainee_id>/complete")

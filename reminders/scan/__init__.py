@@ -29,6 +29,7 @@ from reminders.scan.common import (
     Moment,
 )
 from reminders.scan.digest import weekly_digests
+from reminders.scan.follow_up_messages import follow_up_messages
 from reminders.scan.placement_messages import evaluation_messages, placement_chases, unplaced_alerts
 from reminders.scan.session_messages import return_day_notices, session_reminders
 
@@ -104,4 +105,5 @@ RULE_SCANS = {
     rules.UNPLACED_ALERT: unplaced_alerts,
     rules.EVALUATION_DUE: evaluation_messages,
     rules.WEEKLY_DIGEST: weekly_digests,
+    rules.FOLLOW_UP: follow_up_messages,
 }

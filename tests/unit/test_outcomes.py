@@ -3,8 +3,8 @@
 
 from datetime import UTC, date, datetime
 
-from reminders.rules import follow_up_moments
-from reports.outcomes import SMALL_TEXT, TraineeFacts, Work, funnel, shown
+from cohort.follow_ups.rules import Work, follow_up_moments
+from reports.outcomes import SMALL_TEXT, TraineeFacts, funnel, shown
 
 TZ = "Europe/Amsterdam"
 
@@ -55,3 +55,14 @@ def test_follow_ups_are_due_at_10_local_3_6_and_12_months_after_across_summer_ti
     march = follow_up_moments(date(2026, 12, 20), TZ)[0]
     assert march.ask_at == datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
     assert march.chase_at == datetime(2027, 4, 3, 8, 0, tzinfo=UTC)
+
+
+def test_who_has_not_reached_a_moment_yet_is_left_out_of_its_denominator():
+    trainees = [
+        facts(at_6=Work.CONSULTANT, at_12=Work.CONSULTANT),
+        TraineeFacts(True, True, True, work_6m=Work.OTHER, due_12m=False),  # 12 months not yet
+        TraineeFacts(True, True, True, due_6m=False, due_12m=False),  # finished last month
+    ]
+    six, twelve = funnel(trainees)[4:]
+    assert (six.count, six.denominator, six.unknown, six.not_yet) == (2, 2, 0, 1)
+    assert (twelve.count, twelve.denominator, twelve.unknown, twelve.not_yet) == (1, 1, 0, 1)

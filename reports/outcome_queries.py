@@ -1,0 +1,204 @@
+"""The facts behind the outcomes page, the API's outcomes and a host's view of its interns, in a
+fixed number of queries however many cohorts and trainees (reports/outcomes.py counts them).
+
+Definitions (the page's definitions section says the same in words):
+- completed training: the cohort's training phase has ended and the trainee had not withdrawn by
+  its last day;
+- completed internship: a placement with a final evaluation that did not end early;
+- completed programme: status "completed";
+- working at 6 (12) months: the latest information about that moment says working; it counts
+  once the moment's link has closed (30 days after the moment) or something is known about it,
+  before that the trainee is "not yet" asked.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from cohort.follow_ups.models import WorkOutcome
+from cohort.follow_ups.rules import Work, moment_at
+from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
+from cohort.planning import PhaseKind
+from extensions import db
+from placements.models import Evaluation, EvaluationKind, InternshipOffer, Placement, PlacementStatus
+from reports.outcomes import TraineeFacts, funnel
+
+# A placement with a final evaluation that did not end early is a completed internship.
+INTERNSHIP_DONE = (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+# A municipality hosted the trainee when a placement there was confirmed (ended early included).
+HOSTED = (*INTERNSHIP_DONE, PlacementStatus.ENDED_EARLY)
+
+
+@dataclass(frozen=True)
+class Known:
+    """The latest information about one follow-up moment."""
+
+    work: str
+    employer: str
+    evidence: str
+    known_on: date
+
+
+@dataclass
+class TraineeOutcome:
+    id: int
+    name: str
+    cohort_id: int
+    status: str
+    left_on: date | None
+    stopped: bool  # asked not to be asked again
+    facts: TraineeFacts
+    known: dict[int, Known] = field(default_factory=dict)  # months -> the latest information
+    host_ids: set[int] = field(default_factory=set)  # municipalities of their internships
+
+
+def _training_ends(cohort_ids: Iterable[int]) -> dict[int, date]:
+    rows = db.session.execute(
+        sa.select(CohortPhase.cohort_id, CohortPhase.end_date).where(
+            CohortPhase.cohort_id.in_(set(cohort_ids)), CohortPhase.kind == PhaseKind.TRAINING
+        )
+    )
+    return dict(rows.all())
+
+
+def _internships(trainee_ids: list[int]) -> tuple[set[int], dict[int, set[int]]]:
+    """Who completed an internship, and each trainee's host municipalities (any placement that
+    was confirmed), in one query."""
+    final = sa.select(Evaluation.placement_id).where(Evaluation.kind == EvaluationKind.FINAL)
+    rows = db.session.execute(
+        sa.select(
+            Placement.trainee_id, InternshipOffer.municipality_id, Placement.id.in_(final), Placement.status
+        )
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .where(Placement.trainee_id.in_(trainee_ids), Placement.status.in_(HOSTED))
+    )
+    done, hosts = set(), defaultdict(set)
+    for trainee_id, municipality_id, has_final, status in rows:
+        hosts[trainee_id].add(municipality_id)
+        if has_final and status in INTERNSHIP_DONE:
+            done.add(trainee_id)
+    return done, hosts
+
+
+def _latest_known(trainee_ids: list[int]) -> dict[int, dict[int, Known]]:
+    """Per trainee and moment the latest information: the last recorded wins."""
+    rows = db.session.scalars(
+        sa.select(WorkOutcome)
+        .where(WorkOutcome.trainee_id.in_(trainee_ids))
+        .order_by(WorkOutcome.recorded_at, WorkOutcome.id)
+    ).unique()
+    known: dict[int, dict[int, Known]] = defaultdict(dict)
+    for row in rows:
+        known[row.trainee_id][row.months] = Known(row.work, row.employer, row.evidence, row.known_on)
+    return known
+
+
+def _is_due(left_on: date | None, months: int, known: dict[int, Known], now: datetime, tz: str) -> bool:
+    if months in known:
+        return True
+    if left_on is None:
+        return False
+    return now >= moment_at(left_on, months, tz).link_until
+
+
+def load_outcomes(where: sa.ColumnElement[bool], now: datetime, today: date) -> list[TraineeOutcome]:
+    """Every trainee matching `where` (a condition on Trainee) with their facts, in 4 queries."""
+    trainees = db.session.execute(
+        sa.select(
+            Trainee.id,
+            Trainee.name,
+            Trainee.cohort_id,
+            Trainee.status,
+            Trainee.withdrawn_on,
+            Trainee.completed_on,
+            Trainee.follow_ups_stopped_at,
+        )
+        .where(where)
+        .order_by(Trainee.name, Trainee.id)
+    ).all()
+    if not trainees:
+        return []
+    ids = [t.id for t in trainees]
+    training_ends = _training_ends(t.cohort_id for t in trainees)
+    internship_done, hosts = _internships(ids)
+    known = _latest_known(ids)
+    tz = current_app.config["TIMEZONE"]
+    result = []
+    for t in trainees:
+        left_on = {TraineeStatus.COMPLETED: t.completed_on, TraineeStatus.WITHDRAWN: t.withdrawn_on}.get(
+            t.status
+        )
+        end = training_ends.get(t.cohort_id)
+        withdrew_in_training = t.status == TraineeStatus.WITHDRAWN and (t.withdrawn_on or today) <= (
+            end or today
+        )
+        mine = known.get(t.id, {})
+        facts = TraineeFacts(
+            completed_training=end is not None and end < today and not withdrew_in_training,
+            completed_internship=t.id in internship_done,
+            completed_programme=t.status == TraineeStatus.COMPLETED,
+            work_6m=Work(mine[6].work) if 6 in mine else None,
+            work_12m=Work(mine[12].work) if 12 in mine else None,
+            due_6m=_is_due(left_on, 6, mine, now, tz),
+            due_12m=_is_due(left_on, 12, mine, now, tz),
+        )
+        result.append(
+            TraineeOutcome(
+                t.id,
+                t.name,
+                t.cohort_id,
+                t.status,
+                left_on,
+                t.follow_ups_stopped_at is not None,
+                facts,
+                mine,
+                hosts.get(t.id, set()),
+            )
+        )
+    return result
+
+
+def cohort_outcomes(cohort_id: int, now: datetime, today: date) -> tuple[list[TraineeOutcome], list]:
+    """One cohort's trainees with their facts, and its funnel: the page and the API read this."""
+    rows = load_outcomes(Trainee.cohort_id == cohort_id, now, today)
+    return rows, funnel(row.facts for row in rows)
+
+
+def hosted_by(municipality_id: int, now: datetime, today: date) -> list[TraineeOutcome]:
+    """The trainees whose internship this municipality hosted (a confirmed placement there)."""
+    hosted = (
+        sa.select(Placement.trainee_id)
+        .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
+        .where(InternshipOffer.municipality_id == municipality_id, Placement.status.in_(HOSTED))
+    )
+    return load_outcomes(Trainee.id.in_(hosted), now, today)
+
+
+@dataclass(frozen=True)
+class CohortFunnel:
+    cohort_id: int | None  # None: all cohorts together
+    name: str
+    steps: list
+
+
+def funnels(cohorts: list[Cohort], rows: list[TraineeOutcome], all_name: str) -> list[CohortFunnel]:
+    """One funnel per cohort (in the given order), then one of them all together."""
+    by_cohort = defaultdict(list)
+    for row in rows:
+        by_cohort[row.cohort_id].append(row.facts)
+    result = [CohortFunnel(c.id, c.name, funnel(by_cohort[c.id])) for c in cohorts]
+    result.append(CohortFunnel(None, all_name, funnel(row.facts for row in rows)))
+    return result
+
+
+def evidence_tally(rows: Iterable[TraineeOutcome], months: int) -> dict[str, int]:
+    """How the latest information about a moment is known, among those who completed the programme."""
+    tally: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row.facts.completed_programme and months in row.known:
+            tally[row.known[months].evidence] += 1
+    return dict(tally)
