@@ -9,6 +9,8 @@ from flask.cli import with_appcontext
 
 from accounts.models import Role, User
 from accounts.services import create_user
+from cohort.follow_ups.models import WorkOutcome
+from cohort.follow_ups.rules import FOLLOW_UP_MONTHS, Evidence, Source, Work, moment_at
 from cohort.models import Closure, Cohort, Trainee, TraineeStatus
 from cohort.services import (
     CohortInput,
@@ -19,9 +21,11 @@ from cohort.services import (
 )
 from cohort.trainees.services import add_note
 from core.clock import utcnow
+from core.workdays import add_months
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
-from placements.models import InternshipOffer, Municipality
+from placements.evaluations.rules import CRITERIA
+from placements.models import Evaluation, InternshipOffer, Municipality, Placement
 from placements.municipalities.register import REGISTER_FILE, load_files
 from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
@@ -53,6 +57,22 @@ PLANNED_TRAINEES = [
     ("Leila Ahmadi", "GM0479"),
     ("Mohammed Al-Khatib", "GM0202"),
 ]
+
+# A group that finished a year ago (issue 17): where its people are now, as they told it, as
+# their employer confirmed it (E) or as the programme recorded it on the phone (P). Per person:
+# name, home, how they left ("done", "training": stopped in the training, "later": stopped
+# after the internship), and their work at 3, 6 and 12 months (None: no answer).
+FINISHED_TRAINEES = [
+    ("Hana Mohammed", "GM0344", "done", ("consultant", "consultant E", "consultant")),
+    ("Ali Rezaei", "GM0307", "done", ("other", "consultant P", "none")),
+    ("Mariam Daoud", "GM0479", "done", ("none", "other", None)),
+    ("Yusuf Kaya", "GM0202", "done", ("consultant E", None, None)),
+    ("Sara Tekle", "GM0855", "done", (None, "consultant", "consultant E")),
+    ("Omar Farah", "GM0344", "done", ("other", "none", None)),
+    ("Lina Saleh", "GM0307", "training", ("other", None, None)),
+    ("Hamid Noori", "GM0479", "later", (None, "consultant", None)),
+]
+OTHER_EMPLOYER = "Vluchtelingenwerk Midden-Nederland"
 
 # One login per role, printed after every run.
 LOGINS = [
@@ -202,6 +222,84 @@ def load_demo(today: date) -> None:
     report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
     _fill_trainee_files(running, running_trainees, users[Role.MANAGER], today)
     _invite_with_a_typo(municipalities["GM0307"])
+    _finished_group(today, municipalities, users)
+
+
+def _finished_group(today: date, municipalities: dict, users: dict) -> None:
+    """A group that ended 12 months and 20 days ago: everyone did an internship near home (a
+    final evaluation each), one stopped in the training and one after the internship; the
+    answers to the 3- and 6-month follow-ups are in, the 12-month link still works for 10 days."""
+    ended = add_months(today, -12) - timedelta(days=20)
+    group = _plan("Utrecht vorig jaar", monday_weeks_from(ended, -51), "Leslocatie Vredenburg 40, Utrecht")
+    people = [(name, code) for name, code, _left, _work in FINISHED_TRAINEES]
+    trainees = _add_trainees(group, people, municipalities, TraineeStatus.COMPLETED)
+    db.session.flush()
+    for trainee, (_name, _code, left, work) in zip(trainees, FINISHED_TRAINEES, strict=True):
+        if left == "training":
+            trainee.status, trainee.withdrawn_on = (
+                TraineeStatus.WITHDRAWN,
+                group.start_date + timedelta(weeks=3),
+            )
+            trainee.withdrawal_reason = "Verhuisd"
+        else:
+            _completed_internship(trainee, group)
+            if left == "later":
+                trainee.status, trainee.withdrawn_on = TraineeStatus.WITHDRAWN, ended - timedelta(weeks=10)
+                trainee.withdrawal_reason = "Werk gevonden"
+            else:
+                trainee.completed_on = ended
+        _answers(trainee, work, users)
+
+
+def _completed_internship(trainee: Trainee, group: Cohort) -> None:
+    offer = InternshipOffer(
+        municipality=trainee.home_municipality,
+        cohort=group,
+        places=1,
+        places_taken=1,
+        department="Team Inburgering",
+    )
+    db.session.add(offer)
+    db.session.flush()
+    placement = Placement(trainee_id=trainee.id, offer_id=offer.id, cohort_id=group.id, status="completed")
+    db.session.add(placement)
+    db.session.flush()
+    for kind in ("midterm", "final"):
+        scores = dict.fromkeys(CRITERIA, 4)
+        db.session.add(
+            Evaluation(placement_id=placement.id, kind=kind, scores=scores, submitted_by="Sanne de Vries")
+        )
+
+
+def _answers(trainee: Trainee, work: tuple, users: dict) -> None:
+    """What is known at 3, 6 and 12 months: "consultant E" confirmed by the employer (the
+    trainee's home municipality), "other P" recorded by the manager after a phone call."""
+    for months, answer in zip(FOLLOW_UP_MONTHS, work, strict=True):
+        if answer is None:
+            continue
+        what, _sep, how = answer.partition(" ")
+        moment = moment_at(trainee.left_on, months, current_app.config["TIMEZONE"])
+        by_phone = how == "P"
+        db.session.add(
+            WorkOutcome(
+                trainee_id=trainee.id,
+                months=months,
+                work=what,
+                employer_municipality_id=trainee.home_municipality_id if what == Work.CONSULTANT else None,
+                employer_name=OTHER_EMPLOYER if what == Work.OTHER else "",
+                hours_per_week=None if what == Work.NONE else 32,
+                evidence=Evidence.PROGRAMME
+                if by_phone
+                else Evidence.EMPLOYER_CONFIRMED
+                if how == "E"
+                else Evidence.SELF_REPORTED,
+                source=Source.PHONE_CALL if by_phone else Source.FOLLOW_UP_LINK,
+                known_on=moment.ask_at.date() + timedelta(days=2),
+                recorded_at=moment.ask_at + timedelta(days=2),
+                recorded_by_id=users[Role.MANAGER].id if by_phone else None,
+                employer_answer="confirmed" if how == "E" else None,
+            )
+        )
 
 
 # The address has a typo (amersfort): the mail server refused the invitation for good.

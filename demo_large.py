@@ -19,6 +19,8 @@ from werkzeug.security import generate_password_hash
 
 from accounts.models import Role, User
 from cohort import planning
+from cohort.follow_ups.models import WorkOutcome
+from cohort.follow_ups.rules import Evidence, Source, Work, follow_up_moments
 from cohort.models import (
     Closure,
     Cohort,
@@ -32,7 +34,9 @@ from cohort.models import (
 from cohort.services import _session_from_plan, seed_default_templates
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
+from placements.evaluations.rules import CRITERIA as EVALUATION_CRITERIA
 from placements.models import (
+    Evaluation,
     InternshipOffer,
     Municipality,
     Placement,
@@ -284,6 +288,7 @@ def _trainees(rng, today, scale: Scale, password_hash: str, built: Built) -> Non
                     "withdrawal_reason": "Werk gevonden" if withdrawn_on else None,
                     "outcome": rng.choice(list(TraineeOutcome)).value if finished else None,
                     "outcome_date": plan.end_date if finished else None,
+                    "completed_on": plan.end_date if status == TraineeStatus.COMPLETED else None,
                     # From the seed, so the same seed gives the same feed links (demo data only).
                     "calendar_salt": f"{rng.getrandbits(96):024x}",
                 }
@@ -409,9 +414,81 @@ def _placements(rng, today: date, scale: Scale, built: Built) -> int:
     for placement in placements:
         offer = placement.pop("offer")
         placement["offer_id"], placement["supervisor_id"] = offer["id"], offer["supervisor_id"]
-    for start in range(0, len(placements), BATCH):
-        db.session.execute(sa.insert(Placement), placements[start : start + BATCH])
+    insert_returning_ids(Placement, placements)
+    _final_evaluations(rng, placements)
     return len(placements)
+
+
+def _final_evaluations(rng, placements: list[dict]) -> None:
+    """Completed internships have both evaluations, but a few finals never came in."""
+    rows = []
+    for placement in placements:
+        if placement["status"] != PlacementStatus.COMPLETED:
+            continue
+        for kind in ("midterm", "final"):
+            if kind == "final" and rng.random() < 0.06:
+                continue
+            scores = {code: rng.randint(2, 5) for code in EVALUATION_CRITERIA}
+            rows.append(
+                {"placement_id": placement["id"], "kind": kind, "scores": scores, "submitted_by": "demo"}
+            )
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(sa.insert(Evaluation), rows[start : start + BATCH])
+
+
+TIMEZONE = "Europe/Amsterdam"  # the app's default; the demo's dates are local
+# After the programme: how many answer each follow-up, and what they say.
+ANSWERS = {3: 0.75, 6: 0.7, 12: 0.6}
+OTHER_EMPLOYERS = ("Vluchtelingenwerk", "Zorggroep De Linde", "Taalhuis", "Bibliotheek", "Buurtteam")
+
+
+def _work_after(rng, previous: str | None) -> str:
+    """Once working, most stay working; consultants mostly stay consultants."""
+    if previous in (Work.CONSULTANT, Work.OTHER) and rng.random() < 0.85:
+        return previous if rng.random() < 0.9 else Work.OTHER
+    return rng.choices((Work.CONSULTANT, Work.OTHER, Work.NONE), (45, 30, 25))[0]
+
+
+def _work_outcomes(rng, now: datetime, built: Built) -> int:
+    """Former trainees' answers to the follow-ups whose moment has passed; some confirmed by the
+    employer municipality, some recorded by a manager after a phone call."""
+    rows = []
+    for trainees in built.trainees.values():
+        for trainee in trainees:
+            left_on = trainee["completed_on"] or trainee["withdrawn_on"]
+            if left_on is None:
+                continue
+            previous = None
+            for moment in follow_up_moments(left_on, TIMEZONE):
+                if moment.ask_at > now or rng.random() > ANSWERS[moment.months]:
+                    continue
+                previous = work = _work_after(rng, previous)
+                consultant = work == Work.CONSULTANT
+                evidence, source = Evidence.SELF_REPORTED, Source.FOLLOW_UP_LINK
+                if consultant and rng.random() < 0.5:
+                    evidence = Evidence.EMPLOYER_CONFIRMED
+                elif rng.random() < 0.15:
+                    evidence, source = Evidence.PROGRAMME, Source.PHONE_CALL
+                rows.append(
+                    {
+                        "trainee_id": trainee["id"],
+                        "months": moment.months,
+                        "work": work.value,
+                        "employer_municipality_id": rng.choice(built.municipality_ids)
+                        if consultant
+                        else None,
+                        "employer_name": rng.choice(OTHER_EMPLOYERS) if work == Work.OTHER else "",
+                        "hours_per_week": rng.choice((16, 24, 32, 36)) if work != Work.NONE else None,
+                        "evidence": evidence.value,
+                        "source": source.value,
+                        "note": "",
+                        "known_on": moment.ask_at.date() + timedelta(days=rng.randint(0, 20)),
+                        "recorded_at": moment.ask_at + timedelta(days=rng.randint(0, 20)),
+                    }
+                )
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(sa.insert(WorkOutcome), rows[start : start + BATCH])
+    return len(rows)
 
 
 def _supervisors(municipality_ids: set[int]) -> dict[int, int]:
@@ -541,6 +618,7 @@ def load_large_demo(today: date, password: str, seed: int = 1, scale: Scale = LA
     with click.progressbar(length=past_pairs, label="Attendance", file=sys.stderr) as bar:
         counts["attendance"] = _attendance(rng, today, built, bar)
     counts["placements"] = _placements(rng, today, scale, built)
+    counts["work outcomes"] = _work_outcomes(rng, now, built)
     _contacts(password_hash, built)
     with click.progressbar(length=scale.messages, label="Outbox    ", file=sys.stderr) as bar:
         counts["messages"] = _outbox(rng, today, scale, built, bar)

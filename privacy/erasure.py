@@ -1,9 +1,12 @@
 """Erasing a trainee's personal data (AVG), on request or when the retention period is over.
 
 The trainee's row stays, with its cohort, status, dates, attendance statuses, placements and their
-states and evaluation scores, so every count and rate in the reports stays what it was. What could
+states and evaluation scores, and what is known of their work after the programme as categories
+(consultant, other work, not working; how it is known), so every count and rate in the reports
+stays what it was. The follow-ups stop (the link and the scheduler skip an erased trainee). What could
 identify the person goes: their name, e-mail address, phone, languages and home municipality, every
-free text about them (notes, reasons, remarks, evaluation comments), their account's name, address,
+free text about them (notes, reasons, remarks, evaluation comments, the employer and hours they
+answered after the programme), their account's name, address,
 password, links and tokens, and the messages sent to them. Where their name or address appears in
 someone else's record (a proposal mail to a municipality names the intern), it is replaced there.
 
@@ -20,6 +23,7 @@ from markupsafe import escape
 
 from accounts.models import ApiToken, OneTimeLink, User
 from accounts.services import forget_login_failures
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import (
     Closure,
     Cohort,
@@ -177,6 +181,12 @@ def _clear_own_texts(trainee: Trainee) -> None:
     )
     db.session.execute(
         sa.update(Evaluation).where(Evaluation.placement_id.in_(own_placements)).values(comments="")
+    )
+    # After the programme: the answers' details go, the categories that the outcomes count stay.
+    db.session.execute(
+        sa.update(WorkOutcome)
+        .where(WorkOutcome.trainee_id == trainee.id)
+        .values(employer_name="", hours_per_week=None, note="")
     )
     # Notes are nothing but text about the person: nothing of them is left to count.
     db.session.execute(sa.delete(TraineeNote).where(TraineeNote.trainee_id == trainee.id))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from accounts.models import ApiToken, OneTimeLink, User
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Trainee, TraineeNote, TraineeStatusChange
 from core.audit import AuditEvent
 from extensions import db
@@ -63,6 +64,23 @@ def _outcome_section(trainee: Trainee) -> dict | None:
         "municipality": _municipality_name(municipality),
         "note": trainee.outcome_note,
     }
+
+
+def _work_after_programme(trainee: Trainee) -> list[dict]:
+    outcomes = db.session.scalars(
+        sa.select(WorkOutcome)
+        .where(WorkOutcome.trainee_id == trainee.id)
+        .order_by(WorkOutcome.recorded_at, WorkOutcome.id)
+    ).unique()
+    return [
+        {
+            **_row(o, "months", "work", "hours_per_week", "evidence", "source", "note", "known_on"),
+            "employer": o.employer,
+            "recorded_at": _value(o.recorded_at),
+            "employer_answer": o.employer_answer,
+        }
+        for o in outcomes
+    ]
 
 
 def _accounts(trainee: Trainee) -> list[User]:
@@ -229,6 +247,7 @@ def subject_data(trainee: Trainee) -> dict:
         "evaluations": _evaluations(trainee),
         "notes": _notes(trainee),
         "outcome": _outcome_section(trainee),
+        "work_after_programme": _work_after_programme(trainee),
         "messages": _messages(trainee, users),
         "audit_events": _audit_events(trainee),
     }
@@ -247,6 +266,7 @@ SECTIONS = (
     "evaluations",
     "notes",
     "outcome",
+    "work_after_programme",
     "messages",
     "audit_events",
 )

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from accounts.models import User
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from core.audit import AuditAction, AuditEvent
@@ -206,6 +207,7 @@ def research_statement(cohort_id: int | None) -> sa.Select:
     return (
         sa.select(
             Trainee.id.label("trainee_id"),
+            Trainee.cohort_id,
             Cohort.name.label("cohort_name"),
             home.name.label("home_municipality"),
             home.province.label("home_province"),
@@ -220,6 +222,31 @@ def research_statement(cohort_id: int | None) -> sa.Select:
         .where(*_in_cohort(cohort_id))
         .order_by(Cohort.start_date, Cohort.id, Trainee.id)
     )
+
+
+def work_after_programme(
+    cohort_id: int | None,
+) -> tuple[dict[int, dict[int, tuple[str, str]]], dict[int, int]]:
+    """Per trainee and follow-up moment the latest (work, evidence), and each trainee's cohort;
+    the employer and free text are not even read."""
+    query = (
+        sa.select(
+            WorkOutcome.trainee_id,
+            Trainee.cohort_id,
+            WorkOutcome.months,
+            WorkOutcome.work,
+            WorkOutcome.evidence,
+        )
+        .join(Trainee, Trainee.id == WorkOutcome.trainee_id)
+        .where(*_in_cohort(cohort_id))
+        .order_by(WorkOutcome.recorded_at, WorkOutcome.id)
+    )
+    work: dict[int, dict[int, tuple[str, str]]] = {}
+    cohorts: dict[int, int] = {}
+    for trainee_id, trainee_cohort, months, what, evidence in db.session.execute(query):
+        work.setdefault(trainee_id, {})[months] = (what, evidence)
+        cohorts[trainee_id] = trainee_cohort
+    return work, cohorts
 
 
 def main_placements(cohort_id: int | None) -> dict[int, PlacementFacts]:

@@ -69,13 +69,16 @@ def research_statement(choice: ExportChoice) -> sa.Select:
 
 
 def research_lines(choice: ExportChoice, rows: Rows) -> Iterator[list]:
+    work, cohort_of = queries.work_after_programme(choice.cohort_id)
     facts = exports.ResearchFacts(
         secret_key=current_app.config["SECRET_KEY"],
         attendance=queries.attendance_counts(choice.cohort_id, _today()),
         placements=queries.main_placements(choice.cohort_id),
         scores=queries.evaluation_scores(choice.cohort_id),
+        work=work,
     )
-    return (exports.research_line(row, facts) for row in rows)
+    small = exports.small_moments(work, cohort_of)
+    return (exports.research_line(row, facts, small) for row in rows)
 
 
 @dataclass(frozen=True)

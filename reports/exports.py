@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from cohort.follow_ups.rules import FOLLOW_UP_MONTHS
 from core.labels import CRITERION_LABELS, EVALUATION_KIND_LABELS, LABELS, label, outcome_label
 from core.rates import ATTENDED, COUNTED, STATUSES, rate_from_counts
 from placements.evaluations.rules import CRITERIA, KINDS, score_value
+from reports.outcomes import SMALL, SMALL_TEXT
 
 # Placements that ended without an internship; any other placement is the one that matters.
 UNSUCCESSFUL_PLACEMENTS = frozenset({"declined", "withdrawn"})
@@ -263,6 +265,14 @@ RESEARCH_COLUMNS = (
     *(Column(_score_heading(kind, criterion), CellKind.NUMBER) for kind, criterion in SCORE_KEYS),
     Column(_l("Outcome")),
     Column(_l("Outcome from (month)")),
+    *(
+        column
+        for months in FOLLOW_UP_MONTHS
+        for column in (
+            Column(_l("Work at %(n)d months", n=months)),
+            Column(_l("How it is known at %(n)d months", n=months)),
+        )
+    ),
 )
 
 
@@ -274,6 +284,32 @@ class ResearchFacts:
     attendance: Mapping[int, AttendanceCounts]
     placements: Mapping[int, PlacementFacts]  # trainee id -> main placement
     scores: Mapping[int, Mapping[str, Mapping]]  # placement id -> evaluation kind -> scores
+    # Trainee id -> follow-up moment -> (work, evidence) of the latest information about it.
+    work: Mapping[int, Mapping[int, tuple[str, str]]] = field(default_factory=dict)
+
+
+def small_moments(work: Mapping[int, Mapping[int, tuple[str, str]]], cohort_of: Mapping[int, int]) -> set:
+    """The (cohort id, moment) pairs with an answer from fewer than SMALL people: the export
+    shows "< 5" there, as every figure that leaves the manager's own view does."""
+    answered: dict[tuple[int, int], int] = {}
+    for trainee_id, moments in work.items():
+        for months in moments:
+            key = (cohort_of.get(trainee_id), months)
+            answered[key] = answered.get(key, 0) + 1
+    return {key for key, count in answered.items() if count < SMALL}
+
+
+def work_cells(row, facts: ResearchFacts, small: set) -> list[str]:
+    cells = []
+    for months in FOLLOW_UP_MONTHS:
+        known = facts.work.get(row.trainee_id, {}).get(months)
+        if known and (row.cohort_id, months) in small:
+            cells += [SMALL_TEXT, SMALL_TEXT]
+        elif known:
+            cells += [label(f"work:{known[0]}"), label(f"evidence:{known[1]}")]
+        else:
+            cells += ["", ""]
+    return cells
 
 
 def evaluation_scores(scores: Mapping[str, Mapping]) -> list[int | None]:
@@ -281,7 +317,7 @@ def evaluation_scores(scores: Mapping[str, Mapping]) -> list[int | None]:
     return [score_value((scores.get(kind) or {}).get(criterion)) for kind, criterion in SCORE_KEYS]
 
 
-def research_line(row, facts: ResearchFacts) -> list:
+def research_line(row, facts: ResearchFacts, small: set = frozenset()) -> list:
     counts = facts.attendance.get(row.trainee_id, NO_ATTENDANCE)
     placement = facts.placements.get(row.trainee_id)
     scores = facts.scores.get(placement.id, {}) if placement else {}
@@ -299,4 +335,5 @@ def research_line(row, facts: ResearchFacts) -> list:
         *evaluation_scores(scores),
         outcome_label(row.outcome),
         month(row.outcome_date),
+        *work_cells(row, facts, small),
     ]

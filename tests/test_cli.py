@@ -92,7 +92,7 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
         model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (User, Cohort, Trainee, Municipality)
     }
-    assert counts[Cohort] == 2 and counts[Municipality] == 342 and counts[User] == 5  # the register
+    assert counts[Cohort] == 3 and counts[Municipality] == 342 and counts[User] == 5  # the register
     assert counts[Trainee] >= 8
     second = runner.invoke(args=["demo"])
     assert "nothing was changed" in second.output
@@ -107,3 +107,6 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
     overview = manager.get("/dashboard").get_data(as_text=True)
     assert "Joost Visser (j.visser@amersfort.example) kwam niet aan" in overview
     assert "550 5.1.2" in overview
+    # And where last year's group is now (issue 17): the funnel, with what is not known yet.
+    outcomes = manager.get("/outcomes").get_data(as_text=True)
+    assert "Utrecht vorig jaar" in outcomes and "4 van 6 (67%)" in outcomes  # working at 6 months

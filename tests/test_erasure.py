@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from accounts.models import ApiToken, OneTimeLink, Role, User
 from accounts.services import InvalidCredentials, authenticate, create_api_token, set_password
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Cohort, Trainee, TraineeNote, TraineeOutcome, TraineeStatus, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort, withdraw_trainee
 from core import ratelimit
@@ -128,6 +129,19 @@ def world(app, manager):
     )
     amal.outcome, amal.outcome_date = TraineeOutcome.EMPLOYED_CONSULTANT, date(2027, 4, 1)
     amal.outcome_municipality_id, amal.outcome_note = home.id, f"{NAME} begint in april"
+    db.session.add(  # after the programme: her own answer, and what a manager heard on the phone
+        WorkOutcome(
+            trainee_id=amal.id,
+            months=6,
+            work="consultant",
+            employer_municipality_id=home.id,
+            hours_per_week=32,
+            evidence="programme",
+            source="phone_call",
+            note=f"Gebeld met {NAME} op {PHONE}",
+            known_on=date(2027, 10, 1),
+        )
+    )
     db.session.commit()
 
     contact = make_user(Role.MUNICIPALITY, municipality_id=home.id)
@@ -216,6 +230,7 @@ def cohort_numbers(cohort_id: int) -> dict:
         ),
         "absence_notices": db.session.scalar(sa.select(sa.func.count(AbsenceNotice.id))),
         "evaluations": db.session.scalar(sa.select(sa.func.count(Evaluation.id))),
+        "work_outcomes": counts(sa.select(WorkOutcome.work, sa.func.count()).group_by(WorkOutcome.work)),
     }
 
 
@@ -308,6 +323,14 @@ def test_after_erasure_the_name_email_and_phone_are_nowhere_and_the_numbers_unch
         date(2027, 4, 1),
     )
     assert db.session.scalar(sa.select(sa.func.count(TraineeNote.id)).filter_by(trainee_id=amal_id)) == 0
+    work = db.session.scalar(sa.select(WorkOutcome).filter_by(trainee_id=amal_id))
+    assert (work.work, work.evidence, work.months, work.note, work.hours_per_week) == (
+        "consultant",
+        "programme",
+        6,
+        "",
+        None,
+    )
     evaluation = db.session.scalar(sa.select(Evaluation))
     assert evaluation.comments == "" and evaluation.scores == {code: 4 for code in CRITERIA}
     assert db.session.get(Placement, world["placement"].id).supervisor_name == "Eva de Boer"

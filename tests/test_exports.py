@@ -491,7 +491,8 @@ def test_research_export_columns_and_values(manager_client, world, english):
         "Attendance (%)",
     ]
     assert header[13] == "Mid-term evaluation: Conversation skills"
-    assert header[-2:] == ["Outcome", "Outcome from (month)"]
+    assert header[-8:-6] == ["Outcome", "Outcome from (month)"]
+    assert header[-2:] == ["Work at 12 months", "How it is known at 12 months"]
     by_status = {row[4]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     anna, bram = by_status["Active"], by_status["Withdrawn"]
     assert (anna["Home municipality"], anna["Province"]) == ("Amersfoort", "Utrecht")

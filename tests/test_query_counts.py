@@ -47,6 +47,8 @@ def _page_queries(app, count_queries, scale: Scale) -> dict[str, int]:
     db.session.commit()
     trainee_user = db.session.scalar(sa.select(User).filter_by(email=TRAINEE_EMAIL))
     _token, secret = create_api_token(trainee_user, "query counts")
+    manager_user = db.session.scalar(sa.select(User).filter_by(email=MANAGER_EMAIL))
+    _token, manager_secret = create_api_token(manager_user, "query counts")
     db.session.commit()
     with app.test_request_context():
         feed = urlsplit(trainee_feed_url(trainee_user.trainee)).path
@@ -69,6 +71,16 @@ def _page_queries(app, count_queries, scale: Scale) -> dict[str, int]:
         "cohort page": (clients[MANAGER_EMAIL], f"/cohorts/{cohort_id}", {}, 200),
         "dashboard": (clients[MANAGER_EMAIL], "/dashboard", {}, 200),
         "portal": (clients[CONTACT_EMAIL], "/portal", {}, 200),
+        # Issue 17's outcomes: every cohort, one cohort by name, the API's funnel, a host's interns.
+        "outcomes": (clients[MANAGER_EMAIL], "/outcomes", {}, 200),
+        "cohort outcomes": (clients[MANAGER_EMAIL], f"/cohorts/{cohort_id}/outcomes", {}, 200),
+        "api outcomes": (
+            app.test_client(),
+            f"/api/v1/cohorts/{cohort_id}/outcomes",
+            {"Authorization": f"Bearer {manager_secret}"},
+            200,
+        ),
+        "portal outcomes": (clients[CONTACT_EMAIL], "/portal/outcomes", {}, 200),
     }
     counts = {}
     for name, (client, path, headers, status) in pages.items():

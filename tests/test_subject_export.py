@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from accounts.models import Role, User
 from accounts.services import create_api_token
+from cohort.follow_ups.models import WorkOutcome
 from cohort.models import TraineeNote, TraineeOutcome, TraineeStatus, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.audit import AuditAction, AuditEvent
@@ -55,6 +56,18 @@ def make_person(cohort, manager, name: str, email: str, sessions: int = 1, notes
         )
     )
     trainee.outcome, trainee.outcome_note = TraineeOutcome.EDUCATION, "Gaat studeren"
+    db.session.add(
+        WorkOutcome(
+            trainee_id=trainee.id,
+            months=3,
+            work="other",
+            employer_name="Bakkerij De Zon",
+            hours_per_week=20,
+            evidence="self_reported",
+            source="follow_up_link",
+            known_on=date(2027, 6, 1),
+        )
+    )
     municipality = make_municipality()
     contact = make_user(Role.MUNICIPALITY, municipality_id=municipality.id)
     offer = InternshipOffer(municipality_id=municipality.id, cohort_id=cohort.id, places=3, department="Werk")
@@ -110,6 +123,7 @@ def test_the_export_holds_every_section_and_no_secret(amal, manager_client, mana
     ]
     assert data["evaluations"][0]["comments"] == "Goed bezig" and data["notes"][0]["text"] == "Notitie 0"
     assert data["outcome"]["outcome"] == "education" and data["status_history"][0]["reason"] == "Gestart"
+    assert data["work_after_programme"][0]["employer"] == "Bakkerij De Zon"
     assert {m["kind"] for m in data["messages"]} == {"invitation"}
     assert "body_text" in data["messages"][0] and data["messages"][0]["subject"]
     actions = [e["action"] for e in data["audit_events"]]

@@ -213,3 +213,31 @@ def test_trainee_on_a_phone_reports_an_absence_and_subscribes_to_the_calendar(op
     assert page.evaluate("navigator.clipboard.readText()") == trainee.feed_url
     journey.step("calendar-link-copied", show=link_field)
     journey.finish()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_former_trainee_answers_the_follow_up_from_the_email_on_a_phone(
+    open_journey, data, live_server, lang
+):
+    email = data(world.former_trainee_asked, lang)
+    link = live_server.link_in_mail(email, "/f/follow-up/")
+    journey = open_journey("follow-up", lang, viewport=PHONE)
+    page = journey.page
+
+    page.goto(link)
+    journey.use_language()
+    expect(page.locator("h1")).to_have_text(journey.text("Hoe gaat het met je?", "How are you doing?"))
+    journey.step("follow-up-question")
+    page.get_by_label(journey.text("Ja, ander werk", "Yes, other work")).check()
+    page.get_by_role("button", name=journey.text("Versturen", "Send")).click()
+    journey.step("follow-up-field-error")  # working, but no employer: the field says so
+    expect(page.locator(".field-error")).to_contain_text(
+        journey.text("Schrijf op waar je werkt.", "Write where you work.")
+    )
+    page.get_by_label(journey.text("Waar werk je?", "Where do you work?")).fill("Taalhuis Zaanstad")
+    page.get_by_label(journey.text("Hoeveel uur per week?", "How many hours a week?"), exact=False).fill("24")
+    page.get_by_role("button", name=journey.text("Versturen", "Send")).click()
+    expect(page.locator(".flash-success")).to_contain_text(journey.text("Dank je wel!", "Thank you!"))
+    expect(page.locator("main")).to_contain_text("Taalhuis Zaanstad")
+    journey.step("follow-up-answered")
+    journey.finish()

@@ -173,3 +173,30 @@ def proposal_for_a_contact(lang: str) -> Proposal:
         placement_id=placement.id,
         municipality=municipality.name,
     )
+
+
+def former_trainee_asked(lang: str) -> str:
+    """A trainee who completed the programme 3 months and 2 days ago; the scheduler's scan and
+    the dispatcher send them the follow-up (to the real SMTP server). Returns their address."""
+    from cohort.follow_ups.rules import FOLLOW_UP_KIND
+    from core.clock import utcnow
+    from core.workdays import add_months
+    from outbox.dispatch import dispatch_due
+    from outbox.models import OutboxMessage
+    from reminders.scan import scan
+
+    n = next(_numbers)
+    cohort = _plan(f"Zaanstad {lang} {n}", next_monday(local_today()) - timedelta(weeks=70))
+    trainee = _trainee(cohort, f"Dawit Tesfaye {n}")
+    trainee.status, trainee.completed_on = (
+        TraineeStatus.COMPLETED,
+        add_months(local_today(), -3) - timedelta(days=2),
+    )
+    db.session.commit()
+    scan(utcnow())
+    db.session.commit()
+    question = db.session.scalar(
+        sa.select(OutboxMessage).filter_by(kind=FOLLOW_UP_KIND, trainee_id=trainee.id)
+    )
+    dispatch_due(only_ids=[question.id])
+    return trainee.email

@@ -111,6 +111,7 @@ def test_only_scores_one_to_five_pass_into_the_research_export():
 def test_a_research_line_is_built_from_facts_without_a_name():
     row = SimpleNamespace(
         trainee_id=5,
+        cohort_id=2,
         cohort_name="Groep A",
         home_municipality="Ede",
         home_province="Gelderland",
@@ -124,15 +125,35 @@ def test_a_research_line_is_built_from_facts_without_a_name():
         attendance={5: AttendanceCounts({"present": 1, "absent": 1})},
         placements={5: PlacementFacts(9, "ended_early", "Ede")},
         scores={9: {"final": {"cooperation": 5}}},
+        work={5: {6: ("consultant", "employer_confirmed"), 12: ("none", "self_reported")}},
     )
     line = exports.research_line(row, facts)
     assert len(line) == len(exports.RESEARCH_COLUMNS)
+    # After the programme: 3 months unknown, then the latest information and how it is known.
+    assert line[-6:] == [
+        "",
+        "",
+        "Works as integration consultant",
+        "Confirmed by the employer",
+        "Not working",
+        "Told by the former trainee",
+    ]
+    line = line[:-6]
     assert line[0] == exports.pseudonym("key", 5)
     assert line[1:6] == ["Groep A", "Ede", "Gelderland", "Withdrawn", "2026-02"]
     assert line[6:11] == [1, 0, 0, 1, 0.5]
     assert line[11:13] == ["Ended early", "Ede"]
     assert line[-3] == 5  # final evaluation, cooperation: the last score column
     assert line[-2:] == ["Other", "2026-05"]
+
+
+def test_research_answers_from_fewer_than_five_people_leave_as_less_than_five():
+    work = {n: {6: ("other", "self_reported")} for n in range(1, 6)} | {9: {12: ("none", "programme")}}
+    small = exports.small_moments(work, {**dict.fromkeys(range(1, 6), 1), 9: 1})
+    assert small == {(1, 12)}  # five answered at 6 months, one at 12
+    row = SimpleNamespace(trainee_id=9, cohort_id=1)
+    facts = exports.ResearchFacts("key", {}, {}, {}, work)
+    assert exports.work_cells(row, facts, small) == ["", "", "", "", "< 5", "< 5"]
 
 
 def test_every_export_has_a_heading_for_every_cell():
