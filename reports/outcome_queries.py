@@ -56,13 +56,27 @@ class TraineeOutcome:
     host_ids: set[int] = field(default_factory=set)  # municipalities of their internships
 
 
-def _training_ends(cohort_ids: Iterable[int]) -> dict[int, date]:
-    rows = db.session.execute(
-        sa.select(CohortPhase.cohort_id, CohortPhase.end_date).where(
-            CohortPhase.cohort_id.in_(set(cohort_ids)), CohortPhase.kind == PhaseKind.TRAINING
+def _phase_ends(cohort_ids: Iterable[int]) -> dict[int, dict[str, date]]:
+    """Per cohort the last day of its training, of its internship and of the programme (its own
+    end date, else its last phase's end)."""
+    ids = set(cohort_ids)
+    ends: dict[int, dict[str, date]] = defaultdict(dict)
+    phases = db.session.execute(
+        sa.select(CohortPhase.cohort_id, CohortPhase.kind, CohortPhase.end_date).where(
+            CohortPhase.cohort_id.in_(ids)
         )
     )
-    return dict(rows.all())
+    for cohort_id, kind, end in phases:
+        ends[cohort_id][kind] = end
+        ends[cohort_id]["programme"] = max(end, ends[cohort_id].get("programme", end))
+    for cohort_id, end in db.session.execute(sa.select(Cohort.id, Cohort.end_date).where(Cohort.id.in_(ids))):
+        if end is not None:
+            ends[cohort_id]["programme"] = end
+    return ends
+
+
+def _is_over(end: date | None, today: date) -> bool:
+    return end is not None and end < today
 
 
 def _internships(trainee_ids: list[int]) -> tuple[set[int], dict[int, set[int]]]:
@@ -105,8 +119,44 @@ def _is_due(left_on: date | None, months: int, known: dict[int, Known], now: dat
     return now >= moment_at(left_on, months, tz).link_until
 
 
+def _left_on(trainee) -> date | None:
+    return {TraineeStatus.COMPLETED: trainee.completed_on, TraineeStatus.WITHDRAWN: trainee.withdrawn_on}.get(
+        trainee.status
+    )
+
+
+def _facts(
+    t,
+    left_on: date | None,
+    ends: dict[str, date],
+    internship_done: bool,
+    mine: dict,
+    now: datetime,
+    today: date,
+) -> TraineeFacts:
+    """One trainee's facts for the funnel (see the definitions above)."""
+    training_end = ends.get(PhaseKind.TRAINING)
+    left = left_on is not None
+    withdrew_in_training = t.status == TraineeStatus.WITHDRAWN and (
+        training_end is None or (t.withdrawn_on or today) <= training_end
+    )
+    tz = current_app.config["TIMEZONE"]
+    return TraineeFacts(
+        completed_training=_is_over(training_end, today) and not withdrew_in_training,
+        completed_internship=internship_done,
+        completed_programme=t.status == TraineeStatus.COMPLETED,
+        work_6m=Work(mine[6].work) if 6 in mine else None,
+        work_12m=Work(mine[12].work) if 12 in mine else None,
+        training_due=left or _is_over(training_end, today),
+        internship_due=left or _is_over(ends.get(PhaseKind.INTERNSHIP), today),
+        programme_due=left or _is_over(ends.get("programme"), today),
+        due_6m=_is_due(left_on, 6, mine, now, tz),
+        due_12m=_is_due(left_on, 12, mine, now, tz),
+    )
+
+
 def load_outcomes(where: sa.ColumnElement[bool], now: datetime, today: date) -> list[TraineeOutcome]:
-    """Every trainee matching `where` (a condition on Trainee) with their facts, in 4 queries."""
+    """Every trainee matching `where` (a condition on Trainee) with their facts, in 5 queries."""
     trainees = db.session.execute(
         sa.select(
             Trainee.id,
@@ -123,29 +173,14 @@ def load_outcomes(where: sa.ColumnElement[bool], now: datetime, today: date) -> 
     if not trainees:
         return []
     ids = [t.id for t in trainees]
-    training_ends = _training_ends(t.cohort_id for t in trainees)
+    phase_ends = _phase_ends(t.cohort_id for t in trainees)
     internship_done, hosts = _internships(ids)
     known = _latest_known(ids)
-    tz = current_app.config["TIMEZONE"]
     result = []
     for t in trainees:
-        left_on = {TraineeStatus.COMPLETED: t.completed_on, TraineeStatus.WITHDRAWN: t.withdrawn_on}.get(
-            t.status
-        )
-        end = training_ends.get(t.cohort_id)
-        withdrew_in_training = t.status == TraineeStatus.WITHDRAWN and (t.withdrawn_on or today) <= (
-            end or today
-        )
         mine = known.get(t.id, {})
-        facts = TraineeFacts(
-            completed_training=end is not None and end < today and not withdrew_in_training,
-            completed_internship=t.id in internship_done,
-            completed_programme=t.status == TraineeStatus.COMPLETED,
-            work_6m=Work(mine[6].work) if 6 in mine else None,
-            work_12m=Work(mine[12].work) if 12 in mine else None,
-            due_6m=_is_due(left_on, 6, mine, now, tz),
-            due_12m=_is_due(left_on, 12, mine, now, tz),
-        )
+        left_on = _left_on(t)
+        facts = _facts(t, left_on, phase_ends.get(t.cohort_id, {}), t.id in internship_done, mine, now, today)
         result.append(
             TraineeOutcome(
                 t.id,

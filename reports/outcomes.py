@@ -2,20 +2,21 @@
 values in and out, no Flask, no database (issue 17; the page, the follow-ups and the API build on
 this).
 
-The funnel, each step counted among those who reached the step before it (its denominator):
+The funnel, each step counted among those who reached the step before it and whose moment for
+this step has come (its denominator):
 
 1. enrolled: every trainee of the cohort, withdrawn ones included;
 2. completed training: still in the programme when the training phase ended;
 3. completed internship: an internship completed, with a final evaluation;
 4. completed programme: status "completed";
-5. working at 6 months: of those, working (as integration consultant or otherwise) by their
-   answer to the 6-month follow-up, or by an outcome recorded later;
+5. working at 6 months: of those, working (as integration consultant or otherwise) by the
+   latest information about the 6-month moment (an answer, a confirmation, a call);
 6. still working at 12 months: of those working at 6 months, working at 12.
 
 For the two working steps, no answer is *unknown*: counted apart (`unknown`), never as not
-working, and a share of unknowns is shown as a bar of its own. Someone whose moment has not come
-yet (6 months after a recent end date) is *not yet* asked: left out of that step's denominator and
-counted apart (`not_yet`).
+working, and a share of unknowns is shown as a bar of its own. Someone whose moment for a step has
+not come yet (a training still running, 6 months after a recent end date) is *not yet* there:
+left out of that step's denominator and counted apart (`not_yet`).
 
 Any figure built from fewer than `SMALL` people leaves the manager's own view as "< 5"
 (`shown`): a count of 1 to 4, and any count or share whose denominator is below 5.
@@ -37,6 +38,11 @@ class TraineeFacts:
     completed_programme: bool
     work_6m: Work | None = None  # None: no answer (unknown)
     work_12m: Work | None = None
+    # Whether each step's moment has come for this trainee (its phase is over, or they left);
+    # before that they are "not yet" at that step, never counted as not reaching it.
+    training_due: bool = True
+    internship_due: bool = True
+    programme_due: bool = True
     due_6m: bool = True  # the 6-month moment has come (else: not yet asked)
     due_12m: bool = True
 
@@ -48,7 +54,7 @@ STEPS = ("enrolled", "training", "internship", "programme", "working_6m", "worki
 class FunnelStep:
     key: str  # one of STEPS
     count: int
-    denominator: int  # the previous step's count (for "enrolled": itself)
+    denominator: int  # of the previous step's count, those whose moment for this step has come
     unknown: int = 0  # of the denominator, how many did not answer (working steps only)
     consultants: int = 0  # of the count, working as integration consultant (working steps only)
     not_yet: int = 0  # of the step before, whose moment has not come: not in the denominator
@@ -66,37 +72,36 @@ def _working(answer: Work | None) -> bool:
     return answer in WORKING
 
 
-def _working_step(key: str, before: list[TraineeFacts], due: str, work: str) -> tuple[FunnelStep, list]:
-    """A working step among those of `before` whose moment has come; returns the people working."""
-    asked = [t for t in before if getattr(t, due)]
-    working = [t for t in asked if _working(getattr(t, work))]
-    step = FunnelStep(
-        key,
-        len(working),
-        len(asked),
-        unknown=sum(getattr(t, work) is None for t in asked),
-        consultants=sum(getattr(t, work) == Work.CONSULTANT for t in working),
-        not_yet=len(before) - len(asked),
-    )
-    return step, working
+# Each step after "enrolled": (key, when its moment has come, whether it was reached, the answer
+# it reads for the working steps).
+_STEPS = (
+    ("training", "training_due", lambda t: t.completed_training, None),
+    ("internship", "internship_due", lambda t: t.completed_internship, None),
+    ("programme", "programme_due", lambda t: t.completed_programme, None),
+    ("working_6m", "due_6m", lambda t: _working(t.work_6m), "work_6m"),
+    ("working_12m", "due_12m", lambda t: _working(t.work_12m), "work_12m"),
+)
 
 
 def funnel(trainees: Iterable[TraineeFacts]) -> list[FunnelStep]:
     """The six steps for these trainees (one cohort, or several together)."""
-    everyone = list(trainees)
-    trained = [t for t in everyone if t.completed_training]
-    interned = [t for t in trained if t.completed_internship]
-    finished = [t for t in interned if t.completed_programme]
-    at_6m, working_6m = _working_step("working_6m", finished, "due_6m", "work_6m")
-    at_12m, _working_12m = _working_step("working_12m", working_6m, "due_12m", "work_12m")
-    return [
-        FunnelStep("enrolled", len(everyone), len(everyone)),
-        FunnelStep("training", len(trained), len(everyone)),
-        FunnelStep("internship", len(interned), len(trained)),
-        FunnelStep("programme", len(finished), len(interned)),
-        at_6m,
-        at_12m,
-    ]
+    reached = list(trainees)
+    steps = [FunnelStep("enrolled", len(reached), len(reached))]
+    for key, due, reaches, answer in _STEPS:
+        asked = [t for t in reached if getattr(t, due)]
+        made_it = [t for t in asked if reaches(t)]
+        steps.append(
+            FunnelStep(
+                key,
+                len(made_it),
+                len(asked),
+                unknown=sum(getattr(t, answer) is None for t in asked) if answer else 0,
+                consultants=sum(getattr(t, answer) == Work.CONSULTANT for t in made_it) if answer else 0,
+                not_yet=len(reached) - len(asked),
+            )
+        )
+        reached = made_it
+    return steps
 
 
 def shown(count: int, denominator: int | None = None) -> int | str:

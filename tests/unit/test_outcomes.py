@@ -66,3 +66,12 @@ def test_who_has_not_reached_a_moment_yet_is_left_out_of_its_denominator():
     six, twelve = funnel(trainees)[4:]
     assert (six.count, six.denominator, six.unknown, six.not_yet) == (2, 2, 0, 1)
     assert (twelve.count, twelve.denominator, twelve.unknown, twelve.not_yet) == (1, 1, 0, 1)
+
+
+def test_a_step_whose_phase_is_not_over_counts_its_trainees_as_not_yet():
+    running = TraineeFacts(
+        False, False, False, training_due=False, internship_due=False, programme_due=False, due_6m=False
+    )
+    withdrew = TraineeFacts(False, False, False)  # they left: every step's moment has come
+    training = funnel([running, withdrew])[1]
+    assert (training.count, training.denominator, training.not_yet) == (0, 1, 1)
