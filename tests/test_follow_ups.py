@@ -296,8 +296,11 @@ def test_a_manager_records_a_phone_call_in_the_trainee_file(app, make_client):
         "work-employer": "Bakkerij De Zon",
         "work-source": "phone_call",
         "work-known_on": "2026-08-01",
+        "work-stop_asking": "y",
     }
     assert post_form(manager_client, url, data, page=page).status_code == 302
+    db.session.refresh(trainee)
+    assert trainee.follow_ups_stopped_at is not None  # they said so on the phone
     outcome = db.session.scalars(sa.select(WorkOutcome)).one()
     assert (outcome.evidence, outcome.source, outcome.months) == (Evidence.PROGRAMME, "phone_call", 6)
     html = manager_client.get(page).get_data(as_text=True)

@@ -51,3 +51,4 @@ class RecordOutcomeForm(FlaskForm):
     )
     known_on = DateField(_l("Date of the information"), validators=[Optional()])
     note = StringField(_l("Note"), render_kw={"maxlength": MAX_NOTE})
+    stop_asking = BooleanField(_l("The former trainee wants no more questions by e-mail."))

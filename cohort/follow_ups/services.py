@@ -143,8 +143,10 @@ def record_outcome(
     known_on: date | None,
     note: str | None,
     actor: User,
+    stop_asking: bool = False,
 ) -> WorkOutcome:
-    """A manager records what they heard (recorded by the programme)."""
+    """A manager records what they heard (recorded by the programme); when the former trainee
+    said so, no more follow-ups go to them."""
     if trainee.erased_at is not None:
         raise ConflictError(_("This trainee's personal data has been erased; nothing can be added."))
     if trainee.left_on is None:
@@ -163,6 +165,8 @@ def record_outcome(
     if len(note) > MAX_NOTE:
         problems["note"] = _("Use at most %(n)d characters.", n=MAX_NOTE)
     _refuse(problems)
+    if stop_asking:
+        stop_follow_ups(trainee)
     return _new_outcome(
         trainee,
         months,

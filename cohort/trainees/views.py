@@ -138,6 +138,7 @@ def record_work_outcome(trainee_id: int):
             form.known_on.data,
             form.note.data,
             current_user,
+            stop_asking=form.stop_asking.data,
         )
 
     return _save_on_file(trainee, "work", form, save, _("The information is saved."), "work-after")
