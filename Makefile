@@ -47,9 +47,10 @@ $(PICO): package.json
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css $@
 
-# The browser tests (tests/browser): Debian's Chromium, driven by Playwright, and axe-core from npm.
+# The browser tests (tests/browser): Debian's Chromium, driven by Playwright, axe-core from npm,
+# and the W3C Nu HTML checker (npm's vnu-jar) on a headless Java runtime.
 browser-setup: $(AXE)
-	scripts/ensure-debian-packages chromium:chromium
+	scripts/ensure-debian-packages chromium:chromium java:openjdk-17-jre-headless
 
 $(AXE): package.json
 	scripts/ensure-debian-packages npm:npm

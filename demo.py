@@ -298,6 +298,7 @@ def _answers(trainee: Trainee, work: tuple, users: dict) -> None:
                 recorded_at=moment.ask_at + timedelta(days=2),
                 recorded_by_id=users[Role.MANAGER].id if by_phone else None,
                 employer_answer="confirmed" if how == "E" else None,
+                employer_answered_at=moment.ask_at + timedelta(days=3) if how == "E" else None,
             )
         )
 

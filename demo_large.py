@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from accounts.models import Role, User
@@ -436,7 +437,6 @@ def _final_evaluations(rng, placements: list[dict]) -> None:
         db.session.execute(sa.insert(Evaluation), rows[start : start + BATCH])
 
 
-TIMEZONE = "Europe/Amsterdam"  # the app's default; the demo's dates are local
 # After the programme: how many answer each follow-up, and what they say.
 ANSWERS = {3: 0.75, 6: 0.7, 12: 0.6}
 OTHER_EMPLOYERS = ("Vluchtelingenwerk", "Zorggroep De Linde", "Taalhuis", "Bibliotheek", "Buurtteam")
@@ -459,11 +459,12 @@ def _work_outcomes(rng, now: datetime, built: Built) -> int:
             if left_on is None:
                 continue
             previous = None
-            for moment in follow_up_moments(left_on, TIMEZONE):
+            for moment in follow_up_moments(left_on, current_app.config["TIMEZONE"]):
                 if moment.ask_at > now or rng.random() > ANSWERS[moment.months]:
                     continue
                 previous = work = _work_after(rng, previous)
                 consultant = work == Work.CONSULTANT
+                answered = moment.ask_at + timedelta(days=rng.randint(0, 20))
                 evidence, source = Evidence.SELF_REPORTED, Source.FOLLOW_UP_LINK
                 if consultant and rng.random() < 0.5:
                     evidence = Evidence.EMPLOYER_CONFIRMED
@@ -482,8 +483,9 @@ def _work_outcomes(rng, now: datetime, built: Built) -> int:
                         "evidence": evidence.value,
                         "source": source.value,
                         "note": "",
-                        "known_on": moment.ask_at.date() + timedelta(days=rng.randint(0, 20)),
-                        "recorded_at": moment.ask_at + timedelta(days=rng.randint(0, 20)),
+                        "known_on": min(answered, now).date(),
+                        "recorded_at": min(answered, now),
+                        "employer_answer": "confirmed" if evidence == Evidence.EMPLOYER_CONFIRMED else None,
                     }
                 )
     for start in range(0, len(rows), BATCH):

@@ -375,7 +375,10 @@ COHORT_OUTCOMES = _object(
                         ],
                     },
                     "count": COUNT,
-                    "denominator": {**COUNT, "description": "The previous step's count"},
+                    "denominator": {
+                        **COUNT,
+                        "description": "Of the previous step's count, those whose moment for it has come",
+                    },
                     "share": RATE,
                     "unknown": {
                         **COUNT,

@@ -5,6 +5,7 @@ import secrets
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cohort import planning
@@ -254,14 +255,24 @@ class Trainee(db.Model):
     def is_in_programme(self) -> bool:
         return self.status in IN_PROGRAMME
 
-    @property
+    @hybrid_property
     def left_on(self) -> date | None:
-        """The day the trainee completed or left the programme; the follow-ups count from it."""
+        """The day the trainee completed or left the programme; the follow-ups count from it.
+        In a query too (`Trainee.left_on >= day`)."""
         if self.status == TraineeStatus.COMPLETED:
             return self.completed_on
         if self.status == TraineeStatus.WITHDRAWN:
             return self.withdrawn_on
         return None
+
+    @left_on.inplace.expression
+    @classmethod
+    def _left_on_expression(cls):
+        return sa.case(
+            (cls.status == TraineeStatus.COMPLETED, cls.completed_on),
+            (cls.status == TraineeStatus.WITHDRAWN, cls.withdrawn_on),
+            else_=None,
+        )
 
     def __repr__(self) -> str:
         return f"<Trainee {self.id} cohort={self.cohort_id}>"

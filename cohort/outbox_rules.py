@@ -4,18 +4,15 @@ turned off or erased, nor a request to confirm an answer once it is answered."""
 
 from datetime import datetime
 
-import sqlalchemy as sa
-
 from cohort.follow_ups.models import WorkOutcome
 from cohort.follow_ups.rules import (
     AFTER_PROGRAMME_KINDS,
     CONFIRMATION_KIND,
     FOLLOW_UP_CHASE_KIND,
     FOLLOW_UP_KIND,
-    Source,
 )
+from cohort.follow_ups.services import known_moments
 from cohort.models import Trainee, TraineeStatus
-from extensions import db
 from outbox.kinds import records_by_id, refuse_unless
 from outbox.models import OutboxMessage
 
@@ -29,21 +26,15 @@ def trainee_withdrawn(messages: list[OutboxMessage], _now: datetime) -> dict[int
 
 
 def follow_up_settled(messages: list[OutboxMessage], _now: datetime) -> dict[int, str]:
-    """A follow-up question or chase whose trainee answered it, asked not to be asked again or was
-    erased; a request to confirm an answer that is answered, or whose trainee was erased."""
+    """A follow-up question or chase about a moment something is known about (an answer, a
+    call), or whose trainee asked not to be asked again or was erased; a request to confirm an
+    answer that is answered, or whose trainee was erased."""
     questions = [m for m in messages if m.kind in (FOLLOW_UP_KIND, FOLLOW_UP_CHASE_KIND) and m.trainee_id]
     requests = [m for m in messages if m.kind == CONFIRMATION_KIND and m.trainee_id]
     if not questions and not requests:
         return {}
     trainees = records_by_id(Trainee, (m.trainee_id for m in questions + requests))
-    answered = set(
-        db.session.execute(
-            sa.select(WorkOutcome.trainee_id, WorkOutcome.months).where(
-                WorkOutcome.trainee_id.in_({m.trainee_id for m in questions} or {0}),
-                WorkOutcome.source == Source.FOLLOW_UP_LINK,
-            )
-        ).all()
-    )
+    answered = known_moments(sorted({m.trainee_id for m in questions}))
     outcomes = records_by_id(WorkOutcome, ((m.payload or {}).get("outcome") for m in requests))
     reasons = {}
     for m in questions + requests:

@@ -5,8 +5,9 @@ states and evaluation scores, and what is known of their work after the programm
 (consultant, other work, not working; how it is known), so every count and rate in the reports
 stays what it was. The follow-ups stop (the link and the scheduler skip an erased trainee). What could
 identify the person goes: their name, e-mail address, phone, languages and home municipality, every
-free text about them (notes, reasons, remarks, evaluation comments, the employer and hours they
-answered after the programme), their account's name, address,
+free text about them (notes, reasons, remarks, evaluation comments; after the programme the
+employer's name as typed, the hours and notes; a municipality as employer stays, as the outcome's
+municipality does), their account's name, address,
 password, links and tokens, and the messages sent to them. Where their name or address appears in
 someone else's record (a proposal mail to a municipality names the intern), it is replaced there.
 

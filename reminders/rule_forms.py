@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, FormField, StringField
 
+from cohort.follow_ups.rules import FOLLOW_UP_CHASE_DAYS, FOLLOW_UP_VALID_DAYS
 from core.errors import ValidationError
 from reminders import rules
 
@@ -48,8 +49,10 @@ RULE_HINTS = {
     ),
     rules.FOLLOW_UP: _l(
         "To former trainees, also those who stopped early: 3, 6 and 12 months after their end date, "
-        "a few questions about work, with a link that works for 30 days. Once more after 14 days "
-        "without an answer. Not to people who asked not to be asked again."
+        "a few questions about work, with a link that works for %(valid)d days. Once more after "
+        "%(chase)d days without an answer. Not to people who asked not to be asked again.",
+        valid=FOLLOW_UP_VALID_DAYS,
+        chase=FOLLOW_UP_CHASE_DAYS,
     ),
 }
 

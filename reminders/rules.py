@@ -9,8 +9,11 @@ re-time; the stored settings are merged over the defaults by `rule_from`. Due ti
 
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from cohort.follow_ups.rules import FOLLOW_UP_AT
+from core.clock import local_moment
 
 # Working-day arithmetic lives in core.workdays; imported here, so `rules.add_working_days` etc. still work.
 from core.workdays import add_working_days, is_working_day, previous_working_day
@@ -33,7 +36,7 @@ DEFAULT_RULES: dict[str, dict] = {
     UNPLACED_ALERT: {"time": "08:00", "working_days": 10},
     EVALUATION_DUE: {"time": "09:00", "working_days": 5},
     WEEKLY_DIGEST: {"time": "08:00"},
-    FOLLOW_UP: {"time": "10:00"},
+    FOLLOW_UP: {"time": f"{FOLLOW_UP_AT:%H:%M}"},
 }
 KINDS = tuple(DEFAULT_RULES)
 NUMBER_FIELDS = ("days_before", "working_days")
@@ -113,9 +116,7 @@ def rule_from(kind: str, is_enabled: bool = True, stored: Mapping[str, object] |
 # --- time arithmetic ------------------------------------------------------------------
 
 
-def local_due(day: date, at: time, tz_name: str) -> datetime:
-    """The moment `at` o'clock local time on `day`, as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+local_due = local_moment  # the name every scan uses
 
 
 def local_now(now: datetime, tz_name: str) -> datetime:

@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from accounts.models import User
-from cohort.follow_ups.models import WorkOutcome
 from cohort.models import Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from core.audit import AuditAction, AuditEvent
 from extensions import db
 from placements.models import Evaluation, InternshipOffer, Municipality, Placement, Supervisor
+from reports import outcome_queries
 from reports.exports import AttendanceCounts, PlacementFacts, main_placement, tally
 from reports.stats_services import after_withdrawal, counting_rules
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
@@ -227,25 +227,15 @@ def research_statement(cohort_id: int | None) -> sa.Select:
 def work_after_programme(
     cohort_id: int | None,
 ) -> tuple[dict[int, dict[int, tuple[str, str]]], dict[int, int]]:
-    """Per trainee and follow-up moment the latest (work, evidence), and each trainee's cohort;
-    the employer and free text are not even read."""
-    query = (
-        sa.select(
-            WorkOutcome.trainee_id,
-            Trainee.cohort_id,
-            WorkOutcome.months,
-            WorkOutcome.work,
-            WorkOutcome.evidence,
-        )
-        .join(Trainee, Trainee.id == WorkOutcome.trainee_id)
-        .where(*_in_cohort(cohort_id))
-        .order_by(WorkOutcome.recorded_at, WorkOutcome.id)
-    )
-    work: dict[int, dict[int, tuple[str, str]]] = {}
-    cohorts: dict[int, int] = {}
-    for trainee_id, trainee_cohort, months, what, evidence in db.session.execute(query):
-        work.setdefault(trainee_id, {})[months] = (what, evidence)
-        cohorts[trainee_id] = trainee_cohort
+    """Per trainee and follow-up moment the latest (work, evidence), as the outcomes pages count
+    it, and each of those trainees' cohort; the employer and free text are left out."""
+    known = outcome_queries.latest_known(sa.and_(sa.true(), *_in_cohort(cohort_id)))
+    work = {
+        trainee_id: {m: (k.work, k.evidence) for m, k in moments.items()}
+        for trainee_id, moments in known.items()
+    }
+    of_cohort = sa.select(Trainee.id, Trainee.cohort_id).where(Trainee.id.in_(list(work)))
+    cohorts = dict(db.session.execute(of_cohort).all())
     return work, cohorts
 
 

@@ -24,7 +24,14 @@ from cohort.follow_ups.rules import Work, moment_at
 from cohort.models import Cohort, CohortPhase, Trainee, TraineeStatus
 from cohort.planning import PhaseKind
 from extensions import db
-from placements.models import Evaluation, EvaluationKind, InternshipOffer, Placement, PlacementStatus
+from placements.models import (
+    Evaluation,
+    EvaluationKind,
+    InternshipOffer,
+    Municipality,
+    Placement,
+    PlacementStatus,
+)
 from reports.outcomes import TraineeFacts, funnel
 
 # A placement with a final evaluation that did not end early is a completed internship.
@@ -98,16 +105,27 @@ def _internships(trainee_ids: list[int]) -> tuple[set[int], dict[int, set[int]]]
     return done, hosts
 
 
-def _latest_known(trainee_ids: list[int]) -> dict[int, dict[int, Known]]:
-    """Per trainee and moment the latest information: the last recorded wins."""
-    rows = db.session.scalars(
-        sa.select(WorkOutcome)
-        .where(WorkOutcome.trainee_id.in_(trainee_ids))
+def latest_known(where: sa.ColumnElement[bool]) -> dict[int, dict[int, Known]]:
+    """Per trainee matching `where` (a condition on Trainee) and per moment, the latest
+    information: the last recorded wins. One query, only the columns it needs."""
+    employer = sa.func.coalesce(Municipality.name, WorkOutcome.employer_name)
+    rows = db.session.execute(
+        sa.select(
+            WorkOutcome.trainee_id,
+            WorkOutcome.months,
+            WorkOutcome.work,
+            employer,
+            WorkOutcome.evidence,
+            WorkOutcome.known_on,
+        )
+        .join(Trainee, Trainee.id == WorkOutcome.trainee_id)
+        .outerjoin(Municipality, Municipality.id == WorkOutcome.employer_municipality_id)
+        .where(where)
         .order_by(WorkOutcome.recorded_at, WorkOutcome.id)
-    ).unique()
+    )
     known: dict[int, dict[int, Known]] = defaultdict(dict)
-    for row in rows:
-        known[row.trainee_id][row.months] = Known(row.work, row.employer, row.evidence, row.known_on)
+    for trainee_id, months, work, employer_name, evidence, known_on in rows:
+        known[trainee_id][months] = Known(work, employer_name, evidence, known_on)
     return known
 
 
@@ -117,12 +135,6 @@ def _is_due(left_on: date | None, months: int, known: dict[int, Known], now: dat
     if left_on is None:
         return False
     return now >= moment_at(left_on, months, tz).link_until
-
-
-def _left_on(trainee) -> date | None:
-    return {TraineeStatus.COMPLETED: trainee.completed_on, TraineeStatus.WITHDRAWN: trainee.withdrawn_on}.get(
-        trainee.status
-    )
 
 
 def _facts(
@@ -164,7 +176,7 @@ def load_outcomes(where: sa.ColumnElement[bool], now: datetime, today: date) -> 
             Trainee.cohort_id,
             Trainee.status,
             Trainee.withdrawn_on,
-            Trainee.completed_on,
+            Trainee.left_on.label("left_on"),
             Trainee.follow_ups_stopped_at,
         )
         .where(where)
@@ -175,11 +187,11 @@ def load_outcomes(where: sa.ColumnElement[bool], now: datetime, today: date) -> 
     ids = [t.id for t in trainees]
     phase_ends = _phase_ends(t.cohort_id for t in trainees)
     internship_done, hosts = _internships(ids)
-    known = _latest_known(ids)
+    known = latest_known(where)
     result = []
     for t in trainees:
         mine = known.get(t.id, {})
-        left_on = _left_on(t)
+        left_on = t.left_on
         facts = _facts(t, left_on, phase_ends.get(t.cohort_id, {}), t.id in internship_done, mine, now, today)
         result.append(
             TraineeOutcome(

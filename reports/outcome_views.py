@@ -45,8 +45,8 @@ STEP_LABELS = {
 # How each figure is counted: the page's definitions section.
 DEFINITIONS = {
     "enrolled": _l(
-        "Everyone who was enrolled in the group, also people who stopped early "
-        "or moved to another group later."
+        "Everyone enrolled in the group, also people who stopped early. "
+        "Someone who moved to another group counts in the group they moved to."
     ),
     "training": _l(
         "Of the enrolled: the 6 weeks of training are over and the person had not stopped "
@@ -114,18 +114,22 @@ def step_views(steps: list[FunnelStep], small_rule: bool = False) -> list[StepVi
     ]
 
 
-def chart(chart_id: str, title: str, views: list[StepView], small_rule: bool = False) -> Markup:
-    """The funnel as a picture; outside the manager's view a "< 5" step draws no bar."""
+def _drawn(count: int, shown_as: str, step: FunnelStep) -> float | None:
+    """A part's share as a bar, or None where the table shows "< 5" (or nothing) instead."""
+    if shown_as in ("", SMALL_TEXT) or not step.denominator:
+        return None
+    return count / step.denominator
 
-    def hidden(view: StepView) -> bool:
-        return small_rule and view.value == SMALL_TEXT
 
+def chart(chart_id: str, title: str, views: list[StepView]) -> Markup:
+    """The funnel as a picture: a bar, and within it the part, only where the table gives a
+    figure; a "< 5" draws nothing (and says nothing in a tooltip)."""
     bars = [
         StepBar(
             v.label,
-            None if hidden(v) else v.step.share,
-            None if hidden(v) or not v.step.denominator else v.step.consultants / v.step.denominator,
-            None if hidden(v) or v.key not in ("working_6m", "working_12m") else v.step.unknown_share,
+            None if v.value == SMALL_TEXT else v.step.share,
+            _drawn(v.step.consultants, v.consultants, v.step),
+            _drawn(v.step.unknown, v.unknown, v.step),
             v.value,
         )
         for v in views
@@ -194,7 +198,6 @@ def municipality_summary(municipality_id: int):
             "chart-outcomes-municipality",
             _("Outcomes: %(name)s", name=municipality.name),
             views,
-            small_rule=True,
         ),
         definitions=DEFINITIONS,
         labels=STEP_LABELS,

@@ -14,6 +14,7 @@ from cohort.follow_ups.models import WorkOutcome
 from cohort.follow_ups.rules import Evidence, Source, Work
 from cohort.models import Trainee, TraineeStatus
 from core.clock import local_today, utcnow
+from core.errors import ConflictError
 from core.workdays import add_months
 from extensions import db
 from outbox.dispatch import dispatch_due
@@ -87,7 +88,10 @@ def test_one_chase_after_14_days_and_nothing_after_the_link_ended(app):
     run_scan(utc(2026, 5, 20, 8, 0))
     assert [m.kind for m in follow_up_messages()] == ["follow_up", "follow_up_chase"]
     db.session.execute(sa.delete(OutboxMessage))
-    run_scan(utc(2026, 5, 30, 8, 0))  # the link's end: 30 days after the moment
+    run_scan(utc(2026, 5, 30, 21, 59))  # 23:59 on the link's last day, 30 days after the moment
+    assert [m.kind for m in follow_up_messages()] == ["follow_up"]  # a late question: still in time
+    db.session.execute(sa.delete(OutboxMessage))
+    run_scan(utc(2026, 5, 30, 22, 0))  # 00:00 the day after: the link has ended
     assert follow_up_messages() == []
     assert trainee.id
 
@@ -175,6 +179,25 @@ def test_a_second_answer_through_the_link_changes_nothing(app, client):
     assert [o.work for o in db.session.scalars(sa.select(WorkOutcome))] == [Work.NONE]
 
 
+def test_two_answers_that_cross_keep_one(app, monkeypatch):
+    trainee = open_trainee()
+    services.answer_follow_up(trainee, 3, Work.NONE, "", "", ask_again=True)
+    db.session.commit()
+    monkeypatch.setattr(services, "answered_by_link", lambda *_: None)  # the second post checked first
+    with pytest.raises(ConflictError):
+        services.answer_follow_up(trainee, 3, Work.OTHER, "Bakkerij", "", ask_again=True)
+    db.session.rollback()
+    assert [o.work for o in db.session.scalars(sa.select(WorkOutcome))] == [Work.NONE]
+
+
+def test_what_a_manager_heard_on_the_phone_stops_the_question(app, manager):
+    trainee = former_trainee(date(2026, 1, 30))
+    services.record_outcome(trainee, 3, Work.NONE, "", "", "phone_call", date(2026, 4, 20), "", manager)
+    db.session.commit()
+    run_scan(utc(2026, 4, 30, 8, 0))
+    assert follow_up_messages() == []
+
+
 def test_bad_answers_get_field_errors_and_save_nothing(app, client):
     trainee = open_trainee()
     url = links.follow_up_url(trainee, 3).removeprefix("http://localhost")
@@ -212,9 +235,9 @@ def test_links_that_do_not_work(app, client, monkeypatch):
     good = links.follow_up_url(trainee, 3).removeprefix("http://localhost")
     assert client.get(good).status_code == 200
     # Expired: the moment's 30 days are over, or the link itself is older than that.
-    ended = open_trainee(days=31)
+    ended = open_trainee(days=33)  # the moment was 32 or 33 days ago: its 30th day is over
     assert client.get(links.follow_up_url(ended, 3).removeprefix("http://localhost")).status_code == 404
-    old = made_days_ago(monkeypatch, lambda: links.follow_up_url(trainee, 3), 31)
+    old = made_days_ago(monkeypatch, lambda: links.follow_up_url(trainee, 3), 32)
     assert client.get(old.removeprefix("http://localhost")).status_code == 404
     # Another moment than the open one, another purpose, tampered.
     assert client.get(links.follow_up_url(trainee, 6).removeprefix("http://localhost")).status_code == 404
@@ -289,7 +312,7 @@ def test_a_manager_records_a_phone_call_in_the_trainee_file(app, make_client):
     bad = post_form(manager_client, url, {"work-months": "6", "work-work": "other"}, page=page)
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Choose where the information comes from." in html
-    assert "Write where you work." in html
+    assert "Give the employer." in html
     data = {
         "work-months": "6",
         "work-work": "other",

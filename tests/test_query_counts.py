@@ -48,6 +48,7 @@ def _page_queries(app, count_queries, scale: Scale) -> dict[str, int]:
     trainee_user = db.session.scalar(sa.select(User).filter_by(email=TRAINEE_EMAIL))
     _token, secret = create_api_token(trainee_user, "query counts")
     manager_user = db.session.scalar(sa.select(User).filter_by(email=MANAGER_EMAIL))
+    host_id = db.session.scalar(sa.select(User.municipality_id).filter_by(email=CONTACT_EMAIL))
     _token, manager_secret = create_api_token(manager_user, "query counts")
     db.session.commit()
     with app.test_request_context():
@@ -81,6 +82,7 @@ def _page_queries(app, count_queries, scale: Scale) -> dict[str, int]:
             200,
         ),
         "portal outcomes": (clients[CONTACT_EMAIL], "/portal/outcomes", {}, 200),
+        "municipality outcomes": (clients[MANAGER_EMAIL], f"/municipalities/{host_id}/outcomes", {}, 200),
     }
     counts = {}
     for name, (client, path, headers, status) in pages.items():

@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField
 from wtforms.validators import Optional
 
-from cohort.follow_ups.rules import FOLLOW_UP_MONTHS, MAX_EMPLOYER, MAX_HOURS, MAX_NOTE, PROGRAMME_SOURCES
+from cohort.follow_ups.rules import FOLLOW_UP_MONTHS, MAX_EMPLOYER, MAX_NOTE, PROGRAMME_SOURCES
 from core.labels import SOURCE_LABELS, WORK_LABELS, WORK_QUESTION_LABELS
 
-_HOURS_INPUT = {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 2, "min": 1, "max": MAX_HOURS}
+_HOURS_INPUT = {"inputmode": "numeric", "pattern": "[0-9]*", "maxlength": 2}
 
 
 class FollowUpForm(FlaskForm):

@@ -1,9 +1,9 @@
 """The signed e-mail links of the follow-ups: the former trainee's answer link, and the employer's
 link to confirm what the former trainee told.
 
-A follow-up link names one trainee and one moment (3, 6 or 12 months). It works from the moment
-the moment's own day until FOLLOW_UP_VALID_DAYS after it (the chase carries a
-new link with the same end), for a trainee whose data is not erased. A confirmation link names one
+A follow-up link names one trainee and one moment (3, 6 or 12 months). It works by local date,
+from the moment's day through FOLLOW_UP_VALID_DAYS days after it (the chase carries a new link
+with the same end), for a trainee whose data is not erased. A confirmation link names one
 work outcome and the municipality contact it was sent to; it stops working when that contact is
 deactivated or works for another municipality. Both are signed with the app's secret; a link of
 another purpose (a placement's answer link, say) opens neither.
@@ -23,8 +23,9 @@ from extensions import db
 
 FOLLOW_UP, CONFIRM = "follow-up", "confirm-work"
 CONFIRM_VALID_DAYS = 30
-# The signature's own limit: a follow-up link is made at most FOLLOW_UP_VALID_DAYS before its end.
-_MAX_AGE_DAYS = max(rules.FOLLOW_UP_VALID_DAYS, CONFIRM_VALID_DAYS)
+# The signature's own limit: a follow-up link is made no earlier than its moment's day, so at most
+# FOLLOW_UP_VALID_DAYS + 1 days before the end of its last day.
+_MAX_AGE_DAYS = rules.FOLLOW_UP_VALID_DAYS + 1
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -66,7 +67,7 @@ def read_follow_up_link(token: str, now: datetime) -> tuple[Trainee, int] | None
     if trainee is None or trainee.erased_at is not None:
         return None
     moment = moment_of(trainee, data["months"])
-    if moment is None or not moment.ask_at <= now < moment.link_until:
+    if moment is None or not moment.link_from <= now < moment.link_until:
         return None
     return trainee, data["months"]
 

@@ -19,7 +19,18 @@ from extensions import db
 
 class WorkOutcome(db.Model):
     __tablename__ = "work_outcomes"
-    __table_args__ = (sa.Index("ix_work_outcomes_trainee_months", "trainee_id", "months"),)
+    __table_args__ = (
+        sa.Index("ix_work_outcomes_trainee_months", "trainee_id", "months"),
+        # One answer through the link per moment, also when two posts cross (a double click).
+        sa.Index(
+            "uq_work_outcomes_link_answer",
+            "trainee_id",
+            "months",
+            unique=True,
+            sqlite_where=sa.text("source = 'follow_up_link'"),
+            postgresql_where=sa.text("source = 'follow_up_link'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("trainees.id", ondelete="CASCADE"))

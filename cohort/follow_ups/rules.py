@@ -1,16 +1,18 @@
 """The words and the timing of the follow-ups. Pure: plain values in and out, no Flask, no database.
 
 A former trainee is asked 3, 6 and 12 months after their end date (the day they completed or left
-the programme): the same day of the month, or the month's last day, at 10:00 local time whatever
-the season. The link in the e-mail works for FOLLOW_UP_VALID_DAYS after that day; one chase goes
-FOLLOW_UP_CHASE_DAYS after it while there is no answer.
+the programme): the same day of the month, or the month's last day, at the reminder rule's time
+(FOLLOW_UP_AT, 10:00, unless a manager changed it) in local time, whatever the season. One chase
+goes FOLLOW_UP_CHASE_DAYS later while there is no answer. The link in the e-mail works by local
+date, whatever the rule's time: from the moment's day through the FOLLOW_UP_VALID_DAYS-th day
+after it.
 """
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
+from core.clock import local_moment
 from core.workdays import add_months
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -61,13 +63,16 @@ class EmployerAnswer(enum.StrEnum):
 @dataclass(frozen=True)
 class FollowUpMoment:
     months: int  # after the end date: 3, 6 or 12
+    day: date  # the moment's (local) day
     ask_at: datetime  # UTC
     chase_at: datetime  # UTC
-    link_until: datetime  # UTC: the link stops working then
+    link_from: datetime  # UTC: 00:00 local on the moment's day
+    link_until: datetime  # UTC: the link stops working then, 00:00 local after its last day
 
-
-def _local(day: date, at: time, tz_name: str) -> datetime:
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+    @property
+    def last_day(self) -> date:
+        """The last day the link works, as the mail says it."""
+        return self.day + timedelta(days=FOLLOW_UP_VALID_DAYS)
 
 
 def follow_up_moments(end_date: date, tz_name: str, at: time = FOLLOW_UP_AT) -> list[FollowUpMoment]:
@@ -78,9 +83,11 @@ def follow_up_moments(end_date: date, tz_name: str, at: time = FOLLOW_UP_AT) -> 
         moments.append(
             FollowUpMoment(
                 months,
-                _local(day, at, tz_name),
-                _local(day + timedelta(days=FOLLOW_UP_CHASE_DAYS), at, tz_name),
-                _local(day + timedelta(days=FOLLOW_UP_VALID_DAYS), at, tz_name),
+                day,
+                ask_at=local_moment(day, at, tz_name),
+                chase_at=local_moment(day + timedelta(days=FOLLOW_UP_CHASE_DAYS), at, tz_name),
+                link_from=local_moment(day, time(0), tz_name),
+                link_until=local_moment(day + timedelta(days=FOLLOW_UP_VALID_DAYS + 1), time(0), tz_name),
             )
         )
     return moments

@@ -10,9 +10,10 @@ not asked again; what they answered before stays.
 from datetime import date
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role, User
 from cohort.follow_ups import links
@@ -31,7 +32,7 @@ from cohort.follow_ups.rules import (
     Work,
 )
 from cohort.models import Trainee
-from core.clock import utcnow
+from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.parsing import parse_whole_number
 from core.text_rules import is_single_line
@@ -43,6 +44,10 @@ from outbox.queue import queue_message
 from placements.municipalities.register import resolve
 
 _MUNICIPALITY_WORD = ("gemeente ", "municipality of ")
+
+
+def _today():
+    return local_today(current_app.config["TIMEZONE"])
 
 
 def answered_by_link(trainee_id: int, months: int) -> WorkOutcome | None:
@@ -68,7 +73,20 @@ def _employer(text: str | None) -> tuple[int | None, str]:
     return (found.id, "") if found is not None else (None, text)
 
 
-def _checked(work: str | None, employer: str | None, hours: object) -> tuple[dict, dict[str, str]]:
+def known_moments(trainee_ids: list[int]) -> set[tuple[int, int]]:
+    """The (trainee, moment) pairs something is known about, from any source: no question or
+    chase goes about them any more."""
+    if not trainee_ids:
+        return set()
+    query = sa.select(WorkOutcome.trainee_id, WorkOutcome.months).where(
+        WorkOutcome.trainee_id.in_(trainee_ids)
+    )
+    return set(db.session.execute(query).tuples())
+
+
+def _checked(
+    work: str | None, employer: str | None, hours: object, employer_missing: str
+) -> tuple[dict, dict[str, str]]:
     """The clean answer and field name -> problem, in the reader's language."""
     problems: dict[str, str] = {}
     if work not in set(Work):
@@ -77,7 +95,7 @@ def _checked(work: str | None, employer: str | None, hours: object) -> tuple[dic
     if len(employer) > MAX_EMPLOYER or not is_single_line(employer):
         problems["employer"] = _("Use at most %(n)d characters, on one line.", n=MAX_EMPLOYER)
     elif work in WORKING and not employer:
-        problems["employer"] = _("Write where you work.")
+        problems["employer"] = employer_missing
     number = None
     if hours not in (None, ""):
         number = parse_whole_number(hours)
@@ -116,16 +134,20 @@ def answer_follow_up(
     municipality, the municipality's contacts are asked to confirm."""
     if answered_by_link(trainee.id, months) is not None:
         raise ConflictError(_("You have already answered these questions."))
-    answer, problems = _checked(work, employer, hours)
+    answer, problems = _checked(work, employer, hours, _("Write where you work."))
     _refuse(problems)
-    outcome = _new_outcome(
-        trainee,
-        months,
-        answer,
-        evidence=Evidence.SELF_REPORTED,
-        source=Source.FOLLOW_UP_LINK,
-        known_on=utcnow().date(),
-    )
+    try:
+        with db.session.begin_nested():  # two posts that cross: the second one meets the unique index
+            outcome = _new_outcome(
+                trainee,
+                months,
+                answer,
+                evidence=Evidence.SELF_REPORTED,
+                source=Source.FOLLOW_UP_LINK,
+                known_on=_today(),
+            )
+    except IntegrityError:
+        raise ConflictError(_("You have already answered these questions.")) from None
     if not ask_again:
         stop_follow_ups(trainee)
     if outcome.is_working and outcome.employer_municipality_id is not None:
@@ -151,7 +173,7 @@ def record_outcome(
         raise ConflictError(_("This trainee's personal data has been erased; nothing can be added."))
     if trainee.left_on is None:
         raise ConflictError(_("This trainee is still in the programme."))
-    answer, problems = _checked(work, employer, hours)
+    answer, problems = _checked(work, employer, hours, _("Give the employer."))
     months = parse_whole_number(months)
     if months not in FOLLOW_UP_MONTHS:
         problems["months"] = _("Choose 3, 6 or 12 months.")
@@ -159,7 +181,7 @@ def record_outcome(
         problems["source"] = _("Choose where the information comes from.")
     if known_on is None:
         problems["known_on"] = _("Required.")
-    elif known_on > utcnow().date():
+    elif known_on > _today():
         problems["known_on"] = _("The date cannot be in the future.")
     note = " ".join((note or "").split())
     if len(note) > MAX_NOTE:
@@ -214,6 +236,7 @@ def _ask_employer_to_confirm(outcome: WorkOutcome, trainee: Trainee) -> None:
                 "trainee": trainee,
                 "contact": contact,
                 "url": links.confirm_url(outcome, contact),
+                "valid_days": links.CONFIRM_VALID_DAYS,
             }
             queue_message(
                 kind=CONFIRMATION_KIND,

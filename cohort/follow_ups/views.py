@@ -16,7 +16,7 @@ bp = Blueprint("follow_ups", __name__)
 
 
 def _link_invalid():
-    return render_template("follow_ups/link_invalid.html"), 404
+    return render_template("follow_ups/link_invalid.html", valid_days=rules.FOLLOW_UP_VALID_DAYS), 404
 
 
 @bp.route("/f/follow-up/<token>", methods=["GET", "POST"])

@@ -64,6 +64,13 @@ def upgrade():
     )
     with op.batch_alter_table('work_outcomes', schema=None) as batch_op:
         batch_op.create_index('ix_work_outcomes_trainee_months', ['trainee_id', 'months'], unique=False)
+        batch_op.create_index(
+            'uq_work_outcomes_link_answer',
+            ['trainee_id', 'months'],
+            unique=True,
+            sqlite_where=sa.text("source = 'follow_up_link'"),
+            postgresql_where=sa.text("source = 'follow_up_link'"),
+        )
 
 
 def downgrade():

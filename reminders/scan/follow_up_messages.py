@@ -7,16 +7,15 @@ import sqlalchemy as sa
 
 from accounts.models import User
 from cohort.follow_ups.links import follow_up_url
-from cohort.follow_ups.models import WorkOutcome
 from cohort.follow_ups.rules import (
     FOLLOW_UP_CHASE_DAYS,
     FOLLOW_UP_CHASE_KIND,
     FOLLOW_UP_KIND,
     FOLLOW_UP_MONTHS,
     FOLLOW_UP_VALID_DAYS,
-    Source,
     open_moment,
 )
+from cohort.follow_ups.services import known_moments
 from cohort.models import Trainee, TraineeStatus
 from core.workdays import add_months
 from extensions import db
@@ -31,9 +30,6 @@ def _former_trainees(moment: Moment) -> list[Trainee]:
     """Who may have a follow-up open now: ended within the last 12 months and a link's life,
     not erased, not turned off."""
     earliest = add_months(moment.today, -FOLLOW_UP_MONTHS[-1]) - timedelta(days=FOLLOW_UP_VALID_DAYS + 1)
-    ended_on = sa.case(
-        (Trainee.status == TraineeStatus.COMPLETED, Trainee.completed_on), else_=Trainee.withdrawn_on
-    )
     return list(
         db.session.scalars(
             sa.select(Trainee)
@@ -41,7 +37,7 @@ def _former_trainees(moment: Moment) -> list[Trainee]:
                 Trainee.status.in_((TraineeStatus.COMPLETED, TraineeStatus.WITHDRAWN)),
                 Trainee.erased_at.is_(None),
                 Trainee.follow_ups_stopped_at.is_(None),
-                ended_on >= earliest,
+                Trainee.left_on >= earliest,
             )
             .order_by(Trainee.id)
         )
@@ -53,13 +49,7 @@ def follow_up_messages(moment: Moment, rule: rules.Rule) -> list[dict]:
     if not trainees:
         return []
     ids = [t.id for t in trainees]
-    answered = set(
-        db.session.execute(
-            sa.select(WorkOutcome.trainee_id, WorkOutcome.months).where(
-                WorkOutcome.trainee_id.in_(ids), WorkOutcome.source == Source.FOLLOW_UP_LINK
-            )
-        ).all()
-    )
+    answered = known_moments(ids)
     asked = {
         (trainee_id, (payload or {}).get("months")): created_at
         for trainee_id, payload, created_at in db.session.execute(
@@ -91,8 +81,8 @@ def follow_up_messages(moment: Moment, rule: rules.Rule) -> list[dict]:
         context = {
             "trainee": trainee,
             "months": due.months,
-            # The last whole day the link works (it stops that morning's next day at 10:00).
-            "until": rules.local_now(due.link_until, moment.tz).date() - timedelta(days=1),
+            "until": due.last_day,
+            "chase_days": FOLLOW_UP_CHASE_DAYS,
             "url": follow_up_url(trainee, due.months),
         }
         rows.append(

@@ -50,7 +50,8 @@ def test_follow_ups_are_due_at_10_local_3_6_and_12_months_after_across_summer_ti
     assert six.ask_at == datetime(2027, 6, 30, 8, 0, tzinfo=UTC)  # the month's last day
     assert twelve.ask_at == datetime(2027, 12, 31, 9, 0, tzinfo=UTC)  # winter time
     assert three.chase_at == datetime(2027, 4, 14, 8, 0, tzinfo=UTC)
-    assert three.link_until == datetime(2027, 4, 30, 8, 0, tzinfo=UTC)
+    assert three.link_until == datetime(2027, 4, 30, 22, 0, tzinfo=UTC)  # 00:00 local after its 30th day
+    assert three.last_day == date(2027, 4, 30) and three.link_from == datetime(2027, 3, 30, 22, 0, tzinfo=UTC)
     # A question in March whose chase falls after the change still goes at 10:00 local.
     march = follow_up_moments(date(2026, 12, 20), TZ)[0]
     assert march.ask_at == datetime(2027, 3, 20, 9, 0, tzinfo=UTC)
