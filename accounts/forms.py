@@ -56,7 +56,10 @@ class SetPasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired()])
+    # A required choice starts empty (HTML's rule for a required select): nobody gets a role by accident.
+    role = SelectField(
+        _l("Role"), choices=lambda: [("", _l("Choose a role")), *role_choices()], validators=[InputRequired()]
+    )
     municipality_id = SelectField(
         _l("Municipality (for a municipality contact)"), coerce=optional_id, validators=[Optional()]
     )
