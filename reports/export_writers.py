@@ -39,7 +39,8 @@ BATCH_SIZE = 500
 CHUNK_SIZE = 64 * 1024
 IN_MEMORY_LIMIT = 5 * 1024 * 1024  # a larger XLSX file goes to disk
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Werkzeug adds "; charset=utf-8" to a text/ type itself: naming it here too said it twice.
+CSV_MIMETYPE = "text/csv"
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HARMLESS_NUMBER = re.compile(r"[+\-]?[\d\s().,/\-]*")

@@ -214,7 +214,8 @@ ATTENDANCE_HEADINGS = [
 def test_attendance_csv_has_one_line_per_trainee_per_session(manager_client, world, english):
     response = manager_client.get(f"/exports/attendance?cohort={world['a']}&format=csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv" and response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once (issue 15)
+    assert response.headers["Cache-Control"] == "no-store"
     assert file_name(response) == "attendance-groep-een.csv"
     anna = ["Anna de Vries", "Groep Één"]
     bram = ["Bram Bakker", "Groep Één"]
