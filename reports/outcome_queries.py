@@ -215,14 +215,16 @@ def cohort_outcomes(cohort_id: int, now: datetime, today: date) -> tuple[list[Tr
     return rows, funnel(row.facts for row in rows)
 
 
-def hosted_by(municipality_id: int, now: datetime, today: date) -> list[TraineeOutcome]:
-    """The trainees whose internship this municipality hosted (a confirmed placement there)."""
+def hosted_by(municipality_id: int, now: datetime, today: date) -> tuple[list[TraineeOutcome], list]:
+    """The trainees whose internship this municipality hosted (a confirmed placement there), and
+    their funnel: the print per municipality and the host's portal read this."""
     hosted = (
         sa.select(Placement.trainee_id)
         .join(InternshipOffer, InternshipOffer.id == Placement.offer_id)
         .where(InternshipOffer.municipality_id == municipality_id, Placement.status.in_(HOSTED))
     )
-    return load_outcomes(Trainee.id.in_(hosted), now, today)
+    rows = load_outcomes(Trainee.id.in_(hosted), now, today)
+    return rows, funnel(row.facts for row in rows)
 
 
 @dataclass(frozen=True)

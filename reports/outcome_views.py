@@ -29,7 +29,7 @@ from placements.access import municipalities_for
 from reports import outcome_queries as queries
 from reports.charts.outcomes import FunnelTexts, StepBar, outcomes_svg
 from reports.monitoring import percent
-from reports.outcomes import SMALL_TEXT, FunnelStep, shown
+from reports.outcomes import SMALL_TEXT, WORKING_STEPS, FunnelStep, shown
 
 bp = Blueprint("outcomes", __name__)
 
@@ -100,15 +100,14 @@ def _part(count: int, step: FunnelStep, small_rule: bool) -> str:
 
 
 def step_views(steps: list[FunnelStep], small_rule: bool = False) -> list[StepView]:
-    working = ("working_6m", "working_12m")
     return [
         StepView(
             s.key,
             str(STEP_LABELS[s.key]),
             s,
             _value(s, small_rule),
-            _part(s.unknown, s, small_rule) if s.key in working else "",
-            _part(s.consultants, s, small_rule) if s.key in working else "",
+            _part(s.unknown, s, small_rule) if s.key in WORKING_STEPS else "",
+            _part(s.consultants, s, small_rule) if s.key in WORKING_STEPS else "",
         )
         for s in steps
     ]
@@ -159,6 +158,7 @@ def index():
         total_chart=chart("chart-outcomes-all", _("Outcomes of all groups"), total[1]),
         labels=STEP_LABELS,
         definitions=DEFINITIONS,
+        working_steps=WORKING_STEPS,
         evidence={m: queries.evidence_tally(rows, m) for m in (6, 12)},
     )
 
@@ -188,8 +188,8 @@ def cohort(cohort_id: int):
 def municipality_summary(municipality_id: int):
     """One page to print for a municipality: its interns' funnel, no names, "< 5" where small."""
     municipality = one_or_404(municipalities_for(current_user), municipality_id)
-    [hosted] = queries.funnels([], queries.hosted_by(municipality.id, utcnow(), local_today()), "")
-    views = step_views(hosted.steps, small_rule=True)
+    _rows, steps = queries.hosted_by(municipality.id, utcnow(), local_today())
+    views = step_views(steps, small_rule=True)
     return render_template(
         "reports/municipality_outcomes.html",
         municipality=municipality,
@@ -210,16 +210,15 @@ def municipality_summary(municipality_id: int):
 def portal():
     """A host's former interns: by name, only their own, with the figures under the "< 5" rule."""
     municipality = one_or_404(municipalities_for(current_user), current_user.municipality_id)
-    hosted_rows = queries.hosted_by(municipality.id, utcnow(), local_today())
-    [hosted] = queries.funnels([], hosted_rows, "")
-    views = step_views(hosted.steps, small_rule=True)
-    rows = [r for r in hosted_rows if r.left_on is not None]  # former interns, by name
+    hosted, steps = queries.hosted_by(municipality.id, utcnow(), local_today())
+    views = step_views(steps, small_rule=True)
+    rows = [r for r in hosted if r.left_on is not None]  # former interns, by name
     audit.record_many(current_user, [r.id for r in rows], AuditAction.VIEW, AuditSubject.WORK_OUTCOMES)
     page = render_template(
         "reports/portal_outcomes.html",
         municipality=municipality,
         rows=rows,
-        steps=[v for v in views if v.key in ("working_6m", "working_12m")],
+        steps=[v for v in views if v.key in WORKING_STEPS],
     )
     db.session.commit()
     return page

@@ -48,6 +48,7 @@ class TraineeFacts:
 
 
 STEPS = ("enrolled", "training", "internship", "programme", "working_6m", "working_12m")
+WORKING_STEPS = STEPS[-2:]  # the steps after the programme: with unknowns and consultants
 
 
 @dataclass(frozen=True)

@@ -345,3 +345,25 @@ def test_no_outcome_is_recorded_for_someone_still_in_the_programme(app, make_cli
     )
     assert response.status_code == 400 and "still in the programme" in response.get_data(as_text=True)
     assert db.session.scalars(sa.select(WorkOutcome)).all() == []
+
+
+def test_bad_input_on_the_manager_form_gets_400_and_saves_nothing(app, make_client):
+    manager_client = make_client(make_user(Role.MANAGER, language="en"))
+    trainee = former_trainee(date(2026, 1, 30))
+    url, page = f"/trainees/{trainee.id}/work-outcomes", f"/trainees/{trainee.id}"
+    good = {
+        "work-months": "6",
+        "work-work": "other",
+        "work-employer": "Bakkerij",
+        "work-source": "phone_call",
+    }
+    for bad in (
+        {"work-months": "99999999999999999999"},
+        {"work-hours_per_week": "1e3"},
+        {"work-employer": "x" * 100_000},
+        {"work-note": "regel\nregel " * 100},
+        {"work-known_on": "2026-02-30"},
+    ):
+        response = post_form(manager_client, url, {**good, "work-known_on": "2026-08-01", **bad}, page=page)
+        assert response.status_code == 400, bad
+    assert db.session.scalars(sa.select(WorkOutcome)).all() == []
