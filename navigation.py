@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from accounts.forms import role_choices
 from accounts.models import Role
+from core.day_format import format_day_range
 from core.labels import label
 
 NAVIGATION = {
@@ -62,6 +63,16 @@ def _day_formatter(locale):
     return format_day
 
 
+def _range_formatter(locale):
+    """ "22–26 maart", with the year when the range is not (wholly) in `this_year`."""
+
+    def format_days(first: date, last: date, this_year: int) -> str:
+        with_year = first.year != this_year or last.year != this_year
+        return format_day_range(first, last, str(locale or "nl"), with_year)
+
+    return format_days
+
+
 def navigation() -> dict:
     # Outside a request (an e-mail rendered by a job) there is no current user.
     signed_in = getattr(current_user, "is_authenticated", False)
@@ -74,4 +85,5 @@ def navigation() -> dict:
         "organisation_name": current_app.config["ORGANISATION_NAME"],
         "label": _memoized_label(),
         "format_day": _day_formatter(locale),
+        "format_days": _range_formatter(locale),
     }

@@ -18,3 +18,8 @@ def local_moment(day: date, at: time, tz_name: str) -> datetime:
     """The moment `at` o'clock local time on `day`, as an aware UTC datetime (18:00 stays 18:00
     across the summer-time change)."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+
+
+def local_now(tz_name: str = "Europe/Amsterdam") -> datetime:
+    """The wall-clock time where the programme runs, without zone: what session times compare with."""
+    return datetime.now(ZoneInfo(tz_name)).replace(tzinfo=None)

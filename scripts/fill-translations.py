@@ -14,8 +14,10 @@ path = f"translations/{locale}/LC_MESSAGES/messages.po"
 with open(path, "rb") as handle:
     catalog = read_po(handle, locale=locale)
 for message in catalog:
-    if message.id and message.id in translations:
-        message.string = translations[message.id]
+    # A key is the msgid, or (context, msgid) for a text with a context such as pgettext("trainee", ...).
+    key = (message.context, message.id) if message.context else message.id
+    if message.id and key in translations:
+        message.string = translations[key]
         message.flags.discard("fuzzy")
 with open(path, "wb") as handle:
     write_po(handle, catalog, width=76)  # as pybabel update writes it

@@ -1,7 +1,7 @@
 """Session rules: hand edits, cancelling, extra sessions, conflicts, attendance, absence notices."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
 from core.clock import local_today
-from core.errors import ValidationError
+from core.errors import ConflictError, ValidationError
 from core.field_rules import not_one_line
 from core.parsing import parse_id
 from core.text_rules import is_single_line
@@ -313,3 +313,14 @@ def report_absence(
     db.session.add(notice)
     db.session.flush()
     return notice
+
+
+def take_back_absence(trainee: Trainee, training_session: TrainingSession, now: datetime) -> None:
+    """The trainee can come after all: their notice goes, until the session starts (`now` local)."""
+    if datetime.combine(training_session.date, training_session.start_time) <= now:
+        raise ConflictError(_("This session has started. You can no longer change your notice."))
+    db.session.execute(
+        sa.delete(AbsenceNotice).where(
+            AbsenceNotice.session_id == training_session.id, AbsenceNotice.trainee_id == trainee.id
+        )
+    )

@@ -1,9 +1,7 @@
 """Sessions: the trainee's "Mijn rooster", the trainer's sessions, editing and attendance."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,37 +9,59 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.access import cohorts_for, trainees_for
 from cohort.forms import AbsenceForm, SessionForm
-from core.clock import local_today
+from core.clock import local_now, local_today
 from core.errors import ServiceError
+from core.labels import EVALUATION_KIND_LABELS
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
-from sessions import services
+from placements.evaluations.services import evaluations_of_trainee
+from sessions import services, weeks
 from sessions.access import may_register_attendance, sessions_for
 from sessions.models import AttendanceStatus, TrainingSession
 from sessions.schedule import schedule_for
 
 bp = Blueprint("sessions", __name__)
 
-COMING_WEEKS = timedelta(weeks=4)  # "Mijn rooster" shows this far ahead; the calendar feed shows all
+
+def _own_schedule() -> dict:
+    """What every page of the trainee's own schedule shows from: their items, and the time now."""
+    trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
+    tz = current_app.config["TIMEZONE"]
+    today, now = local_today(tz), local_now(tz)
+    return {
+        "trainee": trainee,
+        "items": schedule_for(trainee, today),
+        "today": today,
+        "now": now,
+        "moment_of": lambda item: weeks.moment(item, now),
+    }
 
 
 @bp.get("/schedule")
 @role_required(Role.TRAINEE)
 def my_schedule():
-    trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
-    today = local_today()
-    items = schedule_for(trainee, today)
-    coming = [i for i in items if i.date >= today]
-    upcoming = next((i for i in coming if not i.is_cancelled), None)
+    own = _own_schedule()
+    items, today = own["items"], own["today"]
     return render_template(
         "sessions/my_schedule.html",
-        trainee=trainee,
-        next_item=upcoming,
-        today=today,
-        coming=[i for i in coming if i is not upcoming and i.date < today + COMING_WEEKS],
-        past=[i for i in items if i.date < today][::-1],
-        absence_form=AbsenceForm(),
+        next_item=weeks.next_item(items, own["now"]),
+        weeks=weeks.coming_weeks(items, today),
+        has_earlier=bool(items) and items[0].date < weeks.monday_of(today),
+        evaluations=[
+            (placement_id, kind, EVALUATION_KIND_LABELS[kind])
+            for placement_id, kind in evaluations_of_trainee(own["trainee"].id)
+        ],
+        **own,
+    )
+
+
+@bp.get("/schedule/earlier")
+@role_required(Role.TRAINEE)
+def earlier_weeks():
+    own = _own_schedule()
+    return render_template(
+        "sessions/earlier_weeks.html", weeks=weeks.earlier_weeks(own["items"], own["today"]), **own
     )
 
 
@@ -55,9 +75,25 @@ def report_absence(session_id: int):
     def report():
         return services.report_absence(trainee, sess, form.reason.data)
 
-    if save_form(form, report, _("Thank you. Your absence has been passed on.")):
+    if save_form(form, report, _("Thank you. We have passed it on.")):
         return redirect(url_for("sessions.my_schedule"))
     return render_template("sessions/absence.html", form=form, sess=sess)
+
+
+@bp.post("/schedule/sessions/<int:session_id>/absence/take-back")
+@role_required(Role.TRAINEE)
+def take_back_absence(session_id: int):
+    sess = one_or_404(sessions_for(current_user), session_id)
+    trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
+    try:
+        services.take_back_absence(trainee, sess, local_now(current_app.config["TIMEZONE"]))
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Good that you can come. We have passed it on."), "success")
+    return redirect(url_for("sessions.my_schedule"))
 
 
 @bp.get("/teaching")

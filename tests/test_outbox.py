@@ -198,7 +198,7 @@ def test_changes_within_five_minutes_become_one_notice_with_the_session_attached
     assert dispatch_due(utcnow())["sent"] == 0  # waits for more changes
     assert dispatch_due(utcnow() + timedelta(minutes=6))["sent"] == 1
     mail = message_from_bytes(smtp_config.messages[0].content, policy=policy.default)
-    assert mail["Subject"] == "Een wijziging in uw rooster"
+    assert mail["Subject"] == "Er is iets veranderd in je rooster"
     attachment = next(part for part in mail.iter_attachments())
     assert attachment.get_content_type() == "text/calendar" and "VEVENT" in attachment.get_content()
 
@@ -248,7 +248,7 @@ def test_a_change_after_the_window_is_a_new_notice(cohort_with_trainee):
     notices = db.session.scalars(
         sa.select(OutboxMessage).filter_by(kind="change_notice").order_by(OutboxMessage.id)
     ).all()
-    assert len(notices) == 2 and "AFGELAST" in notices[1].body_text
+    assert len(notices) == 2 and "GAAT NIET DOOR" in notices[1].body_text
 
 
 @pytest.mark.committed_db

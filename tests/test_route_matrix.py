@@ -554,6 +554,11 @@ ROUTES: dict[str, Route] = {
     ),
     # --- sessions, schedules, calendar feeds
     "sessions.my_schedule": route("/schedule", GET=page(trainee_a=200, trainee_b=200)),
+    "sessions.earlier_weeks": route("/schedule/earlier", GET=page(trainee_a=200, trainee_b=200)),
+    "sessions.take_back_absence": route(
+        "/schedule/sessions/{session_a}/absence/take-back",
+        POST=page(trainee_a=Redirect("/schedule"), trainee_b=404),
+    ),
     "sessions.report_absence": route(
         "/schedule/sessions/{session_a}/absence",
         GET=page(trainee_a=200, trainee_b=404),

@@ -1,6 +1,6 @@
 """ "Mijn rooster", absence notices and attendance through the pages; query counts stay flat."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +10,7 @@ from cohort.models import Cohort
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.clock import local_today
 from extensions import db
+from placements.models import Evaluation, InternshipOffer, Placement
 from sessions.models import AbsenceNotice, Attendance, TrainingSession
 from tests.conftest import post_form
 from tests.factories import make_municipality, make_user
@@ -72,10 +73,109 @@ def test_mijn_rooster_shows_the_next_session_on_top_with_where_and_when(app, mak
     [trainee] = enrol_many(cohort, 1)
     page = login_trainee(make_client, trainee).get("/schedule").get_data(as_text=True)
     upcoming = next_session(cohort)
-    assert page.index("Volgende") < page.index("Terugkomdag") < page.index("Komende weken")
+    assert page.index("Volgende") < page.index("Terugkomdag") < page.index("De komende 4 weken")
     assert "Vredenburg 40, Utrecht" in page
     assert upcoming.start_time.strftime("%H:%M") in page
     assert 'href="/calendar"' in page  # the way to the subscribe page
+
+
+def test_mijn_rooster_shows_four_weeks_with_each_day_in_words_and_the_internship_by_municipality(
+    app, make_client
+):
+    cohort = planned_cohort(weeks_ago=7)  # the internship runs: return days and internship days
+    [trainee] = enrol_many(cohort, 1)
+    host = make_municipality("Utrecht")
+    offer = InternshipOffer(municipality_id=host.id, cohort_id=cohort.id, places=1, places_taken=1)
+    db.session.add(offer)
+    db.session.flush()
+    db.session.add(
+        Placement(
+            trainee_id=trainee.id,
+            offer_id=offer.id,
+            cohort_id=cohort.id,
+            status="confirmed",
+            weekdays="mon,tue",
+        )
+    )
+    db.session.commit()
+    page = login_trainee(make_client, trainee).get("/schedule").get_data(as_text=True)
+    monday = local_today() - timedelta(days=local_today().weekday())
+    for week in range(4):
+        assert f"Week {(monday + timedelta(weeks=week)).isocalendar().week} · " in page
+    assert f"Week {(monday + timedelta(weeks=4)).isocalendar().week} · " not in page
+    assert "Stage bij gemeente Utrecht" in page and "Terugkomdag" in page
+    assert 'href="/schedule/earlier"' in page
+
+
+def test_earlier_weeks_are_on_their_own_page_with_the_attendance(app, make_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    first = db.session.scalar(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    )
+    db.session.add(Attendance(session_id=first.id, trainee_id=trainee.id, status="late"))
+    db.session.commit()
+    client = login_trainee(make_client, trainee)
+    page = client.get("/schedule/earlier").get_data(as_text=True)
+    assert f'id="session-{first.id}"' in page and "Te laat" in page
+    assert f'id="session-{first.id}"' not in client.get("/schedule").get_data(as_text=True)
+
+
+def test_a_year_is_written_on_dates_outside_this_year(app, make_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    first = db.session.scalar(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    )
+    first.date = date(local_today().year - 1, 12, 28)  # a Monday in 2025, whatever the year now
+    db.session.commit()
+    page = login_trainee(make_client, trainee).get("/schedule/earlier").get_data(as_text=True)
+    assert f"december {first.date.year}" in page
+
+
+def test_a_trainee_takes_back_an_absence_until_the_session_starts(app, make_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    coming, started = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date > local_today())
+        .order_by(TrainingSession.date)
+        .limit(2)
+    ).all()
+    started.date, started.start_time = local_today(), time(0, 0)  # under way since midnight
+    db.session.add_all(
+        [AbsenceNotice(session_id=s.id, trainee_id=trainee.id, reason="Afspraak") for s in (coming, started)]
+    )
+    db.session.commit()
+    client = login_trainee(make_client, trainee)
+    page = client.get("/schedule").get_data(as_text=True)
+    assert f"/schedule/sessions/{coming.id}/absence/take-back" in page
+    assert f"/schedule/sessions/{started.id}/absence/take-back" not in page
+    response = post_form(client, f"/schedule/sessions/{coming.id}/absence/take-back", {}, page="/schedule")
+    assert response.status_code == 302
+    response = post_form(client, f"/schedule/sessions/{started.id}/absence/take-back", {}, page="/schedule")
+    assert "al begonnen" in client.get(response.location).get_data(as_text=True)
+    kept = db.session.scalars(sa.select(AbsenceNotice.session_id)).all()
+    assert kept == [started.id]
+
+
+def test_a_trainee_finds_the_evaluations_of_their_internship_and_no_api_tokens(app, make_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    offer = InternshipOffer(municipality_id=make_municipality().id, cohort_id=cohort.id, places=1)
+    db.session.add(offer)
+    db.session.flush()
+    placement = Placement(trainee_id=trainee.id, offer_id=offer.id, cohort_id=cohort.id, status="active")
+    db.session.add(placement)
+    db.session.flush()
+    db.session.add(Evaluation(placement_id=placement.id, kind="midterm", scores={"conversation": 4}))
+    db.session.commit()
+    client = login_trainee(make_client, trainee)
+    page = client.get("/schedule").get_data(as_text=True)
+    link = f"/evaluations/{placement.id}/midterm/view"
+    assert link in page and f"/evaluations/{placement.id}/final/view" not in page
+    assert client.get(link).status_code == 200
+    assert "/account/tokens" not in client.get("/account").get_data(as_text=True)
 
 
 def test_a_trainee_reports_an_absence_and_the_manager_sees_it(app, make_client, manager_client):

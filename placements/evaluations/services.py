@@ -95,6 +95,18 @@ def find_evaluation(placement_id: int, kind: str) -> Evaluation | None:
     )
 
 
+def evaluations_of_trainee(trainee_id: int) -> list[tuple[int, str]]:
+    """(placement id, kind) of each evaluation written about a trainee's internships, in order: what
+    "Mijn rooster" links to."""
+    rows = db.session.execute(
+        sa.select(Evaluation.placement_id, Evaluation.kind)
+        .join(Placement, Placement.id == Evaluation.placement_id)
+        .where(Placement.trainee_id == trainee_id)
+        .order_by(Evaluation.submitted_at)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
 def _problem_text(code: str) -> str:
     if code == evaluations.MISSING:
         return _("Choose a score.")

@@ -55,8 +55,8 @@ def test_trainee_journey_with_the_keyboard_only(open_journey, data):
     tab_to(page, "main form button[type=submit]")
     journey.step("absence-form-filled")
     keyboard.press("Space")
-    expect(page.locator(".flash-success")).to_contain_text("Uw afmelding is doorgegeven")
-    expect(page.locator("article.next-session")).to_contain_text("U heeft doorgegeven dat u niet kunt komen.")
+    expect(page.locator(".flash-success")).to_contain_text("We hebben het doorgegeven")
+    expect(page.locator("article.next-session")).to_contain_text("Je hebt gezegd dat je niet kunt komen.")
 
     tab_to(page, "article.calendar-link a[role=button]")
     keyboard.press("Enter")

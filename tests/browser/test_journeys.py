@@ -183,17 +183,25 @@ def test_trainee_on_a_phone_reports_an_absence_and_subscribes_to_the_calendar(op
     next_session = page.locator("article.next-session")
     next_session.get_by_role("button", name=journey.text("Ik kan niet komen", "I cannot come")).click()
     journey.step("absence-form")
-    page.get_by_label(journey.text("Waarom kunt u niet komen?", "Why can you not come?")).fill(
+    page.get_by_label(journey.text("Waarom kun je niet komen?", "Why can you not come?")).fill(
         "Afspraak bij de IND"
     )
     page.get_by_role("button", name=journey.text("Versturen", "Send")).click()
     expect(page.locator(".flash-success")).to_contain_text(
-        journey.text("Bedankt. Uw afmelding is doorgegeven.", "Thank you. Your absence has been passed on.")
+        journey.text("Dank je. We hebben het doorgegeven.", "Thank you. We have passed it on.")
     )
     expect(page.locator("article.next-session")).to_contain_text(
-        journey.text("U heeft doorgegeven dat u niet kunt komen.", "You have reported that you cannot come.")
+        journey.text("Je hebt gezegd dat je niet kunt komen.", "You told us that you cannot come.")
     )
     journey.step("absence-reported")
+    # The appointment moves: the trainee can come after all, and takes the notice back.
+    next_session.get_by_role("button", name=journey.text("Ik kom toch", "I can come after all")).click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        journey.text("Fijn dat je toch komt", "Good that you can come")
+    )
+    expect(
+        next_session.get_by_role("button", name=journey.text("Ik kan niet komen", "I cannot come"))
+    ).to_be_visible()
 
     page.get_by_role("button", name=journey.text("Zet het in de agenda", "Put it in the calendar")).click()
     expect(page.locator("h1")).to_have_text(journey.text("Agenda op je telefoon", "Calendar on your phone"))

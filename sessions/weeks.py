@@ -1,0 +1,72 @@
+""" "Mijn rooster" in weeks: which item is next, which weeks the page shows, where each item stands.
+
+Pure: items are anything with `date`, `start_time`, `end_time` and `is_cancelled` (a ScheduleItem),
+`now` is the local wall-clock time where the programme runs.
+"""
+
+import enum
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+COMING_WEEKS = 4  # the page shows this week and the three after it; the calendar feed shows all
+
+
+class Moment(enum.StrEnum):
+    """Where an item stands now: what the trainee can still do about it."""
+
+    COMING = "coming"  # an absence can be reported or taken back
+    STARTED = "started"  # too late to change anything
+    ENDED = "ended"  # attendance is what counts now
+
+
+@dataclass(frozen=True)
+class Week:
+    monday: date
+    items: tuple
+
+    @property
+    def number(self) -> int:
+        return self.monday.isocalendar().week
+
+    @property
+    def last_day(self) -> date:
+        """Friday, or the weekend day an item falls on."""
+        return max([self.monday + timedelta(days=4), *(item.date for item in self.items)])
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def by_week(items: Iterable) -> list[Week]:
+    """Items (in date order) grouped per ISO week."""
+    return [
+        Week(monday, tuple(group)) for monday, group in itertools.groupby(items, lambda i: monday_of(i.date))
+    ]
+
+
+def moment(item, now: datetime) -> Moment:
+    if datetime.combine(item.date, item.end_time) <= now:
+        return Moment.ENDED
+    if datetime.combine(item.date, item.start_time) <= now:
+        return Moment.STARTED
+    return Moment.COMING
+
+
+def next_item(items: Iterable, now: datetime):
+    """The first item that goes ahead and has not ended (one going on now is still "next")."""
+    return next((i for i in items if not i.is_cancelled and moment(i, now) != Moment.ENDED), None)
+
+
+def coming_weeks(items: Sequence, today: date) -> list[Week]:
+    """This week (its earlier days too) and the weeks after it, up to COMING_WEEKS in all."""
+    first = monday_of(today)
+    horizon = first + timedelta(weeks=COMING_WEEKS)
+    return by_week(i for i in items if first <= i.date < horizon)
+
+
+def earlier_weeks(items: Sequence, today: date) -> list[Week]:
+    """The weeks before this one, the latest first."""
+    return by_week(i for i in items if i.date < monday_of(today))[::-1]
