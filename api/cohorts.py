@@ -203,8 +203,8 @@ def _attendance_session(session_id: int) -> TrainingSession:
 
 @bp.get("/sessions/<int:session_id>/attendance")
 def get_attendance(session_id: int):
-    """The attendance sheet, as the attendance page shows it: each trainee's name and what is
-    recorded (status null: nothing yet)."""
+    """The attendance sheet, as the attendance page shows it: each trainee's name, what is
+    recorded (status null: nothing yet) and the reason of an absence reported in advance."""
     sheet = session_services.attendance_sheet(_attendance_session(session_id))
     return jsonify(
         [
@@ -213,6 +213,7 @@ def get_attendance(session_id: int):
                 "name": line.trainee.name,
                 "status": line.attendance.status if line.attendance else None,
                 "note": line.attendance.note if line.attendance else "",
+                "absence_reason": line.absence_reason,
             }
             for line in sheet
         ]

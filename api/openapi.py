@@ -199,6 +199,10 @@ ATTENDANCE_SHEET = _list(
                 "nullable": True,
             },
             "note": {"type": "string"},
+            "absence_reason": {
+                **NULLABLE_STRING,
+                "description": "The reason the trainee gave in advance; null when they reported no absence",
+            },
         }
     )
 )

@@ -239,15 +239,25 @@ def _trainer_double_booked(cohort: Cohort, active: list[TrainingSession]) -> lis
 
 @dataclass(frozen=True)
 class AttendanceLine:
-    """One trainee on a session's attendance sheet, with what was recorded for them (if anything)."""
+    """One trainee on a session's attendance sheet, with what was recorded for them (if anything)
+    and the reason they gave if they reported their absence in advance."""
 
     trainee: Trainee
     attendance: Attendance | None
+    absence_reason: str | None = None
+
+    @property
+    def proposed_status(self) -> str | None:
+        """What the sheet starts with: the recorded status, or "absent with notice" for who told us."""
+        if self.attendance is not None:
+            return self.attendance.status
+        return AttendanceStatus.ABSENT_EXCUSED if self.absence_reason is not None else None
 
 
 def attendance_sheet(training_session: TrainingSession) -> list[AttendanceLine]:
     """The trainees a session's attendance is registered for (the cohort's, not withdrawn), by
-    name, with what is recorded: the attendance page and GET /sessions/{id}/attendance."""
+    name, with what is recorded and who reported their absence: the attendance page and
+    GET /sessions/{id}/attendance. Three queries, whatever the size of the group."""
     trainees = db.session.scalars(
         sa.select(Trainee)
         .where(Trainee.cohort_id == training_session.cohort_id, Trainee.status != TraineeStatus.WITHDRAWN)
@@ -257,11 +267,31 @@ def attendance_sheet(training_session: TrainingSession) -> list[AttendanceLine]:
         a.trainee_id: a
         for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id == training_session.id))
     }
-    return [AttendanceLine(t, recorded.get(t.id)) for t in trainees]
+    reasons = dict(
+        db.session.execute(
+            sa.select(AbsenceNotice.trainee_id, AbsenceNotice.reason).where(
+                AbsenceNotice.session_id == training_session.id
+            )
+        ).all()
+    )
+    return [AttendanceLine(t, recorded.get(t.id), reasons.get(t.id)) for t in trainees]
+
+
+def sessions_with_attendance(session_ids: list[int]) -> set[int]:
+    """Which of these sessions have any attendance registered: one query."""
+    if not session_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Attendance.session_id).where(Attendance.session_id.in_(session_ids)).distinct()
+        )
+    )
 
 
 def record_attendance(training_session: TrainingSession, entries: list[dict], recorder: User) -> None:
     """Register attendance for trainees of the session's cohort, all or nothing."""
+    if training_session.is_cancelled:
+        raise ConflictError(_("This session does not go ahead. There is no attendance to register."))
     trainee_ids = set(
         db.session.scalars(sa.select(Trainee.id).where(Trainee.cohort_id == training_session.cohort_id))
     )

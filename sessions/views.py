@@ -1,9 +1,12 @@
 """Sessions: the trainee's "Mijn rooster", the trainer's sessions, editing and attendance."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
@@ -96,17 +99,40 @@ def take_back_absence(session_id: int):
     return redirect(url_for("sessions.my_schedule"))
 
 
+# The trainer's home looks back this far for sessions whose attendance nobody registered yet.
+REGISTER_LOOKBACK = timedelta(weeks=4)
+
+
 @bp.get("/teaching")
 @role_required(Role.TRAINER)
 def teaching():
+    """This week and next, and sessions of the weeks before still waiting for their attendance."""
+    today = local_today(current_app.config["TIMEZONE"])
+    this_monday = weeks.monday_of(today)
+    next_monday = this_monday + timedelta(weeks=1)
     sessions = db.session.scalars(
         sa.select(TrainingSession)
-        .where(TrainingSession.trainer_id == current_user.id, TrainingSession.date >= local_today())
+        .options(joinedload(TrainingSession.cohort))
+        .where(
+            TrainingSession.trainer_id == current_user.id,
+            TrainingSession.date.between(today - REGISTER_LOOKBACK, next_monday + timedelta(days=6)),
+        )
         .order_by(TrainingSession.date, TrainingSession.start_time)
-        .limit(50)
     ).all()
-    cohorts = db.session.scalars(cohorts_for(current_user)).unique().all()
-    return render_template("sessions/teaching.html", sessions=sessions, cohorts=cohorts)
+    registered = services.sessions_with_attendance([s.id for s in sessions])
+    return render_template(
+        "sessions/teaching.html",
+        weeks=[
+            (_("This week"), [s for s in sessions if this_monday <= s.date < next_monday], this_monday),
+            (_("Next week"), [s for s in sessions if s.date >= next_monday], next_monday),
+        ],
+        friday=timedelta(days=4),
+        to_register=[
+            s for s in sessions if s.date < this_monday and not s.is_cancelled and s.id not in registered
+        ],
+        registered=registered,
+        today=today,
+    )
 
 
 def _trainer_choices(form: SessionForm) -> None:
@@ -153,13 +179,22 @@ def add_extra(cohort_id: int):
 
 
 def _attendance_entries(sheet: list[services.AttendanceLine]) -> list[dict]:
-    """Read the register's rows (`status-<id>`, `note-<id>`); rows left empty are skipped."""
-    ids = [line.trainee.id for line in sheet]
-    return [
-        {"trainee_id": i, "status": request.form[f"status-{i}"], "note": request.form.get(f"note-{i}", "")}
-        for i in ids
-        if request.form.get(f"status-{i}")
-    ]
+    """Read the register's rows (`status-<id>`, `note-<id>`). Rows left empty are skipped, or, with
+    the button "everyone present", registered as present."""
+    rest = AttendanceStatus.PRESENT if request.form.get("everyone_present") else None
+    entries = []
+    for line in sheet:
+        trainee_id = line.trainee.id
+        status = request.form.get(f"status-{trainee_id}") or rest
+        if status:
+            entries.append(
+                {
+                    "trainee_id": trainee_id,
+                    "status": status,
+                    "note": request.form.get(f"note-{trainee_id}", ""),
+                }
+            )
+    return entries
 
 
 @bp.route("/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
@@ -169,13 +204,14 @@ def attendance(session_id: int):
     if not may_register_attendance(current_user, sess):
         abort(403)
     sheet = services.attendance_sheet(sess)
-    errors = {}
+    message = None
     if request.method == "POST":
         try:
             services.record_attendance(sess, _attendance_entries(sheet), current_user)
         except ServiceError as error:
             db.session.rollback()
-            errors = error.fields
+            # A sheet of radio buttons goes wrong only when tampered with: say what the rule is.
+            message = next(iter(error.fields.values()), error.message)
         else:
             db.session.commit()
             flash(_("Attendance is saved."), "success")
@@ -185,5 +221,6 @@ def attendance(session_id: int):
         sess=sess,
         sheet=sheet,
         statuses=list(AttendanceStatus),
-        errors=errors,
-    ), 400 if errors else 200
+        message=message,
+        back=url_for("sessions.teaching") if current_user.role == Role.TRAINER else None,
+    ), 400 if message else 200

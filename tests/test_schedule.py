@@ -213,6 +213,61 @@ def test_the_manager_registers_attendance_on_one_screen(manager_client):
     assert rows == {trainees[0].id: ("present", ""), trainees[1].id: ("absent_excused", "ziek")}
 
 
+def test_the_register_starts_with_reported_absences_and_saves_everyone_else_present(manager_client):
+    cohort = planned_cohort()
+    away, late, rest = enrol_many(cohort, 3)
+    sess = next_session(cohort)
+    db.session.add(AbsenceNotice(session_id=sess.id, trainee_id=away.id, reason="Afspraak bij de IND"))
+    db.session.commit()
+    page = manager_client.get(f"/sessions/{sess.id}/attendance").get_data(as_text=True)
+    assert "Vooraf afgemeld: Afspraak bij de IND" in page
+    assert f'name="status-{away.id}" value="absent_excused" checked' in page
+    assert f'name="status-{rest.id}" value="present" checked' not in page
+    data = {f"status-{away.id}": "absent_excused", f"status-{late.id}": "late", "everyone_present": "yes"}
+    assert post_form(manager_client, f"/sessions/{sess.id}/attendance", data).status_code == 302
+    rows = dict(db.session.execute(sa.select(Attendance.trainee_id, Attendance.status)).all())
+    assert rows == {away.id: "absent_excused", late.id: "late", rest.id: "present"}
+
+
+def test_a_cancelled_session_says_it_does_not_go_ahead_instead_of_asking_for_attendance(manager_client):
+    cohort = planned_cohort()
+    [trainee] = enrol_many(cohort, 1)
+    sess = next_session(cohort)
+    sess.status = "cancelled"
+    db.session.commit()
+    page = manager_client.get(f"/sessions/{sess.id}/attendance").get_data(as_text=True)
+    assert "gaat niet door" in page and "Iedereen aanwezig" not in page
+    response = post_form(
+        manager_client,
+        f"/sessions/{sess.id}/attendance",
+        {f"status-{trainee.id}": "present"},
+        page="/teaching",
+    )
+    assert response.status_code == 400 and "gaat niet door" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+
+
+def test_the_trainers_home_shows_this_week_next_week_and_what_is_left_to_register(make_client):
+    cohort = planned_cohort()
+    trainer = make_user(Role.TRAINER)
+    monday = local_today() - timedelta(days=local_today().weekday())
+    sessions = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date >= monday - timedelta(weeks=2))
+        .order_by(TrainingSession.date)
+    ).all()
+    for sess in sessions:
+        sess.trainer_id = trainer.id
+    db.session.commit()
+    page = make_client(trainer).get("/teaching").get_data(as_text=True)
+    assert (
+        page.index("Aanwezigheid nog te registreren") < page.index("Deze week") < page.index("Volgende week")
+    )
+    shown = {s.id for s in sessions if f"/sessions/{s.id}/attendance" in page}
+    expected = {s.id for s in sessions if s.date < monday + timedelta(weeks=2)}
+    assert shown == expected
+
+
 def test_a_trainer_registers_only_their_own_sessions(make_client, app):
     cohort = planned_cohort()
     trainer = make_user(Role.TRAINER)

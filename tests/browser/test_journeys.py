@@ -171,6 +171,37 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_trainer_registers_attendance_with_the_reported_absence_and_everyone_else_present(
+    open_journey, data, lang
+):
+    day = data(world.trainer_with_a_session_today, lang)
+    journey = open_journey("trainer", lang)
+    page = journey.page
+    journey.log_in(day.email, world.PASSWORD)
+    expect(page.locator("h1")).to_have_text(journey.text("Mijn lessen", "My sessions"))
+    expect(page.get_by_role("heading", name=journey.text("Deze week", "This week"))).to_be_visible()
+    expect(page.get_by_role("heading", name=journey.text("Volgende week", "Next week"))).to_be_visible()
+    journey.step("home")
+
+    page.locator(f'a[href="/sessions/{day.session_id}/attendance"]').first.click()
+    away = page.get_by_role("group", name=day.away)
+    expect(away).to_contain_text(
+        journey.text("Vooraf afgemeld: Naar de IND", "Reported absent in advance: Naar de IND")
+    )
+    expect(away.get_by_label(journey.text("Afwezig met afmelding", "Absent with notice"))).to_be_checked()
+    journey.step("register")
+    page.get_by_role("button", name=journey.text("Iedereen aanwezig", "Everyone present")).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    for name in day.present:
+        expect(
+            page.get_by_role("group", name=name).get_by_label(journey.text("Aanwezig", "Present"), exact=True)
+        ).to_be_checked()
+    expect(away.get_by_label(journey.text("Afwezig met afmelding", "Absent with notice"))).to_be_checked()
+    journey.step("registered")
+    journey.finish()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_trainee_on_a_phone_reports_an_absence_and_subscribes_to_the_calendar(open_journey, data, lang):
     trainee = data(world.trainee_with_login, lang)
     journey = open_journey("trainee", lang, viewport=PHONE)

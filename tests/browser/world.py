@@ -132,6 +132,38 @@ def trainee_with_login(lang: str) -> TraineeLogin:
 
 
 @dataclass
+class TrainerDay:
+    email: str
+    session_id: int
+    away: str  # the trainee who reported their absence
+    present: list[str]
+
+
+def trainer_with_a_session_today(lang: str) -> TrainerDay:
+    """A trainer who teaches a group today and the day after next week's Monday; of the three
+    trainees one has reported their absence for today."""
+    from sessions.models import AbsenceNotice, TrainingSession
+
+    n = next(_numbers)
+    today = local_today()
+    cohort = _plan(f"Nieuwegein {lang} {n}", today - timedelta(days=today.weekday(), weeks=1))
+    trainees = [_trainee(cohort, f"{name} {n}") for name in ("Amina Yusuf", "Dawit Tesfaye", "Rasha Haddad")]
+    email = f"trainer{n}@cohort.example"
+    trainer = create_user(email=email, name=f"Sanne Visser {n}", role=Role.TRAINER, password=PASSWORD)
+    sessions = db.session.scalars(sa.select(TrainingSession).filter_by(cohort_id=cohort.id)).all()
+    for sess in sessions:
+        sess.trainer_id = trainer.id
+    # Today's session, whatever the weekday the tests run on.
+    today_session = sessions[0]
+    today_session.date = today
+    db.session.add(
+        AbsenceNotice(session_id=today_session.id, trainee_id=trainees[0].id, reason="Naar de IND")
+    )
+    db.session.commit()
+    return TrainerDay(email, today_session.id, trainees[0].name, [t.name for t in trainees[1:]])
+
+
+@dataclass
 class Proposal:
     contact_email: str
     trainee_name: str
