@@ -76,6 +76,9 @@ def load_settings(instance_path: Path) -> dict:
         "BASE_URL": base_url,
         "TIMEZONE": _env("TIMEZONE", "Europe/Amsterdam"),
         "ORGANISATION_NAME": _env("ORGANISATION_NAME", "Cohort"),
+        # Whom a municipality calls with questions about a proposed intern (shown with the manager
+        # who proposed them).
+        "PROGRAMME_PHONE": _env("PROGRAMME_PHONE", ""),
         "SMTP_HOST": _env("SMTP_HOST"),
         "SMTP_PORT": _env_int("SMTP_PORT", 465 if smtp_tls == "ssl" else 587),
         "SMTP_USER": _env("SMTP_USER"),

@@ -252,6 +252,15 @@ class Trainee(db.Model):
         return self.status == TraineeStatus.WITHDRAWN
 
     @property
+    def first_name(self) -> str:
+        """What a municipality reads before it has taken the intern on (the proposal page)."""
+        return self.name.split()[0] if self.name.strip() else ""
+
+    @property
+    def language_list(self) -> list[str]:
+        return [language.strip() for language in self.languages.split(",") if language.strip()]
+
+    @property
     def is_in_programme(self) -> bool:
         return self.status in IN_PROGRAMME
 

@@ -18,6 +18,7 @@ from sessions.models import SessionKind, SessionStatus, TrainingSession
 class InternDays:
     internship_days: list[date] = field(default_factory=list)
     return_days: list[date] = field(default_factory=list)
+    period: tuple[date, date] | None = None  # the cohort's internship phase, first and last day
 
 
 def _closures(start: date, end: date) -> list[planning.Closure]:
@@ -59,17 +60,22 @@ def intern_days(placements: list[Placement]) -> dict[int, InternDays]:
     result = {}
     for placement in placements:
         phase = phases.get(placement.cohort_id)
-        if phase is None or not placement.weekdays:
+        if phase is None:
             result[placement.id] = InternDays()
             continue
         returns = sorted(
             d for d in return_days[placement.cohort_id] if phase.start_date <= d <= phase.end_date
         )
-        days = internship_days(
-            phase.start_date,
-            phase.end_date,
-            planning.parse_weekdays(placement.weekdays.split(",")),
-            blocked | set(returns),
+        # A proposal has no weekdays yet: its return days are what the municipality decides on.
+        days = (
+            internship_days(
+                phase.start_date,
+                phase.end_date,
+                planning.parse_weekdays(placement.weekdays.split(",")),
+                blocked | set(returns),
+            )
+            if placement.weekdays
+            else []
         )
-        result[placement.id] = InternDays(days, returns)
+        result[placement.id] = InternDays(days, returns, (phase.start_date, phase.end_date))
     return result

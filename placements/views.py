@@ -1,7 +1,7 @@
 """Placements: the manager's shortage view and proposals, the municipality's portal and answers."""
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort import planning
 from cohort.access import cohorts_for
+from cohort.forms import weekday_choices
 from cohort.models import Trainee
 from core.clock import local_today
 from core.errors import ServiceError
@@ -23,7 +24,7 @@ from outbox.queue import send_queued_mail
 from outbox.retry import saved_message
 from placements import group_proposal as grouping
 from placements import services, supervisors
-from placements.access import municipalities_for, placements_for
+from placements.access import municipalities_for, offers_for, placements_for
 from placements.evaluations.services import missing_evaluations
 from placements.forms import (
     ConfirmPlacementForm,
@@ -35,6 +36,8 @@ from placements.forms import (
 )
 from placements.links import placement_of_link
 from placements.models import InternshipOffer, Placement, PlacementStatus
+from placements.municipalities.services import add_place as add_place_to
+from placements.proposals import proposal_facts
 from placements.schedule import intern_days
 from sessions.models import AbsenceNotice, TrainingSession
 
@@ -239,6 +242,22 @@ def portal():
     )
 
 
+@bp.post("/portal/offers/<int:offer_id>/add-place")
+@role_required(Role.MUNICIPALITY)
+def add_place(offer_id: int):
+    """One more place, for an intern the municipality wants to take beyond what it offered."""
+    offer = one_or_404(offers_for(current_user), offer_id)
+    try:
+        add_place_to(offer)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("There is one more place. You can now confirm a proposed intern."), "success")
+    return redirect(url_for("placements.portal", _anchor="offers-heading"))
+
+
 def _contacts(municipality_id: int) -> list[User]:
     return db.session.scalars(
         sa.select(User).where(User.municipality_id == municipality_id, User.is_active).order_by(User.name)
@@ -274,14 +293,16 @@ def _answer(placement: Placement, actor: User | None, actor_label: str):
         else:
             db.session.commit()
             send_queued_mail()  # the supervisor's confirmation, with their calendar link
-    days = intern_days([placement]).get(placement.id)
     return render_template(
         "placements/answer.html",
         placement=placement,
         confirm_form=confirm_form,
         decline_form=decline_form,
         register=register,
-        days=days,
+        facts=proposal_facts(placement),
+        day_names=dict(weekday_choices()),
+        programme_phone=current_app.config["PROGRAMME_PHONE"],
+        signed_in=actor is not None,
     )
 
 

@@ -132,7 +132,7 @@ def test_a_placement_proposal_sent_over_smtp_keeps_no_answer_link(
     assert row.language == contact.language and row.transport == "smtp"
     assert _columns_holding(row, token) == []
     assert _marker(contact.language) in row.body_text
-    assert "Amal Yusuf" in client.get(f"/e/placement/{token}").get_data(as_text=True)
+    assert "Voorgestelde stagiair: Amal" in client.get(f"/e/placement/{token}").get_data(as_text=True)
 
 
 def _secret_links() -> dict[str, str]:

@@ -8,6 +8,7 @@ from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from itsdangerous import URLSafeTimedSerializer
 
 from accounts.models import Role
@@ -75,10 +76,12 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
     assert response.status_code == 302
     [envelope] = smtp_config.messages
     assert envelope.rcpt_tos == [setting["contact"].email]
-    body = message_from_bytes(envelope.content, policy=policy.default).get_body(("plain",)).get_content()
+    mail = message_from_bytes(envelope.content, policy=policy.default)
+    assert trainee.name not in mail["Subject"]  # never a name in a subject (README, privacy)
+    body = mail.get_body(("plain",)).get_content()
     link = re.search(r"http://localhost(/e/placement/[\w.-]+)", body).group(1)
     page = client.get(link).get_data(as_text=True)
-    assert trainee.name in page
+    assert f"Voorgestelde stagiair: {trainee.first_name}" in page
     form = {
         "confirm-supervisor_name": "Eva de Boer",
         "confirm-supervisor_email": "eva@gemeente.example",
@@ -93,6 +96,53 @@ def test_the_manager_proposes_and_the_contact_gets_a_link_that_needs_no_password
     assert placement.events[1].actor_label == "e-maillink"
     db.session.refresh(offer)
     assert offer.places_taken == 1
+
+
+def test_the_proposal_page_shows_what_the_municipality_decides_on(setting, client, app):
+    trainee = setting["trainees"][0]
+    trainee.name, trainee.languages = "Amina Yusuf", "Arabisch, Nederlands"
+    trainee.home_municipality_id = setting["municipality"].id
+    app.config["PROGRAMME_PHONE"] = "030 123 45 67"
+    placement = propose(setting)
+    page = client.get(f"/e/placement/{answer_token(placement)}").get_data(as_text=True)
+    assert "Voorgestelde stagiair: Amina" in page and "Yusuf" not in page  # the first name only
+    assert "Amina, woont in Utrecht" in page and "Arabisch, Nederlands" in page
+    assert "10 mei\u2009–\u20094 juli 2027" in page  # the internship phase
+    days = intern_days([placement])[placement.id]
+    assert days.return_days and all(
+        format_date(d, "EEE d MMM", locale="nl") in page for d in days.return_days
+    )
+    assert "Wat we vragen van de werkbegeleider" in page
+    assert setting["manager"].email in page and "030 123 45 67" in page
+
+
+def test_a_full_offer_says_so_before_anything_is_sent_and_the_contact_adds_a_place(
+    setting, client, make_client
+):
+    first, second = propose(setting), propose(setting, 1)
+    services.confirm(first, SUPERVISOR, None)
+    db.session.commit()
+    link = f"/e/placement/{answer_token(second)}"
+    page = client.get(link).get_data(as_text=True)
+    assert "Alle plaatsen van dit aanbod zijn bezet" in page
+    assert 'value="confirm"' not in page and 'value="decline"' in page  # declining still works
+    assert "/login?next=/portal" in page
+    contact = make_client(setting["contact"])
+    response = post_form(contact, f"/portal/offers/{setting['offer'].id}/add-place", {}, page="/portal")
+    assert response.status_code == 302
+    db.session.refresh(setting["offer"])
+    assert (setting["offer"].places, setting["offer"].places_free) == (2, 1)
+    assert 'value="confirm"' in client.get(link).get_data(as_text=True)
+
+
+def test_a_contact_adds_places_only_to_their_own_municipalitys_offers(setting, make_client):
+    other = make_user(Role.MUNICIPALITY, municipality_id=make_municipality().id)
+    response = post_form(
+        make_client(other), f"/portal/offers/{setting['offer'].id}/add-place", {}, page="/portal"
+    )
+    assert response.status_code == 404
+    db.session.refresh(setting["offer"])
+    assert setting["offer"].places == 1
 
 
 def proposals_in_outbox() -> int:

@@ -663,6 +663,9 @@ ROUTES: dict[str, Route] = {
         "/placements/{placement_a}/supervisor", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
     "placements.portal": route("/portal", GET=page(contact_a=200, contact_b=200)),
+    "placements.add_place": route(
+        "/portal/offers/{offer_a}/add-place", POST=page(contact_a=Redirect("/portal"), contact_b=404)
+    ),
     "placements.answer_in_portal": route(
         "/portal/placements/{placement_a}",
         GET=page(contact_a=200, contact_b=404),

@@ -115,12 +115,20 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
 ):
     proposal = data(world.proposal_for_a_contact, lang)
     link = live_server.link_in_mail(proposal.contact_email, "/e/placement/")
-    journey = open_journey("municipality", lang)
+    journey = open_journey("municipality", lang, viewport=PHONE)
     page = journey.page
 
     page.goto(link)
     journey.use_language()
-    expect(page.locator("h1")).to_contain_text(proposal.trainee_name)
+    first_name = proposal.trainee_name.split()[0]
+    expect(page.locator("h1")).to_contain_text(first_name)
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Tigrinya, Arabisch, Nederlands")
+    expect(facts).to_contain_text(journey.text("woont in", "lives in"))
+    expect(page.locator("main")).to_contain_text(
+        journey.text("Wat we vragen van de werkbegeleider", "What we ask of the workplace supervisor")
+    )
+    expect(page.locator("main")).to_contain_text(world.MANAGER_EMAIL)  # whom to ask
     journey.step("proposal-from-email")
     page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
         "Sanne de Vries"
@@ -167,6 +175,49 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
     assert feed in live_server.link_in_mail("s.devries@gemeente.example", "/calendar/supervisor/")
     calendar = page.request.get(feed)
     assert calendar.status == 200 and proposal.trainee_name in calendar.text()
+    journey.finish()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_municipality_contact_finds_the_offer_full_adds_a_place_and_confirms(
+    open_journey, live_server, data, lang
+):
+    proposal = data(world.proposal_to_a_full_offer, lang)
+    link = live_server.link_in_mail(proposal.contact_email, "/e/placement/")
+    journey = open_journey("municipality-full-offer", lang, viewport=PHONE)
+    page = journey.page
+
+    page.goto(link)
+    journey.use_language()
+    expect(page.locator("main")).to_contain_text(
+        journey.text("Alle plaatsen van dit aanbod zijn bezet", "All places of this offer are taken")
+    )
+    expect(page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True)).to_have_count(
+        0
+    )
+    journey.step("offer-full")
+    page.get_by_role(
+        "button", name=journey.text("Een plaats bijzetten in het portaal", "Add a place in the portal")
+    ).click()
+    page.get_by_label(journey.text("E-mailadres", "E-mail address")).fill(proposal.contact_email)
+    page.get_by_label(journey.text("Wachtwoord", "Password"), exact=True).fill(world.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_contain_text(proposal.municipality)  # the portal, after login
+    journey.use_language()  # the account's own language may differ
+    page.get_by_role("button", name=journey.text("Een plaats erbij", "One more place")).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    journey.step("place-added")
+
+    page.goto(link)
+    page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
+        "Sanne de Vries"
+    )
+    page.get_by_label(
+        journey.text("E-mailadres van de werkbegeleider", "E-mail address of the supervisor")
+    ).fill("s.devries@gemeente.example")
+    page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True).click()
+    expect(page.locator("p[role=status]")).to_contain_text(journey.text("Bevestigd", "Confirmed"))
+    journey.step("confirmed")
     journey.finish()
 
 

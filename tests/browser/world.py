@@ -21,7 +21,7 @@ from extensions import db
 from outbox.queue import send_queued_mail
 from placements.models import InternshipOffer, Municipality
 from placements.municipalities.register import REGISTER_FILE, load_files
-from placements.services import propose
+from placements.services import confirm, propose
 from sessions.feed_service import trainee_feed_url
 from tests.factories import make_municipality
 
@@ -171,9 +171,10 @@ class Proposal:
     municipality: str
 
 
-def proposal_for_a_contact(lang: str) -> Proposal:
+def proposal_for_a_contact(lang: str, places: int = 2, taken: int = 0) -> Proposal:
     """A municipality with a contact person, and a trainee proposed to it; the proposal e-mail is
-    sent at once (to the SMTP server the app is configured with)."""
+    sent at once (to the SMTP server the app is configured with). With `taken` trainees confirmed
+    before, the offer of `places` may be full when the contact opens the link."""
     n = next(_numbers)
     municipality = make_municipality(province="Utrecht")  # one of its own, from the register
     contact_email = f"contact{n}@gemeente.example"
@@ -185,18 +186,27 @@ def proposal_for_a_contact(lang: str) -> Proposal:
         municipality_id=municipality.id,
     )
     cohort = _plan(f"Amersfoort najaar {lang} {n}", next_monday(local_today()))
-    trainee = _trainee(cohort, f"Dawit Tesfaye {n}", municipality)
     offer = InternshipOffer(
         municipality=municipality,
         cohort=cohort,
-        places=2,
+        places=places,
         department="Team Inburgering",
         address="Stadhuisplein 1, 3811 LM Amersfoort",
     )
     db.session.add(offer)
     db.session.flush()
     manager = db.session.scalar(sa.select(User).filter_by(email=MANAGER_EMAIL))
+    # Proposed while places were free; confirmed after, so they can leave this proposal no place.
+    earlier = [
+        propose(_trainee(cohort, f"Rasha Haddad {n}-{k}", municipality), offer, manager) for k in range(taken)
+    ]
+    trainee = _trainee(cohort, f"Dawit Tesfaye {n}", municipality)
+    trainee.languages = "Tigrinya, Arabisch, Nederlands"
     placement = propose(trainee, offer, manager)
+    for other in earlier:
+        confirm(
+            other, {"supervisor_name": "Ilse Smit", "supervisor_email": f"ilse{n}@gemeente.example"}, None
+        )
     db.session.commit()
     send_queued_mail()
     return Proposal(
@@ -205,6 +215,11 @@ def proposal_for_a_contact(lang: str) -> Proposal:
         placement_id=placement.id,
         municipality=municipality.name,
     )
+
+
+def proposal_to_a_full_offer(lang: str) -> Proposal:
+    """As proposal_for_a_contact, to an offer whose one place another intern has taken."""
+    return proposal_for_a_contact(lang, places=1, taken=1)
 
 
 def former_trainee_asked(lang: str) -> str:
