@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import create_user
@@ -168,7 +169,7 @@ def _place_interns(
                     "supervisor_phone": "030-2860000",
                 },
                 None,
-                "demo",
+                _("e-mail link"),  # as the contact would, from the proposal's e-mail
             )
     activate_started(today)
 

@@ -36,6 +36,7 @@ from cohort.services import _session_from_plan, seed_default_templates
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from placements.evaluations.rules import CRITERIA as EVALUATION_CRITERIA
+from placements.evaluations.services import LINK_SUBMITTER
 from placements.models import (
     Evaluation,
     InternshipOffer,
@@ -431,7 +432,12 @@ def _final_evaluations(rng, placements: list[dict]) -> None:
                 continue
             scores = {code: rng.randint(2, 5) for code in EVALUATION_CRITERIA}
             rows.append(
-                {"placement_id": placement["id"], "kind": kind, "scores": scores, "submitted_by": "demo"}
+                {
+                    "placement_id": placement["id"],
+                    "kind": kind,
+                    "scores": scores,
+                    "submitted_by": f"{LINK_SUBMITTER} (Sanne de Vries)",
+                }
             )
     for start in range(0, len(rows), BATCH):
         db.session.execute(sa.insert(Evaluation), rows[start : start + BATCH])

@@ -12,7 +12,7 @@ from flask_login import current_user
 from accounts.forms import role_choices
 from accounts.models import Role
 from core.day_format import format_day_range
-from core.labels import label
+from core.labels import actor, label
 
 NAVIGATION = {
     Role.MANAGER: [
@@ -84,6 +84,7 @@ def navigation() -> dict:
         "role_labels": dict(role_choices()),
         "organisation_name": current_app.config["ORGANISATION_NAME"],
         "label": _memoized_label(),
+        "actor": actor,
         "format_day": _day_formatter(locale),
         "format_days": _range_formatter(locale),
     }

@@ -98,3 +98,45 @@ SOURCE_LABELS = {
 LABELS.update({f"work:{code}": text for code, text in WORK_LABELS.items()})
 LABELS.update({f"evidence:{code}": text for code, text in EVIDENCE_LABELS.items()})
 LABELS.update({f"source:{code}": text for code, text in SOURCE_LABELS.items()})
+
+
+# Each kind of e-mail (outbox_messages.kind), as the message log and its filter name it.
+MESSAGE_KIND_LABELS = {
+    "invitation": _l("Invitation to an account"),
+    "reset": _l("New password"),
+    "session_reminder": _l("Reminder of a session"),
+    "change_notice": _l("Change in the schedule"),
+    "return_day_notice": _l("Return day notice to a supervisor"),
+    "placement_proposal": _l("Proposed intern to a municipality"),
+    "placement_chase": _l("Reminder of an unanswered proposal"),
+    "supervisor_confirmed": _l("Confirmation to a new supervisor"),
+    "unplaced_alert": _l("Trainees without an internship place"),
+    "evaluation_due": _l("Request for an evaluation"),
+    "evaluation_chase": _l("Reminder of an evaluation"),
+    "weekly_digest": _l("Weekly overview"),
+    "offer_received": _l("Offer of internship places received"),
+    "offer_received_approved": _l("Offer of internship places approved"),
+    "offer_received_rejected": _l("Offer of internship places not taken"),
+    "follow_up": _l("Question after the programme"),
+    "follow_up_chase": _l("Reminder of the question after the programme"),
+    "work_confirmation": _l("Question to an employer"),
+}
+LABELS.update(MESSAGE_KIND_LABELS)
+
+# Where a message stands (outbox.models.MessageStatus): label("message:sent").
+MESSAGE_STATUS_LABELS = {
+    "pending": _l("Waiting"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "skipped": _l("Skipped"),
+}
+LABELS.update({f"message:{code}": text for code, text in MESSAGE_STATUS_LABELS.items()})
+
+# Who did something, as a history shows it: a person's name, or "automatically" for the system's
+# own steps (the scheduler starting an internship; older rows say "scheduler" or "demo").
+SYSTEM_ACTORS = frozenset({"", "scheduler", "demo", "system"})
+
+
+def actor(name: str | None) -> str:
+    return str(_l("automatically")) if (name or "").strip() in SYSTEM_ACTORS else str(name)

@@ -5,21 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from core.labels import label
-from outbox.models import MessageStatus
+from core.labels import MESSAGE_STATUS_LABELS, label
 from reminders.log_services import MessageFilters
-
-STATUS_LABELS = {
-    MessageStatus.PENDING: _l("Waiting"),
-    MessageStatus.SENDING: _l("Being sent"),
-    MessageStatus.SENT: _l("Sent"),
-    MessageStatus.FAILED: _l("Failed"),
-    MessageStatus.SKIPPED: _l("Skipped"),
-}
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 class MessageFilterForm(FlaskForm):
@@ -31,7 +18,7 @@ class MessageFilterForm(FlaskForm):
     status = SelectField(
         _l("Status"),
         default="",
-        choices=[("", _l("All"))] + [(value.value, text) for value, text in STATUS_LABELS.items()],
+        choices=[("", _l("All"))] + list(MESSAGE_STATUS_LABELS.items()),
         validators=[Optional()],
     )
     recipient = StringField(

@@ -17,7 +17,7 @@ from outbox.models import OutboxMessage
 from outbox.queue import send_queued_mail
 from outbox.retry import ADDRESS_SOURCES, send_again, send_bounced_again
 from outbox.sent_secrets import shown_copy
-from reminders.log_forms import MessageFilterForm, status_label
+from reminders.log_forms import MessageFilterForm
 from reminders.log_services import PAGE_SIZE, message_kinds, message_log
 
 bp = Blueprint("reminders", __name__)
@@ -51,7 +51,6 @@ def outbox():
         page=page,
         pages=max(math.ceil(total / PAGE_SIZE), 1),
         query=query,
-        status_label=status_label,
     )
 
 
@@ -64,7 +63,6 @@ def message(message_id: int):
         message=record,
         body_text=shown_copy(record.body_text),
         body_html=shown_copy(record.body_html, html=True),
-        status_label=status_label,
     )
 
 

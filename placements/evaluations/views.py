@@ -12,6 +12,7 @@ from flask_login import current_user
 from accounts.models import Role
 from accounts.permissions import role_required
 from core.clock import local_today
+from core.labels import actor
 from core.scope import one_or_404
 from outbox.edge import save_form
 from placements.access import placements_for
@@ -35,7 +36,7 @@ def _sender(evaluation) -> str:
     """Who sent it, in the reader's language; the link records "e-mail link (supervisor's name)"."""
     sent_by = evaluation.submitted_by if evaluation else ""
     if not sent_by.startswith(services.LINK_SUBMITTER):
-        return sent_by
+        return actor(sent_by)
     name = sent_by.removeprefix(services.LINK_SUBMITTER).strip(" ()") or _("the supervisor")
     return _("%(name)s, through the e-mail link", name=name)
 
