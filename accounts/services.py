@@ -443,6 +443,18 @@ def revoke_all_api_tokens(user: User) -> int:
     return revoked.rowcount
 
 
+def other_contacts(user: User) -> list[User]:
+    """The active contacts of a municipality contact's municipality besides them: who gets the
+    proposals and reminders once they are deactivated."""
+    if user.role != Role.MUNICIPALITY or user.municipality_id is None:
+        return []
+    return db.session.scalars(
+        sa.select(User)
+        .where(User.municipality_id == user.municipality_id, User.id != user.id, User.is_active)
+        .order_by(User.name)
+    ).all()
+
+
 def working_api_tokens(user: User) -> int:
     """How many of the user's tokens work now: the set-password page says they will stop."""
     return db.session.scalar(

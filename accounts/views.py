@@ -189,16 +189,28 @@ def edit_user(user_id: int):
     return render_template("accounts/edit_user.html", form=form, user=user)
 
 
-@bp.post("/users/<int:user_id>/active")
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def set_user_active(user_id: int):
+    """Activate at once; deactivate after a page that says what will happen."""
     user = one_or_404(users_for(current_user), user_id)
     if user.id == current_user.id:
         flash(_("You cannot deactivate yourself."), "error")
+        return redirect(url_for("accounts.users"))
+    if request.method == "GET":
+        return render_template(
+            "accounts/deactivate.html",
+            user=user,
+            tokens=services.working_api_tokens(user),
+            other_contacts=services.other_contacts(user),
+        )
+    # Said, not toggled: a second click on a page that is out of date changes nothing back.
+    services.set_active(user, request.form.get("active") == "yes")
+    db.session.commit()
+    if user.is_active:
+        flash(_("%(name)s can log in again.", name=user.name), "success")
     else:
-        services.set_active(user, not user.is_active)
-        db.session.commit()
-        flash(_("Saved."), "success")
+        flash(_("%(name)s is deactivated.", name=user.name), "success")
     return redirect(url_for("accounts.users"))
 
 

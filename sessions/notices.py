@@ -46,8 +46,9 @@ class Recipient:
     interns: tuple[str, ...] = ()
 
 
-def _recipients(sess: TrainingSession) -> list[Recipient]:
-    """Active trainees of the cohort; for a return day also their interns' supervisors."""
+def recipients(sess: TrainingSession) -> list[Recipient]:
+    """Whom a change of `sess` is told: active trainees of the cohort; for a return day also their
+    interns' supervisors. The notices themselves, and the page that asks before a cancellation."""
     rows = db.session.execute(
         sa.select(User, Trainee.id)
         .join(Trainee, User.trainee_id == Trainee.id)
@@ -133,7 +134,7 @@ def queue_change_notices(sess: TrainingSession, before: dict, now: datetime | No
         "before": before,
         "after": snapshot(sess),
     }
-    people = _recipients(sess)
+    people = recipients(sess)
     for person in people:
         waiting = db.session.scalar(
             sa.select(OutboxMessage)

@@ -22,6 +22,7 @@ from placements.evaluations.services import evaluations_of_trainee
 from sessions import services, weeks
 from sessions.access import may_register_attendance, sessions_for
 from sessions.models import AttendanceStatus, TrainingSession
+from sessions.notices import recipients
 from sessions.schedule import schedule_for
 
 bp = Blueprint("sessions", __name__)
@@ -155,13 +156,22 @@ def edit(session_id: int):
     return render_template("sessions/edit.html", form=form, sess=sess, cohort=sess.cohort)
 
 
-@bp.post("/sessions/<int:session_id>/cancel")
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def cancel(session_id: int):
+    """First a page that says who will hear of it, then the cancellation."""
     sess = one_or_404(sessions_for(current_user), session_id)
+    if request.method == "GET" or sess.is_cancelled:
+        people = recipients(sess)
+        return render_template(
+            "sessions/cancel.html",
+            sess=sess,
+            trainees=[p.name for p in people if not p.interns],
+            supervisors=[p for p in people if p.interns],
+        )
     services.cancel_session(sess)
     db.session.commit()
-    flash(_("The session is cancelled."), "success")
+    flash(_("The session is cancelled. Everyone concerned gets a message."), "success")
     return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
 
 

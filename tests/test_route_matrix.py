@@ -438,7 +438,9 @@ ROUTES: dict[str, Route] = {
     "accounts.set_password": route(SET_PASSWORD_LINK, GET=everyone(200), POST=everyone(200)),
     "accounts.users": route("/users", GET=page(manager=200)),
     "accounts.invite_user": route("/users/new", GET=page(manager=200), POST=page(manager=MAY_ACT)),
-    "accounts.set_user_active": route("/users/{spare_user}/active", POST=page(manager=Redirect("/users"))),
+    "accounts.set_user_active": route(
+        "/users/{spare_user}/active", GET=page(manager=200), POST=page(manager=Redirect("/users"))
+    ),
     "accounts.edit_user": route(
         "/users/{spare_user}/edit", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
@@ -569,7 +571,9 @@ ROUTES: dict[str, Route] = {
         "/sessions/{spare_session}/edit", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
     "sessions.cancel": route(
-        "/sessions/{spare_session}/cancel", POST=page(manager=Redirect("/cohorts/{cohort_a}"))
+        "/sessions/{spare_session}/cancel",
+        GET=page(manager=200),
+        POST=page(manager=Redirect("/cohorts/{cohort_a}")),
     ),
     "sessions.add_extra": route(
         "/cohorts/{cohort_a}/sessions/new", GET=page(manager=200), POST=page(manager=MAY_ACT)

@@ -268,6 +268,22 @@ def test_the_trainers_home_shows_this_week_next_week_and_what_is_left_to_registe
     assert shown == expected
 
 
+def test_cancelling_asks_first_and_names_who_gets_a_message(manager_client):
+    cohort = planned_cohort()
+    trainees = enrol_many(cohort, 2)
+    sess = next_session(cohort)
+    page = manager_client.get(f"/sessions/{sess.id}/cancel").get_data(as_text=True)
+    assert "2 deelnemers" in page and all(t.name in page for t in trainees)
+    db.session.refresh(sess)
+    assert not sess.is_cancelled  # asking changed nothing
+    response = post_form(
+        manager_client, f"/sessions/{sess.id}/cancel", {}, page=f"/sessions/{sess.id}/cancel"
+    )
+    assert response.status_code == 302
+    db.session.refresh(sess)
+    assert sess.is_cancelled
+
+
 def test_a_trainer_registers_only_their_own_sessions(make_client, app):
     cohort = planned_cohort()
     trainer = make_user(Role.TRAINER)

@@ -81,3 +81,27 @@ def test_the_user_list_costs_the_same_queries_for_2_and_20_users(manager_client,
         make_user(role)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 20
     assert queries_for_user_list() == few
+
+
+def test_deactivating_asks_first_and_says_who_takes_over_a_contacts_mail(manager_client, app):
+    from tests.factories import make_municipality
+
+    town = make_municipality("Zwolle")
+    leaving = make_user(Role.MUNICIPALITY, name="Eva de Boer", municipality_id=town.id)
+    make_user(Role.MUNICIPALITY, name="Joris Bakker", municipality_id=town.id)
+    page = manager_client.get(f"/users/{leaving.id}/active").get_data(as_text=True)
+    assert "Joris Bakker" in page and "kan niet meer inloggen" in page
+    db.session.refresh(leaving)
+    assert leaving.is_active  # asking changed nothing
+    post_form(manager_client, f"/users/{leaving.id}/active", {"active": "no"}, page="/users")
+    alone = make_user(Role.MUNICIPALITY, municipality_id=make_municipality().id)
+    assert "heeft dan geen contactpersoon" in manager_client.get(f"/users/{alone.id}/active").get_data(
+        as_text=True
+    )
+    # Said, not toggled: deactivating twice leaves the account deactivated; activating is explicit.
+    post_form(manager_client, f"/users/{leaving.id}/active", {"active": "no"}, page="/users")
+    db.session.refresh(leaving)
+    assert not leaving.is_active
+    post_form(manager_client, f"/users/{leaving.id}/active", {"active": "yes"}, page="/users")
+    db.session.refresh(leaving)
+    assert leaving.is_active
