@@ -151,6 +151,7 @@ class WithdrawForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     cohort_id = SelectField(_l("New group"), coerce=int)
+    reason = StringField(_l("Why does the trainee move?"), validators=[InputRequired(), Length(max=300)])
 
 
 class AbsenceForm(FlaskForm):

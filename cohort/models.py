@@ -6,10 +6,11 @@ from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from cohort import planning
 from core.clock import utcnow
+from core.text_rules import phone_key
 from core.types import UTCDateTime
 from extensions import db
 
@@ -223,6 +224,8 @@ class Trainee(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254))
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The phone number as enrolment compares it (core.text_rules.phone_key), kept with `phone`.
+    phone_key: Mapped[str | None] = mapped_column(sa.String(9), index=True)
     home_municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     languages: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default=TraineeStatus.ENROLLED)
@@ -246,6 +249,11 @@ class Trainee(db.Model):
     # Joined: lists of trainees show where each lives, without a query per row.
     home_municipality = relationship("Municipality", lazy="joined", foreign_keys=[home_municipality_id])
     outcome_municipality = relationship("Municipality", foreign_keys=[outcome_municipality_id])
+
+    @validates("phone")
+    def _keep_phone_key(self, _key: str, phone: str) -> str:
+        self.phone_key = phone_key(phone)
+        return phone
 
     @property
     def is_withdrawn(self) -> bool:
@@ -287,8 +295,13 @@ class Trainee(db.Model):
         return f"<Trainee {self.id} cohort={self.cohort_id}>"
 
 
+# A step of the status history that is a move to another cohort, not a new status.
+MOVED_STEP = "moved"
+
+
 class TraineeStatusChange(db.Model):
-    """One step in a trainee's enrolment history (enrolled, active, withdrawn, completed)."""
+    """One step in a trainee's enrolment history (enrolled, active, withdrawn, completed), or a move
+    to another group (status MOVED_STEP, from one cohort to the other, their status unchanged)."""
 
     __tablename__ = "trainee_status_changes"
 
@@ -299,6 +312,8 @@ class TraineeStatusChange(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"))
+    to_cohort_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohorts.id"))
 
     def __repr__(self) -> str:
         return f"<TraineeStatusChange trainee={self.trainee_id} {self.status} {self.effective_on}>"

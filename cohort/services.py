@@ -11,6 +11,8 @@ from accounts.models import Role, User
 from accounts.services import create_user, find_user_by_email
 from cohort import planning
 from cohort.models import (
+    IN_PROGRAMME,
+    MOVED_STEP,
     Closure,
     Cohort,
     CohortPhase,
@@ -27,6 +29,7 @@ from core.clock import local_today, utcnow
 from core.errors import ConflictError, ValidationError
 from core.field_rules import check_one_line, clean_address
 from core.parsing import parse_whole_number
+from core.text_rules import phone_key
 from extensions import db
 from placements.models import Municipality
 from placements.municipalities.register import municipality_id_for
@@ -71,6 +74,52 @@ def _clean_trainee_fields(name: str, email: str, phone: str, languages) -> dict:
         raise ValidationError(_("Please check the fields marked below."), problems)
     cleaned_languages = [lang.strip() for lang in (languages or []) if lang and lang.strip()]
     return {"name": name, "email": email, "phone": phone, "languages": ", ".join(cleaned_languages)[:200]}
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A trainee already enrolled whom a new enrolment seems to be: same e-mail or same phone."""
+
+    trainee_id: int
+    name: str
+    cohort_id: int
+    cohort_name: str
+    by: str  # "email" or "phone"
+    in_programme: bool  # still enrolled or active: they can be moved instead
+
+
+def known_people(emails: set[str], phones: set[str]) -> dict[str, KnownPerson]:
+    """Trainees (not erased) with one of these lowercased addresses or phone numbers, keyed by the
+    address or by core.text_rules.phone_key: one query, however many rows a file has."""
+    keys = {key for phone in phones if (key := phone_key(phone))}
+    if not emails and not keys:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Trainee.id, Trainee.name, sa.func.lower(Trainee.email), Trainee.phone_key, Trainee.status, Cohort
+        )
+        .join(Cohort, Cohort.id == Trainee.cohort_id)
+        .where(
+            Trainee.erased_at.is_(None),
+            sa.or_(sa.func.lower(Trainee.email).in_(sorted(emails)), Trainee.phone_key.in_(sorted(keys))),
+        )
+        .order_by(Trainee.created_at)  # the latest enrolment wins: that is where they are now
+    ).all()
+    found = {}
+    for trainee_id, name, email, key, status, cohort in rows:
+        for by, value in (("email", email), ("phone", key)):
+            if value in (emails if by == "email" else keys):
+                found[value] = KnownPerson(
+                    trainee_id, name, cohort.id, cohort.name, by, status in IN_PROGRAMME
+                )
+    return found
+
+
+def same_person(email: str, phone: str) -> KnownPerson | None:
+    """The trainee a new enrolment seems to be, by address first, then by phone."""
+    email = (email or "").strip().lower()
+    found = known_people({email} if email else set(), {phone} if phone else set())
+    return found.get(email) or found.get(phone_key(phone) or "")
 
 
 def check_new_trainee_email(cohort: Cohort, email: str) -> None:
@@ -411,14 +460,30 @@ def complete_trainee(trainee: Trainee, completed_on: date | None, actor: User | 
     record_status_change(trainee, completed_on, actor)
 
 
-def move_trainee(trainee: Trainee, cohort: Cohort | None, actor: User | None) -> None:
-    """Move a trainee to another cohort; attendance so far stays with the old cohort's sessions.
-    Their status does not change, so the move goes to the audit log, not the status history."""
+def move_trainee(trainee: Trainee, cohort: Cohort | None, actor: User | None, reason: str = "") -> None:
+    """Move a trainee to another cohort, for a reason; attendance so far stays with the old cohort's
+    sessions. Their status does not change: the history gets a "moved" step from one to the other."""
     _refuse_unless_in_programme(trainee, adds_personal_data=True)
+    problems = {}
     if cohort is None:
-        raise ValidationError(_("Choose a group."), {"cohort_id": _("Unknown group.")})
-    if cohort.id == trainee.cohort_id:
-        raise ValidationError(_("Choose a group."), {"cohort_id": _("The trainee is already in this group.")})
+        problems["cohort_id"] = _("Unknown group.")
+    elif cohort.id == trainee.cohort_id:
+        problems["cohort_id"] = _("The trainee is already in this group.")
+    if not (reason or "").strip():
+        problems["reason"] = _("Required.")
+    if problems:
+        raise ValidationError(_("Please check the fields marked below."), problems)
+    db.session.add(
+        TraineeStatusChange(
+            trainee_id=trainee.id,
+            status=MOVED_STEP,
+            effective_on=local_today(),
+            reason=reason.strip()[:300],
+            changed_by_id=actor.id if actor else None,
+            from_cohort_id=trainee.cohort_id,
+            to_cohort_id=cohort.id,
+        )
+    )
     trainee.cohort = cohort
     audit.record(actor, trainee.id, AuditAction.CHANGE, AuditSubject.ENROLMENT)
 

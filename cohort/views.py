@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from cohort import services
 from cohort.access import cohorts_for, sees_trainee_details, trainees_for
-from cohort.forms import ClosureForm, CohortForm, EnrolForm
+from cohort.forms import ClosureForm, CohortForm, EnrolForm, MoveForm
 from cohort.models import Closure, Cohort, ProgrammeTemplate, Trainee
 from core.clock import local_today
 from core.errors import ServiceError
@@ -133,8 +133,15 @@ def _session_url_maker(endpoint: str):
 @bp.route("/cohorts/<int:cohort_id>/trainees/new", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def enrol(cohort_id: int):
+    """Enrol a trainee; someone who is already a trainee (same e-mail or phone) is offered to be
+    moved instead. With only the phone the same, "a new person after all" enrols them anyway."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     form = EnrolForm()
+    known = None
+    if form.is_submitted() and form.validate():
+        known = services.same_person(form.email.data, form.phone.data)
+        if known and known.by == "phone" and request.form.get("new_person") == "yes":
+            known = None
 
     def enrol():
         return services.enrol_trainee(
@@ -147,13 +154,20 @@ def enrol(cohort_id: int):
             actor=current_user,
         )
 
-    if save_form(
+    if known is None and save_form(
         form,
         enrol,
         lambda trainee: _("%(name)s is enrolled and has been invited by e-mail.", name=trainee.name),
     ):
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
-    return render_template("cohort/enrol.html", form=form, cohort=cohort, municipality_names=official_names())
+    return render_template(
+        "cohort/enrol.html",
+        form=form,
+        cohort=cohort,
+        known=known,
+        move_form=MoveForm(prefix="move", formdata=None, cohort_id=cohort.id),
+        municipality_names=official_names(),
+    )
 
 
 @bp.route("/closures", methods=["GET", "POST"])

@@ -34,6 +34,8 @@ LABELS = {
     "active": _l("Active"),
     "withdrawn": _l("Withdrawn"),
     "completed": _l("Completed"),
+    # a step of the status history that is no status (cohort.models.MOVED_STEP)
+    "moved": _l("Moved to another group"),
 }
 
 

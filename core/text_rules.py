@@ -36,3 +36,13 @@ def mail_address(text: str | None) -> str | None:
 def is_single_line(text: str) -> bool:
     """True when `text` has no control character and no line or paragraph separator."""
     return _CONTROL_CHARACTERS.search(text) is None
+
+
+# A phone number's last nine digits name the line: 06-12345678, 0612 345 678 and +31 6 12345678
+# are one number. Shorter numbers (an extension) are not compared.
+PHONE_KEY_DIGITS = 9
+
+
+def phone_key(phone: str | None) -> str | None:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-PHONE_KEY_DIGITS:] if len(digits) >= PHONE_KEY_DIGITS else None

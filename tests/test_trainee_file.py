@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from accounts.models import Role
-from cohort.models import Trainee, TraineeNote, TraineeStatusChange
+from cohort.models import Cohort, Trainee, TraineeNote, TraineeStatusChange
 from cohort.services import CohortInput, default_template, enrol_trainee, save_cohort
 from core.audit import AuditEvent
 from core.clock import local_today, utcnow
@@ -476,7 +476,9 @@ def test_an_erased_trainee_takes_no_withdrawal_reason_and_no_move(en_client, man
         {"withdraw-withdrawn_on": _days_ago(1).isoformat(), "withdraw-reason": "Nieuwe persoonlijke reden"},
         page="/audit",
     )
-    move = post_form(en_client, f"{page}/move", {"move-cohort_id": str(other_id)}, page="/audit")
+    move = post_form(
+        en_client, f"{page}/move", {"move-cohort_id": str(other_id), "move-reason": "Verhuisd"}, page="/audit"
+    )
     assert withdraw.status_code == move.status_code == 400
     assert "personal data has been erased" in withdraw.get_data(as_text=True)
     trainee = db.session.get(Trainee, trainee_id)
@@ -484,11 +486,19 @@ def test_an_erased_trainee_takes_no_withdrawal_reason_and_no_move(en_client, man
     assert _status_steps(trainee_id) == ["enrolled"]
 
 
-def test_moving_a_trainee_changes_their_group_and_is_audited(en_client, manager_en):
+def test_moving_a_trainee_asks_a_reason_changes_their_group_and_leaves_a_history_row(en_client, manager_en):
     trainee_id, cohort_id, other_id = _two_trainees(manager_en)
     page = f"/trainees/{trainee_id}"
     assert f'action="/trainees/{trainee_id}/move"' in en_client.get(page).get_data(as_text=True)
-    moved = post_form(en_client, f"{page}/move", {"move-cohort_id": str(other_id)}, page=page)
+    without_reason = post_form(en_client, f"{page}/move", {"move-cohort_id": str(other_id)}, page=page)
+    assert without_reason.status_code == 400
+    assert db.session.scalar(sa.select(Trainee.cohort_id).filter_by(id=trainee_id)) == cohort_id
+    moved = post_form(
+        en_client,
+        f"{page}/move",
+        {"move-cohort_id": str(other_id), "move-reason": "Moved to Amersfoort"},
+        page=page,
+    )
     assert moved.status_code == 302 and moved.location.endswith(f"{page}#status")
     assert db.session.scalar(sa.select(Trainee.cohort_id).filter_by(id=trainee_id)) == other_id
     changes = db.session.scalars(
@@ -497,10 +507,16 @@ def test_moving_a_trainee_changes_their_group_and_is_audited(en_client, manager_
         .order_by(AuditEvent.id)
     ).all()
     assert changes[-1] == "enrolment"
-    assert _status_steps(trainee_id) == ["enrolled"]  # a move is no change of status
+    assert _status_steps(trainee_id) == ["enrolled", "moved"]  # the status itself does not change
+    old_name, new_name = (db.session.get(Cohort, i).name for i in (cohort_id, other_id))
+    history = en_client.get(page).get_data(as_text=True)
+    assert f"Moved from {old_name} to {new_name}" in history and "Moved to Amersfoort" in history
+    assert manager_en.name in history
     # Back to a group that does not exist (or the one they are in): the field says why, nothing moves.
     for wrong in (str(other_id + 999), str(other_id)):
-        refused = post_form(en_client, f"{page}/move", {"move-cohort_id": wrong}, page=page)
+        refused = post_form(
+            en_client, f"{page}/move", {"move-cohort_id": wrong, "move-reason": "x"}, page=page
+        )
         assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
     assert db.session.scalar(sa.select(Trainee.cohort_id).filter_by(id=trainee_id)) == other_id
     assert cohort_id != other_id

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from core.text_rules import mail_address
+from core.text_rules import mail_address, phone_key
 from placements.municipalities.names import NameIndex
 
 MAX_ROWS = 500
@@ -81,6 +81,8 @@ class CheckedRow:
     languages: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
     duplicate_of: int | None = None  # for "duplicate_in_file": the row that has the address first
+    known_group: str = ""  # for "in_other_group": the group the person is in, and their record
+    known_trainee_id: int | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -256,16 +258,36 @@ def emails_in(rows: Iterable[RawRow]) -> set[str]:
     return {email for row in rows if (email := normalised_email(row.values.get("email", "")))}
 
 
-def check_rows(rows: Iterable[RawRow], municipalities: NameIndex, taken_emails: set[str]) -> list[CheckedRow]:
+def check_rows(
+    rows: Iterable[RawRow],
+    municipalities: NameIndex,
+    taken_emails: set[str],
+    known: Mapping[str, object] | None = None,
+    cohort_id: int | None = None,
+) -> list[CheckedRow]:
     """Check every row.
 
     `municipalities` is the national register (a name or CBS code resolves as names.py says);
-    `taken_emails` holds the addresses already enrolled in the cohort or owned by an account.
+    `taken_emails` holds the addresses already enrolled in the cohort or owned by an account;
+    `known` the trainees by address and phone key (cohort.services.known_people), for `cohort_id`.
     """
     checked = [check_row(row, municipalities) for row in rows]
     mark_duplicates(checked)
+    mark_known(checked, known or {}, cohort_id)
     mark_taken(checked, taken_emails)
     return checked
+
+
+def mark_known(rows: list[CheckedRow], known: Mapping[str, object], cohort_id: int | None) -> None:
+    """Rows that are someone already enrolled in another group (same address or phone) get a problem
+    that names the group: such a person is moved from their file, not enrolled a second time."""
+    for row in rows:
+        if row.problems:
+            continue
+        person = known.get(row.email) or known.get(phone_key(row.phone) or "")
+        if person is not None and person.cohort_id != cohort_id:
+            row.problems["email" if person.by == "email" else "phone"] = "in_other_group"
+            row.known_group, row.known_trainee_id = person.cohort_name, person.trainee_id
 
 
 def check_row(row: RawRow, municipalities: NameIndex) -> CheckedRow:

@@ -59,6 +59,17 @@ def problem_text(row: importing.CheckedRow, key: str) -> str:
     code = row.problems[key]
     if code == "too_long":
         return _("Use at most %(n)d characters.", n=importing.MAX_LENGTHS[key])
+    if code == "in_other_group" and key == "email":
+        return _(
+            "Already in the group %(group)s, with this e-mail address. Move them from their file.",
+            group=row.known_group,
+        )
+    if code == "in_other_group":
+        return _(
+            "Someone in the group %(group)s has this phone number. Move them from their file, "
+            "or enrol this person by hand.",
+            group=row.known_group,
+        )
     if code == "duplicate_in_file":
         return _("This address is also in row %(row)d.", row=row.duplicate_of)
     if code == "ambiguous_municipality":
@@ -112,8 +123,10 @@ def check_upload(cohort: Cohort, upload) -> list[importing.CheckedRow]:
     """Read and check the file with two queries in all, however many rows it has."""
     raw_rows = importing.parse_rows(upload.filename, upload.read())
     municipalities = register.name_index()
-    taken = services.taken_trainee_emails(cohort, importing.emails_in(raw_rows))
-    return importing.check_rows(raw_rows, municipalities, taken)
+    emails = importing.emails_in(raw_rows)
+    taken = services.taken_trainee_emails(cohort, emails)
+    known = services.known_people(emails, {row.values.get("phone", "") for row in raw_rows})
+    return importing.check_rows(raw_rows, municipalities, taken, known, cohort.id)
 
 
 def render_preview(cohort: Cohort, rows: list[importing.CheckedRow]):
@@ -157,7 +170,10 @@ def confirm(cohort_id: int):
     """Enrol every signed row in one transaction, or none of them."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     rows = signed_rows(cohort)
-    importing.mark_taken(rows, services.taken_trainee_emails(cohort, {row.email for row in rows}))
+    # Enrolled elsewhere or here since the preview: the same checks again, on the same rows.
+    emails = {row.email for row in rows}
+    importing.mark_known(rows, services.known_people(emails, {row.phone for row in rows}), cohort.id)
+    importing.mark_taken(rows, services.taken_trainee_emails(cohort, emails))
     if not all(row.is_valid for row in rows):
         flash(
             _(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from accounts.models import User
 from cohort.follow_ups.models import WorkOutcome
@@ -30,6 +30,8 @@ class StatusStep:
     reason: str
     changed_by: str | None  # the user's name; None for the system or a removed account
     changed_at: datetime
+    moved_from: str | None = None  # for a move to another group: the groups' names
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,17 +59,22 @@ class TraineeFile:
     work_outcomes: list[WorkOutcome]  # after the programme, newest first
 
 
+_FROM_COHORT, _TO_COHORT = aliased(Cohort), aliased(Cohort)
+
+
 def status_history(trainee_id: int) -> list[StatusStep]:
     query = (
-        sa.select(TraineeStatusChange, User.name)
+        sa.select(TraineeStatusChange, User.name, _FROM_COHORT.name, _TO_COHORT.name)
         .outerjoin(User, User.id == TraineeStatusChange.changed_by_id)
+        .outerjoin(_FROM_COHORT, _FROM_COHORT.id == TraineeStatusChange.from_cohort_id)
+        .outerjoin(_TO_COHORT, _TO_COHORT.id == TraineeStatusChange.to_cohort_id)
         .where(TraineeStatusChange.trainee_id == trainee_id)
         # In the order they were recorded: a back-dated withdrawal still comes after the enrolment.
         .order_by(TraineeStatusChange.changed_at, TraineeStatusChange.id)
     )
     return [
-        StatusStep(step.status, step.effective_on, step.reason, name, step.changed_at)
-        for step, name in db.session.execute(query)
+        StatusStep(step.status, step.effective_on, step.reason, name, step.changed_at, moved_from, moved_to)
+        for step, name, moved_from, moved_to in db.session.execute(query)
     ]
 
 

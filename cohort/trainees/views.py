@@ -178,7 +178,8 @@ def move(trainee_id: int):
     form.cohort_id.choices = other_cohorts(trainee)
 
     def move_to_chosen_group():
-        return services.move_trainee(trainee, db.session.get(Cohort, form.cohort_id.data), current_user)
+        cohort = db.session.get(Cohort, form.cohort_id.data)
+        return services.move_trainee(trainee, cohort, current_user, form.reason.data)
 
     return _save_on_file(
         trainee, "move", form, move_to_chosen_group, _("The trainee is moved to the other group."), "status"
