@@ -1,6 +1,6 @@
 """Cohort pages for programme managers: plan a cohort, see its year, enrol trainees."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from placements.municipalities.register import official_names
+from sessions import weeks
 from sessions.access import sees_attendance_of
 from sessions.models import AbsenceNotice, TrainingSession
 from sessions.services import find_conflicts
@@ -81,9 +82,19 @@ def edit(cohort_id: int):
     return render_template("cohort/form.html", form=form, cohort=cohort)
 
 
+def _day_argument() -> date | None:
+    """The `day` of the address (?day=2027-03-22); anything else is no day, and the page shows its
+    default window."""
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
 @bp.get("/cohorts/<int:cohort_id>")
 @role_required(Role.MANAGER, Role.TRAINER)
 def detail(cohort_id: int):
+    """The cohort's page: what needs attention on top, then one week or month of its sessions."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
     sessions = db.session.scalars(
         sa.select(TrainingSession)
@@ -94,6 +105,13 @@ def detail(cohort_id: int):
         trainees_for(current_user).where(Trainee.cohort_id == cohort.id).order_by(Trainee.name)
     ).all()
     today = local_today()
+    window = weeks.window_for(
+        request.args.get("view"),
+        _day_argument(),
+        today,
+        cohort.start_date,
+        cohort.end_date or cohort.start_date,
+    )
     absences = db.session.scalars(
         sa.select(AbsenceNotice)
         .join(TrainingSession)
@@ -104,15 +122,19 @@ def detail(cohort_id: int):
         )
         .order_by(TrainingSession.date)
     ).all()
+    conflicts = find_conflicts(cohort, sessions)
+    by_id = {s.id: s for s in sessions}
     return render_template(
         "cohort/detail.html",
         cohort=cohort,
-        sessions=sessions,
+        sessions=[s for s in sessions if window.holds(s.date)],
+        window=window,
         trainees=trainees,
         # A trainer sees the trainees' names and status, not where they live (cohort.access).
         show_details=all(sees_trainee_details(current_user, t) for t in trainees),
         absences=absences,
-        conflicts={c.session_id: c.message for c in find_conflicts(cohort, sessions)},
+        conflicts={c.session_id: c.message for c in conflicts},
+        conflicting=[(by_id[c.session_id], c.message) for c in conflicts],
         moved=[s for s in sessions if s.moved_from],
         today=today,
         phase=cohort.phase_on(today),

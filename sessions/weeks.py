@@ -70,3 +70,43 @@ def coming_weeks(items: Sequence, today: date) -> list[Week]:
 def earlier_weeks(items: Sequence, today: date) -> list[Week]:
     """The weeks before this one, the latest first."""
     return by_week(i for i in items if i.date < monday_of(today))[::-1]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The stretch of days a schedule page shows: one week (from Monday) or one calendar month."""
+
+    kind: str  # "week" or "month"
+    first: date
+    end: date  # the day after the last
+
+    @classmethod
+    def around(cls, kind: str, day: date) -> "Window":
+        if kind == "month":
+            first = day.replace(day=1)
+            end = (first + timedelta(days=32)).replace(day=1)
+            return cls("month", first, end)
+        monday = monday_of(day)
+        return cls("week", monday, monday + timedelta(weeks=1))
+
+    @property
+    def last(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def previous(self) -> "Window":
+        return Window.around(self.kind, self.first - timedelta(days=1))
+
+    def next(self) -> "Window":
+        return Window.around(self.kind, self.end)
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day < self.end
+
+
+def window_for(kind: str | None, day: date | None, today: date, first: date, last: date) -> Window:
+    """The window a page asked for (`kind`, a `day` in it), or by default the one with today in it,
+    kept within first..last (a cohort's year) when today is outside them."""
+    kind = kind if kind in ("week", "month") else "week"
+    if day is None:
+        day = min(max(today, first), last)
+    return Window.around(kind, day)

@@ -368,3 +368,34 @@ def test_session_dates_cross_years_without_error(manager_client):
     cohort = planned_cohort(weeks_ago=0)
     assert cohort.end_date > date.today()
     assert manager_client.get(f"/cohorts/{cohort.id}").status_code == 200
+
+
+def test_the_cohort_page_shows_one_week_or_month_with_steps_and_clashes_on_top(manager_client):
+    cohort = planned_cohort(weeks_ago=2)
+    sessions = db.session.scalars(
+        sa.select(TrainingSession).filter_by(cohort_id=cohort.id).order_by(TrainingSession.date)
+    ).all()
+    monday = local_today() - timedelta(days=local_today().weekday())
+    in_week = {s.id for s in sessions if monday <= s.date < monday + timedelta(weeks=1)}
+    page = manager_client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    assert in_week and {s.id for s in sessions if f'id="session-{s.id}"' in page} == in_week
+    assert f"day={(monday - timedelta(weeks=1)).isoformat()}" in page  # the week before
+    first = sessions[0].date.replace(day=1)
+    month = manager_client.get(f"/cohorts/{cohort.id}?view=month&day={first.isoformat()}").get_data(
+        as_text=True
+    )
+    in_month = {s.id for s in sessions if (s.date.year, s.date.month) == (first.year, first.month)}
+    assert {s.id for s in sessions if f'id="session-{s.id}"' in month} == in_month
+    # A clash far from the week shown is on top of the page all the same, with a link to its week.
+    last = sessions[-1]
+    db.session.add(
+        TrainingSession(
+            cohort_id=cohort.id, kind="extra", date=last.date, start_time=time(9), end_time=time(10)
+        )
+    )
+    db.session.commit()
+    page = manager_client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    attention = page[page.index('id="attention-heading"') : page.index('id="sessions-heading"')]
+    assert "Twee bijeenkomsten van deze groep op één dag" in attention
+    assert f"day={last.date.isoformat()}" in attention
+    assert manager_client.get(f"/cohorts/{cohort.id}?view=year&day=2027-02-30").status_code == 200

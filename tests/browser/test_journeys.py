@@ -56,6 +56,9 @@ def test_manager_plans_a_cohort_enrols_from_a_file_and_proposes_a_placement(
     expect(moved).to_contain_text(format_date(holiday, "full", locale=lang))
     expect(moved).to_contain_text(format_date(friday, "full", locale=lang))
     day = format_date(holiday, "EEE d MMM", locale=lang)
+    # The page shows the first week; the holiday is in the second.
+    page.get_by_role("link", name=journey.text("Volgende week", "Next week")).click()
+    expect(page.locator("#sessions-heading")).to_contain_text(str(holiday.isocalendar().week))
     expect(page.locator("table.sessions")).to_contain_text(
         journey.text(f"verplaatst van {day}", f"moved from {day}")
     )
@@ -65,7 +68,9 @@ def test_manager_plans_a_cohort_enrols_from_a_file_and_proposes_a_placement(
     csv = tmp_path / "deelnemers.csv"
     csv.write_text(
         "naam;e-mail;telefoon;woonplaats;talen\n"
-        f"Amal Haddad {lang};amal.{lang}@example.nl;06 12345678;Utrecht;Arabisch, Engels\n"
+        # A phone of its own per language: the same number would be the same person (enrolled twice).
+        f"Amal Haddad {lang};amal.{lang}@example.nl;06 1234567{LANGUAGES.index(lang)};Utrecht;"
+        "Arabisch, Engels\n"
         f"Yonas Berhane {lang};yonas.{lang}@example.nl;;GM0307;Tigrinya/Nederlands\n"
         f"Nour Rahimi {lang};geen-adres;;Zaanstad;Dari\n",
         encoding="utf-8",

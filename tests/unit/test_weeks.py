@@ -83,3 +83,24 @@ def test_a_week_ends_on_the_weekend_day_an_item_falls_on():
 def test_day_ranges_read_as_people_write_them(first, last, locale, with_year, expected):
     # CLDR sets a thin space around the dash between two months.
     assert format_day_range(first, last, locale, with_year).replace("\u2009", " ") == expected
+
+
+def test_a_window_is_a_week_from_monday_or_a_calendar_month_and_steps_back_and_forth():
+    week = weeks.Window.around("week", date(2027, 3, 24))
+    assert (week.first, week.last) == (date(2027, 3, 22), date(2027, 3, 28))
+    assert (week.previous().first, week.next().first) == (date(2027, 3, 15), date(2027, 3, 29))
+    month = weeks.Window.around("month", date(2027, 12, 24))
+    assert (month.first, month.last, month.next().first) == (
+        date(2027, 12, 1),
+        date(2027, 12, 31),
+        date(2028, 1, 1),
+    )
+    assert month.previous().first == date(2027, 11, 1)
+
+
+def test_the_default_window_holds_today_or_the_nearest_day_of_the_cohort():
+    first, last = date(2027, 3, 1), date(2028, 2, 25)
+    assert weeks.window_for(None, None, date(2027, 5, 12), first, last).first == date(2027, 5, 10)
+    assert weeks.window_for("week", None, date(2026, 12, 3), first, last).first == date(2027, 3, 1)
+    assert weeks.window_for("month", None, date(2029, 1, 1), first, last).first == date(2028, 2, 1)
+    assert weeks.window_for("year", date(2027, 6, 2), date(2026, 1, 1), first, last).kind == "week"
