@@ -125,6 +125,27 @@ class SessionForm(FlaskForm):
         return {name: self[name].data for name in fields}
 
 
+def session_kind_choices():
+    return [
+        ("training", _l("Training day")),
+        ("return_day", _l("Return day")),
+        ("extra", _l("Extra session")),
+    ]
+
+
+class TrainerAssignmentForm(FlaskForm):
+    """One trainer for many sessions (sessions/trainer_assignment.py): which, by kind, weekday, period."""
+
+    trainer_id = SelectField(_l("Trainer"), coerce=optional_id, validators=[InputRequired()])
+    kinds = CheckboxesField(_l("Kind of session"), choices=session_kind_choices, validators=[Optional()])
+    weekdays = CheckboxesField(_l("On these weekdays"), choices=weekday_choices, validators=[Optional()])
+    first = DateField(_l("From"), validators=[InputRequired()])
+    last = DateField(_l("Until"), validators=[InputRequired()])
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in ("trainer_id", "kinds", "weekdays", "first", "last")}
+
+
 class EnrolForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])

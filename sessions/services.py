@@ -95,7 +95,7 @@ def _clean_changes(changes: dict) -> dict:
             _("Please check the fields marked below."), {"status": _("Choose scheduled or cancelled.")}
         )
     if clean.get("trainer_id") is not None:
-        trainer = _trainer(clean["trainer_id"])
+        trainer = active_trainer(clean["trainer_id"])
         if trainer is None:
             raise ValidationError(
                 _("Please check the fields marked below."), {"trainer_id": _("Unknown trainer.")}
@@ -104,7 +104,8 @@ def _clean_changes(changes: dict) -> dict:
     return clean
 
 
-def _trainer(user_id) -> User | None:
+def active_trainer(user_id) -> User | None:
+    """The active trainer (or manager) with this id, from any value a form or the API sends."""
     # parse_id bounds the digits: a longer number is no id, and would overflow the query (a 500).
     user_pk = parse_id(user_id)
     user = db.session.get(User, user_pk) if user_pk is not None else None

@@ -5,21 +5,29 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.access import cohorts_for, trainees_for
-from cohort.forms import AbsenceForm, SessionForm
+from cohort.forms import (
+    AbsenceForm,
+    SessionForm,
+    TrainerAssignmentForm,
+    session_kind_choices,
+    weekday_choices,
+)
 from core.clock import local_now, local_today
 from core.errors import ServiceError
+from core.forms import form_errors_from
 from core.labels import EVALUATION_KIND_LABELS
 from core.scope import one_or_404
 from extensions import db
 from outbox.edge import save_form
 from placements.evaluations.services import evaluations_of_trainee
-from sessions import services, weeks
+from sessions import services, trainer_assignment, weeks
 from sessions.access import may_register_attendance, sessions_for
 from sessions.models import AttendanceStatus, TrainingSession
 from sessions.notices import recipients
@@ -173,6 +181,44 @@ def cancel(session_id: int):
     db.session.commit()
     flash(_("The session is cancelled. Everyone concerned gets a message."), "success")
     return redirect(url_for("cohorts.detail", cohort_id=sess.cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/sessions/trainer", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def assign_trainer(cohort_id: int):
+    """One trainer for many sessions: choose, see the sessions and the clashes, then assign."""
+    cohort = one_or_404(cohorts_for(current_user), cohort_id)
+    today = local_today(current_app.config["TIMEZONE"])
+    form = TrainerAssignmentForm(
+        kinds=[c for c, _label in session_kind_choices()],
+        weekdays=[c for c, _label in weekday_choices()],
+        first=max(today, cohort.start_date),
+        last=cohort.end_date or cohort.start_date,
+    )
+    _trainer_choices(form)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            selection = trainer_assignment.selection_from(form.values())
+            if request.form.get("action") == "assign":
+                count = trainer_assignment.assign(cohort, selection)
+                db.session.commit()
+                flash(
+                    ngettext(
+                        "%(num)d session now has %(name)s as trainer.",
+                        "%(num)d sessions now have %(name)s as trainer.",
+                        count,
+                        name=selection.trainer.name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+            preview = trainer_assignment.candidates(cohort, selection)
+        except ServiceError as error:
+            db.session.rollback()
+            form_errors_from(form, error)
+    status = 400 if form.errors else 200
+    return render_template("sessions/assign_trainer.html", form=form, cohort=cohort, preview=preview), status
 
 
 @bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])

@@ -575,6 +575,9 @@ ROUTES: dict[str, Route] = {
         GET=page(manager=200),
         POST=page(manager=Redirect("/cohorts/{cohort_a}")),
     ),
+    "sessions.assign_trainer": route(
+        "/cohorts/{cohort_a}/sessions/trainer", GET=page(manager=200), POST=page(manager=MAY_ACT)
+    ),
     "sessions.add_extra": route(
         "/cohorts/{cohort_a}/sessions/new", GET=page(manager=200), POST=page(manager=MAY_ACT)
     ),
