@@ -30,7 +30,7 @@ from placements.models import Evaluation, InternshipOffer, Municipality, Placeme
 from placements.municipalities.register import REGISTER_FILE, load_files
 from placements.services import activate_started, confirm, propose
 from sessions.models import TrainingSession
-from sessions.services import record_attendance, report_absence
+from sessions.services import cancel_session, record_attendance, report_absence
 
 DEMO_PASSWORD = "cohort-demo-2026"  # noqa: S105 - printed for everyone to try the demo # nosec B105
 
@@ -92,20 +92,37 @@ def _email_for(name: str) -> str:
     return name.lower().replace(" ", ".").replace("-", "") + "@mail.example"
 
 
+# Every demo trainee has a phone number of their own: one number is one person (enrolment says so).
+DEMO_PEOPLE = [person[0] for person in RUNNING_TRAINEES + PLANNED_TRAINEES + FINISHED_TRAINEES]
+
+
 def _add_trainees(cohort: Cohort, people, municipalities: dict, status: str) -> list[Trainee]:
     trainees = [
         Trainee(
             cohort=cohort,
             name=name,
             email=_email_for(name),
-            phone=f"06-1234{5600 + i}",
+            phone=f"06-1234{5600 + DEMO_PEOPLE.index(name)}",
             home_municipality=municipalities[code],
             status=status,
         )
-        for i, (name, code) in enumerate(people)
+        for name, code in people
     ]
     db.session.add_all(trainees)
     return trainees
+
+
+def _accounts_for_every_trainee(logged_in: Trainee) -> None:
+    """An account for each demo trainee (with the demo password, so no invitation waits), besides
+    the demo login's own trainee."""
+    for trainee in db.session.scalars(sa.select(Trainee).where(Trainee.id != logged_in.id)):
+        create_user(
+            email=trainee.email,
+            name=trainee.name,
+            role=Role.TRAINEE,
+            password=DEMO_PASSWORD,
+            trainee_id=trainee.id,
+        )
 
 
 def _plan(name: str, start: date, location: str) -> Cohort:
@@ -119,9 +136,12 @@ def _plan(name: str, start: date, location: str) -> Cohort:
 def _past_attendance(cohort: Cohort, trainees: list[Trainee], today: date, recorder: User) -> None:
     """Everybody present at past sessions, except a few believable absences and late arrivals."""
     past = db.session.scalars(
-        sa.select(TrainingSession).where(TrainingSession.cohort_id == cohort.id, TrainingSession.date < today)
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date < today)
+        .order_by(TrainingSession.date)
     ).all()
-    for n, sess in enumerate(past):
+    # The latest session waits for its register: the trainer's home shows what is left to do.
+    for n, sess in enumerate(past[:-1]):
         entries = [
             {
                 "trainee_id": t.id,
@@ -221,9 +241,25 @@ def load_demo(today: date) -> None:
         .order_by(TrainingSession.date)
     )
     report_absence(running_trainees[1], next_return_day, "Afspraak bij de IND", today=today)
+    _absence_and_cancellation(running, running_trainees[0], today)
     _fill_trainee_files(running, running_trainees, users[Role.MANAGER], today)
     _invite_with_a_typo(municipalities["GM0307"])
     _finished_group(today, municipalities, users)
+    _accounts_for_every_trainee(running_trainees[0])
+
+
+def _absence_and_cancellation(cohort: Cohort, trainee: Trainee, today: date) -> None:
+    """The demo trainee reported they cannot come to the second coming session (and can take it
+    back), and the third does not go ahead: everyone got a notice. Both in "Mijn rooster"'s weeks."""
+    second, third = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.date > today)
+        .order_by(TrainingSession.date)
+        .offset(1)
+        .limit(2)
+    ).all()
+    report_absence(trainee, second, "Naar de huisarts", today=today)
+    cancel_session(third)
 
 
 def _finished_group(today: date, municipalities: dict, users: dict) -> None:

@@ -6,7 +6,8 @@ from accounts.models import Role, User
 from cohort.models import Cohort, Trainee
 from extensions import db
 from outbox.models import OutboxMessage
-from placements.models import Municipality
+from placements.models import Municipality, Placement
+from sessions.models import AbsenceNotice, TrainingSession
 from tests.conftest import login
 from tests.factories import make_municipality
 
@@ -92,15 +93,42 @@ def test_demo_fills_an_empty_database_once_and_prints_a_login_per_role(app, clie
         model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (User, Cohort, Trainee, Municipality)
     }
-    assert counts[Cohort] == 3 and counts[Municipality] == 342 and counts[User] == 5  # the register
+    assert counts[Cohort] == 3 and counts[Municipality] == 342  # the register
     assert counts[Trainee] >= 8
+    # Every page has content (issue 15): every trainee an account, an internship under way with its
+    # supervisor, an open proposal, absences, a cancelled session, a register left to fill in.
+    without_account = sa.select(Trainee.id).where(
+        ~Trainee.id.in_(sa.select(User.trainee_id).where(User.trainee_id.is_not(None)))
+    )
+    assert db.session.scalars(without_account).all() == []
+    statuses = db.session.scalars(sa.select(Placement.status)).all()
+    assert "active" in statuses and "proposed" in statuses
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Placement)
+            .where(Placement.status == "active", Placement.supervisor_id.is_not(None))
+        )
+        > 0
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AbsenceNotice)) >= 2
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(TrainingSession).filter_by(status="cancelled")
+        )
+        >= 1
+    )
     second = runner.invoke(args=["demo"])
     assert "nothing was changed" in second.output
     assert counts == {
         model: db.session.scalar(sa.select(sa.func.count()).select_from(model)) for model in counts
     }
     assert login(client, "deelnemer@cohort.example", "cohort-demo-2026").status_code == 302
-    assert "Utrecht najaar" in client.get("/schedule").get_data(as_text=True)
+    schedule = client.get("/schedule").get_data(as_text=True)
+    assert "Utrecht najaar" in schedule and "Ik kom toch" in schedule
+    trainer = app.test_client()
+    assert login(trainer, "trainer@cohort.example", "cohort-demo-2026").status_code == 302
+    assert "Aanwezigheid nog te registreren" in trainer.get("/teaching").get_data(as_text=True)
     # A newcomer sees what a bounce looks like: the demo holds one, to a municipality contact.
     manager = app.test_client()
     assert login(manager, "manager@cohort.example", "cohort-demo-2026").status_code == 302
