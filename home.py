@@ -1,5 +1,5 @@
 """The site's own pages, wired on top of every package: the home redirect to each role's home page
-(/dashboard, /portal, /schedule, /teaching), the health check and the language switch."""
+(/dashboard, /portal, /schedule, /teaching), the icon, the health check and the language switch."""
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
@@ -22,6 +22,12 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """For programs that ask the site root for its icon; pages name static/favicon.svg."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/healthz")

@@ -430,6 +430,7 @@ ROUTES: dict[str, Route] = {
     # --- core
     "home.home": route("/", GET={ANONYMOUS: TO_LOGIN, DEACTIVATED: TO_LOGIN, **HOMES}),
     "home.healthz": route("/healthz", GET=everyone(200)),
+    "home.favicon": route("/favicon.ico", GET=everyone(200)),
     "home.switch_language": route("/language", POST=everyone(Redirect("/"))),
     # --- accounts
     "accounts.login": route("/login", GET=LOGIN_PAGE, POST=LOGIN_PAGE),

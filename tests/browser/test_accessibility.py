@@ -155,3 +155,25 @@ def test_login_announces_a_wrong_password(open_journey):
     assert_error_announced(page, "password")
     journey.step("wrong-password")
     journey.finish()
+
+
+def test_on_a_phone_the_menu_folds_into_one_button_and_opens_with_the_keyboard(open_journey, data):
+    trainee = data(world.trainee_with_login, "menu")
+    journey = open_journey("menu", "nl", viewport=PHONE)
+    page = journey.page
+    journey.log_in(trainee.email, world.PASSWORD)
+    toggle = page.get_by_role("button", name="Menu")
+    menu_link = page.locator("#main-menu").get_by_role("link", name="Mijn account")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(menu_link).to_be_hidden()
+    journey.step("menu-folded")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(menu_link).to_be_visible()
+    journey.step("menu-open")
+    # On a wide screen there is no button: the menu is always there.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(toggle).to_be_hidden()
+    expect(menu_link).to_be_visible()
+    journey.finish()
