@@ -144,13 +144,14 @@ def teaching():
     )
 
 
-def _trainer_choices(form: SessionForm) -> None:
+def _trainer_choices(form, first: tuple = (None, "—")) -> None:
+    """The active trainers and managers to choose from, after `first` (no trainer, or a prompt)."""
     trainers = db.session.execute(
         sa.select(User.id, User.name)
         .where(User.role.in_([Role.TRAINER, Role.MANAGER]), User.is_active)
         .order_by(User.name)
     ).all()
-    form.trainer_id.choices = [(None, "—")] + [tuple(row) for row in trainers]
+    form.trainer_id.choices = [first] + [tuple(row) for row in trainers]
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -195,7 +196,7 @@ def assign_trainer(cohort_id: int):
         first=max(today, cohort.start_date),
         last=cohort.end_date or cohort.start_date,
     )
-    _trainer_choices(form)
+    _trainer_choices(form, first=("", _("Choose a trainer")))  # a required select starts empty
     preview = None
     if form.validate_on_submit():
         try:
