@@ -105,3 +105,8 @@ def test_deactivating_asks_first_and_says_who_takes_over_a_contacts_mail(manager
     post_form(manager_client, f"/users/{leaving.id}/active", {"active": "yes"}, page="/users")
     db.session.refresh(leaving)
     assert leaving.is_active
+
+
+def test_the_account_page_says_je_to_a_trainee_and_u_to_staff(trainee_client, manager_client):
+    assert "Waar je bent ingelogd" in trainee_client.get("/account").get_data(as_text=True)
+    assert "Waar u bent ingelogd" in manager_client.get("/account").get_data(as_text=True)

@@ -114,6 +114,23 @@ def test_manager_plans_a_cohort_enrols_from_a_file_and_proposes_a_placement(
     journey.finish()
 
 
+def confirm_with_a_new_supervisor(journey, phone: str = "") -> None:
+    """On the proposal page: name Sanne de Vries as the supervisor and confirm."""
+    page = journey.page
+    page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
+        "Sanne de Vries"
+    )
+    page.get_by_label(
+        journey.text("E-mailadres van de werkbegeleider", "E-mail address of the supervisor")
+    ).fill("s.devries@gemeente.example")
+    if phone:
+        page.get_by_label(journey.text("Telefoon van de werkbegeleider", "Phone of the supervisor")).fill(
+            phone
+        )
+    page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True).click()
+    expect(page.locator("p[role=status]")).to_contain_text(journey.text("Bevestigd", "Confirmed"))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
     open_journey, live_server, data, lang
@@ -135,17 +152,7 @@ def test_municipality_contact_answers_from_the_email_link_and_sees_return_days(
     )
     expect(page.locator("main")).to_contain_text(world.MANAGER_EMAIL)  # whom to ask
     journey.step("proposal-from-email")
-    page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
-        "Sanne de Vries"
-    )
-    page.get_by_label(
-        journey.text("E-mailadres van de werkbegeleider", "E-mail address of the supervisor")
-    ).fill("s.devries@gemeente.example")
-    page.get_by_label(journey.text("Telefoon van de werkbegeleider", "Phone of the supervisor")).fill(
-        "033-4695000"
-    )
-    page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True).click()
-    expect(page.locator("p[role=status]")).to_contain_text(journey.text("Bevestigd", "Confirmed"))
+    confirm_with_a_new_supervisor(journey, phone="033-4695000")
 
     with live_server.app.app_context():
         placement = db.session.get(Placement, proposal.placement_id)
@@ -214,14 +221,7 @@ def test_municipality_contact_finds_the_offer_full_adds_a_place_and_confirms(
     journey.step("place-added")
 
     page.goto(link)
-    page.get_by_label(journey.text("Naam van de werkbegeleider", "Name of the workplace supervisor")).fill(
-        "Sanne de Vries"
-    )
-    page.get_by_label(
-        journey.text("E-mailadres van de werkbegeleider", "E-mail address of the supervisor")
-    ).fill("s.devries@gemeente.example")
-    page.get_by_role("button", name=journey.text("Bevestigen", "Confirm"), exact=True).click()
-    expect(page.locator("p[role=status]")).to_contain_text(journey.text("Bevestigd", "Confirmed"))
+    confirm_with_a_new_supervisor(journey)
     journey.step("confirmed")
     journey.finish()
 
