@@ -1,7 +1,9 @@
 """Cohorts, their sessions and trainees, schedules and attendance: thin views over the services."""
 
+from datetime import date, timedelta
+
 import sqlalchemy as sa
-from flask import abort, current_app, g, jsonify
+from flask import abort, current_app, g, jsonify, request, url_for
 
 from accounts.models import Role, User
 from api.blueprint import bp, json_body, require_role
@@ -186,12 +188,44 @@ def get_trainee(trainee_id: int):
     return jsonify(body)
 
 
+SCHEDULE_DAYS = 28  # the range a schedule request gets without ?from=&to=, and each next range
+MAX_SCHEDULE_DAYS = 400  # a programme year and a bit: more in one answer is no request of a client
+
+
+def _schedule_range(today: date) -> tuple[date, date]:
+    """?from= and ?to= (ISO dates, both included), by default today and 27 days on; a 400 that
+    names the field for a date that is none, a range backwards or longer than MAX_SCHEDULE_DAYS."""
+    first = session_services.parse_date(request.args["from"], "from") if "from" in request.args else today
+    default_last = first + timedelta(days=SCHEDULE_DAYS - 1)
+    last = session_services.parse_date(request.args["to"], "to") if "to" in request.args else default_last
+    if last < first:
+        raise ValidationError("The range ends before it starts.", {"to": "before from"})
+    if (last - first).days >= MAX_SCHEDULE_DAYS:
+        raise ValidationError(f"Ask at most {MAX_SCHEDULE_DAYS} days at once.", {"to": "range too long"})
+    return first, last
+
+
 @bp.get("/trainees/<int:trainee_id>/schedule")
 def trainee_schedule(trainee_id: int):
+    """The schedule from ?from= to ?to= (default: the coming 28 days), and the next range of as
+    many days in a `Link: <...>; rel="next"` header."""
     trainee = one_or_404(trainees_for(g.api_user), trainee_id)
     if not sees_trainee_details(g.api_user, trainee):
         abort(403)  # the schedule shows the internship place: not for a trainer
-    return jsonify([item.as_json() for item in schedule_for(trainee)])
+    today = local_today(current_app.config["TIMEZONE"])
+    first, last = _schedule_range(today)
+    response = jsonify([item.as_json() for item in schedule_for(trainee, today, first, last)])
+    days = last - first
+    following = url_for(
+        ".trainee_schedule",
+        trainee_id=trainee.id,
+        **{
+            "from": (last + timedelta(days=1)).isoformat(),
+            "to": (last + timedelta(days=1) + days).isoformat(),
+        },
+    )
+    response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
 def _attendance_session(session_id: int) -> TrainingSession:

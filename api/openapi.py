@@ -38,6 +38,14 @@ def _operation(
     return operation
 
 
+def _with_next_link(operation: dict) -> dict:
+    """An operation whose answer names the next range in a Link header (RFC 8288)."""
+    operation["responses"]["200"]["headers"] = {
+        "Link": {"description": 'The next range: <url>; rel="next"', "schema": {"type": "string"}}
+    }
+    return operation
+
+
 USER = {
     "type": "object",
     "required": ["id", "name", "email", "role"],
@@ -473,11 +481,23 @@ PATHS = {
     },
     "/trainees/{trainee_id}/schedule": {
         "parameters": _path_id("trainee_id"),
-        "get": _operation(
-            "The trainee's schedule in date order, internship days included (managers, the trainee)",
-            _list(SCHEDULE_ITEM),
-            errors=("403", "404"),
-        ),
+        "get": {
+            **_with_next_link(
+                _operation(
+                    "The trainee's schedule in date order, internship days included (managers, the trainee)",
+                    _list(SCHEDULE_ITEM),
+                    errors=("400", "403", "404"),
+                )
+            ),
+            "description": (
+                "From `from` to `to`, both included (default: today and the 27 days after it, at most"
+                ' 400 days). The `Link` header names the next range of as many days (rel="next").'
+            ),
+            "parameters": [
+                {"name": name, "in": "query", "required": False, "schema": DATE, "description": text}
+                for name, text in (("from", "The first day (default: today)"), ("to", "The last day"))
+            ],
+        },
     },
     "/municipalities": {
         "get": {

@@ -65,29 +65,42 @@ _SESSION_COLUMNS = (
 )
 
 
-def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleItem]:
-    """Every session of the trainee's cohort in date order, in three queries whatever its size.
+def schedule_for(
+    trainee: Trainee, today: date | None = None, first: date | None = None, last: date | None = None
+) -> list[ScheduleItem]:
+    """The trainee's sessions and internship days from `first` to `last` (either open) in date
+    order, in four queries whatever the size of the cohort or the range: a page of four weeks
+    reads four weeks.
 
     A withdrawn trainee keeps their history but has no sessions after their withdrawal.
     """
+    if trainee.is_withdrawn:
+        withdrawn = trainee.withdrawn_on or today or local_today()
+        last = min(last, withdrawn) if last else withdrawn
+    in_range = [TrainingSession.cohort_id == trainee.cohort_id]
+    if first is not None:
+        in_range.append(TrainingSession.date >= first)
+    if last is not None:
+        in_range.append(TrainingSession.date <= last)
     # Plain rows, not ORM objects: a year of sessions loads in a fraction of the time.
-    query = (
+    sessions = db.session.execute(
         sa.select(*_SESSION_COLUMNS, User.name.label("trainer_name"))
         .outerjoin(User, User.id == TrainingSession.trainer_id)
-        .where(TrainingSession.cohort_id == trainee.cohort_id)
-    )
-    if trainee.is_withdrawn:
-        query = query.where(TrainingSession.date <= (trainee.withdrawn_on or today or local_today()))
-    sessions = db.session.execute(query.order_by(TrainingSession.date, TrainingSession.start_time)).all()
+        .where(*in_range)
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).all()
+    shown = sa.select(TrainingSession.id).where(*in_range)
     attendance = dict(
         db.session.execute(
-            sa.select(Attendance.session_id, Attendance.status).where(Attendance.trainee_id == trainee.id)
+            sa.select(Attendance.session_id, Attendance.status).where(
+                Attendance.trainee_id == trainee.id, Attendance.session_id.in_(shown)
+            )
         ).all()
     )
     absences = dict(
         db.session.execute(
             sa.select(AbsenceNotice.session_id, AbsenceNotice.reason).where(
-                AbsenceNotice.trainee_id == trainee.id
+                AbsenceNotice.trainee_id == trainee.id, AbsenceNotice.session_id.in_(shown)
             )
         ).all()
     )
@@ -109,7 +122,21 @@ def schedule_for(trainee: Trainee, today: date | None = None) -> list[ScheduleIt
         )
         for s in sessions
     ]
-    return sorted(sessions_items + internship_items(trainee), key=lambda i: (i.date, i.start_time))
+    internship = [
+        i
+        for i in internship_items(trainee)
+        if (first is None or i.date >= first) and (last is None or i.date <= last)
+    ]
+    return sorted(sessions_items + internship, key=lambda i: (i.date, i.start_time))
+
+
+def has_sessions_before(trainee: Trainee, day: date) -> bool:
+    """Whether the trainee's cohort had sessions before `day`: "Mijn rooster" links its earlier weeks."""
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(TrainingSession.cohort_id == trainee.cohort_id, TrainingSession.date < day)
+        )
+    )
 
 
 def internship_items(trainee: Trainee) -> list[ScheduleItem]:

@@ -1,6 +1,6 @@
 """Sessions: the trainee's "Mijn rooster", the trainer's sessions, editing and attendance."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -31,19 +31,20 @@ from sessions import services, trainer_assignment, weeks
 from sessions.access import may_register_attendance, sessions_for
 from sessions.models import AttendanceStatus, TrainingSession
 from sessions.notices import recipients
-from sessions.schedule import schedule_for
+from sessions.schedule import has_sessions_before, schedule_for
 
 bp = Blueprint("sessions", __name__)
 
 
-def _own_schedule() -> dict:
-    """What every page of the trainee's own schedule shows from: their items, and the time now."""
+def _own_schedule(first: date | None = None, last: date | None = None) -> dict:
+    """What a page of the trainee's own schedule shows from: their items from `first` to `last`,
+    and the time now."""
     trainee = one_or_404(trainees_for(current_user), current_user.trainee_id)
     tz = current_app.config["TIMEZONE"]
     today, now = local_today(tz), local_now(tz)
     return {
         "trainee": trainee,
-        "items": schedule_for(trainee, today),
+        "items": schedule_for(trainee, today, first, last),
         "today": today,
         "now": now,
         "moment_of": lambda item: weeks.moment(item, now),
@@ -53,16 +54,21 @@ def _own_schedule() -> dict:
 @bp.get("/schedule")
 @role_required(Role.TRAINEE)
 def my_schedule():
-    own = _own_schedule()
-    items, today = own["items"], own["today"]
+    """The coming weeks only: what the page shows is all it reads."""
+    today = local_today(current_app.config["TIMEZONE"])
+    first, horizon = weeks.coming_range(today)
+    own = _own_schedule(first, horizon - timedelta(days=1))
+    trainee, items, now = own["trainee"], own["items"], own["now"]
+    # Nothing left in these weeks (a long break, or the end): the next day may lie beyond them.
+    next_item = weeks.next_item(items, now) or weeks.next_item(schedule_for(trainee, today, horizon), now)
     return render_template(
         "sessions/my_schedule.html",
-        next_item=weeks.next_item(items, own["now"]),
+        next_item=next_item,
         weeks=weeks.coming_weeks(items, today),
-        has_earlier=bool(items) and items[0].date < weeks.monday_of(today),
+        has_earlier=has_sessions_before(trainee, first),
         evaluations=[
             (placement_id, kind, EVALUATION_KIND_LABELS[kind])
-            for placement_id, kind in evaluations_of_trainee(own["trainee"].id)
+            for placement_id, kind in evaluations_of_trainee(trainee.id)
         ],
         **own,
     )
@@ -71,7 +77,8 @@ def my_schedule():
 @bp.get("/schedule/earlier")
 @role_required(Role.TRAINEE)
 def earlier_weeks():
-    own = _own_schedule()
+    first, _horizon = weeks.coming_range(local_today(current_app.config["TIMEZONE"]))
+    own = _own_schedule(last=first - timedelta(days=1))
     return render_template(
         "sessions/earlier_weeks.html", weeks=weeks.earlier_weeks(own["items"], own["today"]), **own
     )

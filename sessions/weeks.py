@@ -60,10 +60,15 @@ def next_item(items: Iterable, now: datetime):
     return next((i for i in items if not i.is_cancelled and moment(i, now) != Moment.ENDED), None)
 
 
+def coming_range(today: date) -> tuple[date, date]:
+    """The first day of this week and the day after the last of the coming weeks."""
+    first = monday_of(today)
+    return first, first + timedelta(weeks=COMING_WEEKS)
+
+
 def coming_weeks(items: Sequence, today: date) -> list[Week]:
     """This week (its earlier days too) and the weeks after it, up to COMING_WEEKS in all."""
-    first = monday_of(today)
-    horizon = first + timedelta(weeks=COMING_WEEKS)
+    first, horizon = coming_range(today)
     return by_week(i for i in items if first <= i.date < horizon)
 
 

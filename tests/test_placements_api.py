@@ -1,6 +1,6 @@
 """The placements API: the whole flow, conflicts, and scope for two municipalities."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -65,7 +65,9 @@ def test_the_whole_flow_through_the_api(flow):
         "places_offered": 1,
         "places_free": 0,
     }
-    schedule = api.get(f"/api/v1/trainees/{flow['trainees'][0].id}/schedule").get_json()
+    start = flow["cohort"].start_date
+    year = f"from={start.isoformat()}&to={(start + timedelta(days=399)).isoformat()}"
+    schedule = api.get(f"/api/v1/trainees/{flow['trainees'][0].id}/schedule?{year}").get_json()
     internship = [item for item in schedule if item["kind"] == "internship"]
     assert internship and internship[0]["municipality"] == "Utrecht"
     assert internship[0]["supervisor"] == "Eva de Boer"
@@ -152,3 +154,25 @@ def test_a_proposal_to_a_municipality_without_a_contact_says_nobody_was_asked(fl
     )
     assert proposal.status_code == 201
     assert (proposal.get_json()["status"], proposal.get_json()["municipality_asked"]) == ("proposed", False)
+
+
+def test_the_api_schedule_answers_a_range_and_links_the_next(flow):
+    api, trainee, cohort = flow["api"], flow["trainees"][0], flow["cohort"]
+    url = f"/api/v1/trainees/{trainee.id}/schedule"
+    first = cohort.start_date
+    response = api.get(f"{url}?from={first.isoformat()}&to={(first + timedelta(days=13)).isoformat()}")
+    days = {date.fromisoformat(item["date"]) for item in response.get_json()}
+    assert days and all(first <= day <= first + timedelta(days=13) for day in days)
+    following = first + timedelta(days=14)
+    assert response.headers["Link"] == (
+        f'<{url}?from={following.isoformat()}&to={(following + timedelta(days=13)).isoformat()}>; rel="next"'
+    )
+    default = api.get(url)  # today and 27 days on
+    assert default.status_code == 200 and 'rel="next"' in default.headers["Link"]
+    for query, field in (
+        ("from=2027-02-30", "from"),
+        ("from=2027-03-10&to=2027-03-01", "to"),
+        ("to=2099-01-01", "to"),
+    ):
+        refused = api.get(f"{url}?{query}")
+        assert refused.status_code == 400 and field in refused.get_json()["error"]["fields"], query

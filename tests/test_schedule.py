@@ -399,3 +399,16 @@ def test_the_cohort_page_shows_one_week_or_month_with_steps_and_clashes_on_top(m
     assert "Twee bijeenkomsten van deze groep op één dag" in attention
     assert f"day={last.date.isoformat()}" in attention
     assert manager_client.get(f"/cohorts/{cohort.id}?view=year&day=2027-02-30").status_code == 200
+
+
+def test_the_schedule_reads_only_the_range_a_page_shows(app):
+    from sessions.schedule import schedule_for
+
+    cohort = planned_cohort(weeks_ago=2)
+    [trainee] = enrol_many(cohort, 1)
+    whole = schedule_for(trainee)
+    first = local_today() - timedelta(days=local_today().weekday())
+    last = first + timedelta(days=27)
+    shown = schedule_for(trainee, local_today(), first, last)
+    assert shown == [item for item in whole if first <= item.date <= last]
+    assert 0 < len(shown) < len(whole) / 3  # four weeks of the year, at the busiest (training)
