@@ -82,6 +82,9 @@ def edit(cohort_id: int):
     return render_template("cohort/form.html", form=form, cohort=cohort)
 
 
+CLASHES_LISTED = 10  # on top of the cohort page; more is a list nobody reads, and costs a page
+
+
 def _day_argument() -> date | None:
     """The `day` of the address (?day=2027-03-22); anything else is no day, and the page shows its
     default window."""
@@ -134,7 +137,9 @@ def detail(cohort_id: int):
         show_details=all(sees_trainee_details(current_user, t) for t in trainees),
         absences=absences,
         conflicts={c.session_id: c.message for c in conflicts},
-        conflicting=[(by_id[c.session_id], c.message) for c in conflicts],
+        # The first clashes, each with a link to its week; the rest are counted.
+        conflicting=[(by_id[c.session_id], c.message) for c in conflicts[:CLASHES_LISTED]],
+        clash_count=len(conflicts),
         moved=[s for s in sessions if s.moved_from],
         today=today,
         phase=cohort.phase_on(today),

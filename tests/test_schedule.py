@@ -412,3 +412,19 @@ def test_the_schedule_reads_only_the_range_a_page_shows(app):
     shown = schedule_for(trainee, local_today(), first, last)
     assert shown == [item for item in whole if first <= item.date <= last]
     assert 0 < len(shown) < len(whole) / 3  # four weeks of the year, at the busiest (training)
+
+
+def test_the_cohort_page_lists_ten_clashes_on_top_and_counts_the_rest(manager_client):
+    cohort = planned_cohort(weeks_ago=2)
+    days = sorted(
+        {s.date for s in db.session.scalars(sa.select(TrainingSession).filter_by(cohort_id=cohort.id))}
+    )
+    db.session.add_all(
+        TrainingSession(cohort_id=cohort.id, kind="extra", date=day, start_time=time(9), end_time=time(10))
+        for day in days[:12]
+    )
+    db.session.commit()
+    page = manager_client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
+    attention = page[page.index('id="attention-heading"') : page.index('id="sessions-heading"')]
+    assert attention.count("Twee bijeenkomsten van deze groep op één dag") == 10
+    assert "En nog 2 botsingen" in attention
