@@ -190,6 +190,7 @@ def get_trainee(trainee_id: int):
 
 SCHEDULE_DAYS = 28  # the range a schedule request gets without ?from=&to=, and each next range
 MAX_SCHEDULE_DAYS = 400  # a programme year and a bit: more in one answer is no request of a client
+SCHEDULE_YEARS = (1900, 9000)  # so the next range's dates stay dates (date.max + 1 raises)
 
 
 def _schedule_range(today: date) -> tuple[date, date]:
@@ -198,6 +199,9 @@ def _schedule_range(today: date) -> tuple[date, date]:
     first = session_services.parse_date(request.args["from"], "from") if "from" in request.args else today
     default_last = first + timedelta(days=SCHEDULE_DAYS - 1)
     last = session_services.parse_date(request.args["to"], "to") if "to" in request.args else default_last
+    for name, day in (("from", first), ("to", last)):
+        if not SCHEDULE_YEARS[0] <= day.year <= SCHEDULE_YEARS[1]:
+            raise ValidationError("Ask for dates from 1900 to 9000.", {name: "out of range"})
     if last < first:
         raise ValidationError("The range ends before it starts.", {"to": "before from"})
     if (last - first).days >= MAX_SCHEDULE_DAYS:

@@ -85,13 +85,18 @@ def edit(cohort_id: int):
 CLASHES_LISTED = 10  # on top of the cohort page; more is a list nobody reads, and costs a page
 
 
+# A day the cohort page can step from and to without leaving the calendar (date.max + 1 raises).
+SHOWN_DAYS = (date(1900, 1, 1), date(9000, 12, 31))
+
+
 def _day_argument() -> date | None:
-    """The `day` of the address (?day=2027-03-22); anything else is no day, and the page shows its
-    default window."""
+    """The `day` of the address (?day=2027-03-22); anything else, or a day outside SHOWN_DAYS,
+    is no day, and the page shows its default window."""
     try:
-        return date.fromisoformat(request.args.get("day", ""))
+        day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return None
+    return day if SHOWN_DAYS[0] <= day <= SHOWN_DAYS[1] else None
 
 
 @bp.get("/cohorts/<int:cohort_id>")

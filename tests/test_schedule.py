@@ -398,7 +398,8 @@ def test_the_cohort_page_shows_one_week_or_month_with_steps_and_clashes_on_top(m
     attention = page[page.index('id="attention-heading"') : page.index('id="sessions-heading"')]
     assert "Twee bijeenkomsten van deze groep op één dag" in attention
     assert f"day={last.date.isoformat()}" in attention
-    assert manager_client.get(f"/cohorts/{cohort.id}?view=year&day=2027-02-30").status_code == 200
+    for odd in ("view=year&day=2027-02-30", "view=month&day=9999-12-31", "view=week&day=0001-01-01"):
+        assert manager_client.get(f"/cohorts/{cohort.id}?{odd}").status_code == 200, odd
 
 
 def test_the_schedule_reads_only_the_range_a_page_shows(app):
