@@ -137,7 +137,7 @@ LABELS.update({f"message:{code}": text for code, text in MESSAGE_STATUS_LABELS.i
 
 # Who did something, as a history shows it: a person's name, or "automatically" for the system's
 # own steps (the scheduler starting an internship; older rows say "scheduler" or "demo").
-SYSTEM_ACTORS = frozenset({"", "scheduler", "demo", "system"})
+SYSTEM_ACTORS = frozenset({"", "scheduler", "demo"})
 
 
 def actor(name: str | None) -> str:
