@@ -38,9 +38,11 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from accounts.login_sessions import load_session_user
+    from core import data_versions
     from core.i18n import select_locale
 
     db.init_app(app)
+    data_versions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(

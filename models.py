@@ -13,6 +13,7 @@ from cohort.models import (
     TraineeStatusChange,
 )
 from core.audit import AuditEvent
+from core.data_versions import DataVersion
 from core.ratelimit import RateLimitHit
 from outbox.models import OutboxMessage
 from placements.models import (
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "Attendance",
     "Closure",
+    "DataVersion",
     "Cohort",
     "CohortPhase",
     "LoginSession",

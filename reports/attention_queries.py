@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from cohort.models import IN_PROGRAMME, Cohort, CohortPhase, Trainee
 from cohort.planning import PhaseKind
 from core.clock import utcnow
+from core.data_versions import cached
 from core.holidays import dutch_holidays
 from core.rates import recent_window_start
 from extensions import db
@@ -34,7 +35,7 @@ from reports.attention import (
     SessionGap,
 )
 from reports.monitoring import PhaseSpan
-from reports.stats_services import attendance_counts, missing_placement_counts
+from reports.stats_services import ATTENDANCE_TABLES, attendance_counts, missing_placement_counts
 from sessions.models import AbsenceNotice, Attendance, SessionStatus, TrainingSession
 
 
@@ -102,6 +103,14 @@ def _open_proposals(ids: list[int], timezone: str) -> tuple[OpenProposal, ...]:
 
 
 def _recent_attendance(ids: list[int], today: date) -> tuple[RecentAttendance, ...]:
+    """Kept under the attendance tables' data versions: the page's costliest read, and the same
+    until a register or a trainee changes."""
+    return cached(
+        "recent_attendance", ATTENDANCE_TABLES, (tuple(ids), today), lambda: _read_recent(ids, today)
+    )
+
+
+def _read_recent(ids: list[int], today: date) -> tuple[RecentAttendance, ...]:
     # Only the last 4 weeks matter here: reading just those sessions' rows (not the whole
     # programme's) keeps this query cheap; a trainee without rows there has no rate anyway.
     # The window as a list of session ids lets the database start from those few sessions

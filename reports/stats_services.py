@@ -98,6 +98,8 @@ class CohortAttendance:
 
 DayCounts = tuple[date, int, int]  # (day, attended, counted)
 AttendanceDays = dict[int, list[DayCounts]]  # cohort id -> its session days
+# The tables attendance figures read, for values kept under their data versions (core/data_versions.py).
+ATTENDANCE_TABLES = ("attendance", "training_sessions", "trainees", "trainee_status_changes")
 
 
 def _day_counts(ids: list[int], today: date, sign: int, *conditions) -> sa.Select:

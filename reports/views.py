@@ -3,22 +3,34 @@
 A fixed number of queries, however many cohorts and trainees: the numbers come from
 reports/stats_services.py (the same service as GET /api/v1/cohorts/{id}/stats) and the
 attention list from reports/attention_queries.py.
+
+The charts and the attendance rows they share with the numbers are read far more often than
+they change, so a worker keeps them under the data versions of the tables they read
+(core/data_versions.py): any committed write to one of those tables shows on the next request.
 """
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import local_today
+from core.data_versions import cached
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from reminders.heartbeat import scheduler_status
 from reports.attention_queries import needs_attention
 from reports.chart_data import dashboard_charts
 from reports.monitoring import percent
-from reports.stats_services import attendance_by_cohort_day, cohort_stats, current_cohort_ids
+from reports.stats_services import (
+    ATTENDANCE_TABLES,
+    attendance_by_cohort_day,
+    cohort_stats,
+    current_cohort_ids,
+)
 
 bp = Blueprint("reports", __name__)
 bp.add_app_template_filter(percent, "percent")
@@ -36,6 +48,37 @@ def _site_counts() -> dict:
     }
 
 
+# What the cached charts read (tests/test_data_versions.py checks this against their SQL).
+CHART_TABLES = (
+    *ATTENDANCE_TABLES,
+    "cohorts",
+    "cohort_phases",
+    "closures",
+    "placements",
+    "internship_offers",
+    "municipalities",
+)
+
+
+def cached_attendance_days(cohort_ids: list[int], today):
+    return cached(
+        "attendance_by_cohort_day",
+        ATTENDANCE_TABLES,
+        (tuple(cohort_ids), today),
+        lambda: attendance_by_cohort_day(cohort_ids, today),
+    )
+
+
+def cached_charts(today, threshold: float, attendance_days) -> Markup:
+    """The charts section, rendered: the same for every manager, per language and day."""
+
+    def render() -> Markup:
+        charts = dashboard_charts(today, threshold, attendance_days)
+        return Markup(render_template("reports/_charts.html", charts=charts))  # noqa: S704 - our template
+
+    return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold), render)
+
+
 @bp.get("/dashboard")
 @role_required(Role.MANAGER)
 def dashboard():
@@ -43,7 +86,7 @@ def dashboard():
     today = local_today(config["TIMEZONE"])
     cohort_ids = current_cohort_ids(today)
     # The page's most expensive read, done once for the cohorts' numbers and the weekly charts.
-    attendance_days = attendance_by_cohort_day(cohort_ids, today)
+    attendance_days = cached_attendance_days(cohort_ids, today)
     threshold = config["ATTENDANCE_THRESHOLD"]
     return render_template(
         "reports/dashboard.html",
@@ -51,7 +94,7 @@ def dashboard():
         cohorts=list(cohort_stats(cohort_ids, today, attendance_days).values()),
         attention=needs_attention(cohort_ids, today, threshold, config["TIMEZONE"]),
         threshold=threshold,
-        charts=dashboard_charts(today, threshold, attendance_days),
+        charts=cached_charts(today, threshold, attendance_days),
         counts=_site_counts(),
         scheduler=scheduler_status(),
     )
