@@ -24,7 +24,7 @@ from placements.municipalities.register import official_names
 from sessions import weeks
 from sessions.access import sees_attendance_of
 from sessions.models import AbsenceNotice, TrainingSession
-from sessions.services import find_conflicts
+from sessions.services import year_check
 
 bp = Blueprint("cohorts", __name__)
 
@@ -104,11 +104,6 @@ def _day_argument() -> date | None:
 def detail(cohort_id: int):
     """The cohort's page: what needs attention on top, then one week or month of its sessions."""
     cohort = one_or_404(cohorts_for(current_user), cohort_id)
-    sessions = db.session.scalars(
-        sa.select(TrainingSession)
-        .where(TrainingSession.cohort_id == cohort.id)
-        .order_by(TrainingSession.date, TrainingSession.start_time)
-    ).all()
     trainees = db.session.scalars(
         trainees_for(current_user).where(Trainee.cohort_id == cohort.id).order_by(Trainee.name)
     ).all()
@@ -130,22 +125,29 @@ def detail(cohort_id: int):
         )
         .order_by(TrainingSession.date)
     ).all()
-    conflicts = find_conflicts(cohort, sessions)
-    by_id = {s.id: s for s in sessions}
+    # The table reads the window; the warnings on top come from the whole year, checked once.
+    sessions = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(
+            TrainingSession.cohort_id == cohort.id, TrainingSession.date.between(window.first, window.last)
+        )
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).all()
+    checked = year_check(cohort)
     return render_template(
         "cohort/detail.html",
         cohort=cohort,
-        sessions=[s for s in sessions if window.holds(s.date)],
+        sessions=sessions,
         window=window,
         trainees=trainees,
         # A trainer sees the trainees' names and status, not where they live (cohort.access).
         show_details=all(sees_trainee_details(current_user, t) for t in trainees),
         absences=absences,
-        conflicts={c.session_id: c.message for c in conflicts},
+        conflicts=checked.messages(),
         # The first clashes, each with a link to its week; the rest are counted.
-        conflicting=[(by_id[c.session_id], c.message) for c in conflicts[:CLASHES_LISTED]],
-        clash_count=len(conflicts),
-        moved=[s for s in sessions if s.moved_from],
+        conflicting=checked.clashes[:CLASHES_LISTED],
+        clash_count=len(checked.clashes),
+        moved=checked.moved,
         today=today,
         phase=cohort.phase_on(today),
         user_id=current_user.id,

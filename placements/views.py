@@ -1,5 +1,7 @@
 """Placements: the manager's shortage view and proposals, the municipality's portal and answers."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -40,6 +42,7 @@ from placements.municipalities.services import add_place as add_place_to
 from placements.proposals import proposal_facts
 from placements.schedule import intern_days
 from sessions.models import AbsenceNotice, TrainingSession
+from sessions.weeks import monday_of
 
 bp = Blueprint("placements", __name__)
 
@@ -199,6 +202,9 @@ def supervisor(placement_id: int):
 # --- Municipality: the portal and answering ------------------------------------------
 
 
+PORTAL_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)
+
+
 @bp.get("/portal")
 @role_required(Role.MUNICIPALITY)
 def portal():
@@ -210,22 +216,25 @@ def portal():
         .where(InternshipOffer.municipality_id == municipality.id)
         .order_by(InternshipOffer.created_at.desc())
     ).all()
+    # Only what the page shows: proposals waiting and interns now; completed ones grow every year.
     placements = (
         db.session.scalars(
             placements_for(current_user)
             .options(joinedload(Placement.trainee).joinedload(Trainee.cohort))
+            .where(Placement.status.in_(PORTAL_STATUSES))
             .order_by(Placement.proposed_at)
         )
         .unique()
         .all()
     )
-    interns = [p for p in placements if p.status in (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE)]
+    interns = [p for p in placements if p.status != PlacementStatus.PROPOSED]
+    today = local_today()
     absences = db.session.scalars(
         sa.select(AbsenceNotice)
         .join(TrainingSession)
         .where(
             AbsenceNotice.trainee_id.in_([p.trainee_id for p in interns]),
-            TrainingSession.date >= local_today(),
+            TrainingSession.date >= today,
         )
         .order_by(TrainingSession.date)
     ).all()
@@ -237,6 +246,8 @@ def portal():
         awaiting=[p for p in placements if p.status == PlacementStatus.PROPOSED],
         absences=absences,
         days=intern_days(interns),
+        # Each intern's days are shown for this week and the next (the feed has all of them).
+        window=(monday_of(today), monday_of(today) + timedelta(days=13)),
         contacts=_contacts(municipality.id),
         due_evaluations=missing_evaluations(municipality_id=municipality.id),
     )

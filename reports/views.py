@@ -74,7 +74,7 @@ def cached_charts(today, threshold: float, attendance_days) -> Markup:
 
     def render() -> Markup:
         charts = dashboard_charts(today, threshold, attendance_days)
-        return Markup(render_template("reports/_charts.html", charts=charts))  # noqa: S704 - our template
+        return Markup(render_template("reports/_charts.html", charts=charts))  # noqa: S704  # nosec B704
 
     return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold), render)
 

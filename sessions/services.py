@@ -2,14 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
 from accounts.models import Role, User
 from cohort.models import Cohort, Trainee, TraineeStatus
 from core.clock import local_today
+from core.data_versions import cached
 from core.errors import ConflictError, ValidationError
 from core.field_rules import not_one_line
 from core.parsing import parse_id
@@ -169,6 +172,53 @@ def add_extra_session(cohort: Cohort, values: dict) -> TrainingSession:
 class Conflict:
     session_id: int
     message: str
+
+
+class SessionRef(NamedTuple):
+    """What a list of clashes or moves shows of a session: plain values, so it can be kept."""
+
+    id: int
+    date: date
+    title: str
+    kind: str
+    moved_from: date | None
+    move_reason: str | None
+
+
+@dataclass(frozen=True)
+class YearCheck:
+    """A cohort's whole year checked: every clash (by session id) and every moved session."""
+
+    clashes: tuple[tuple[SessionRef, str], ...]
+    moved: tuple[SessionRef, ...]
+
+    def messages(self) -> dict[int, str]:
+        return {ref.id: message for ref, message in self.clashes}
+
+
+# What a year check reads, for the value kept under its data versions (core/data_versions.py).
+YEAR_CHECK_TABLES = ("training_sessions", "cohorts", "cohort_phases")
+
+
+def year_check(cohort: Cohort) -> YearCheck:
+    """The clashes and moves of the cohort's year. A page that shows one week still warns about
+    the whole year, so the year is read and checked once per change, not once per page."""
+    key = (cohort.id, str(get_locale()))  # the messages are in the page's language
+    return cached("year_check", YEAR_CHECK_TABLES, key, lambda: _check_year(cohort))
+
+
+def _check_year(cohort: Cohort) -> YearCheck:
+    sessions = db.session.scalars(
+        sa.select(TrainingSession)
+        .options(lazyload(TrainingSession.trainer))  # who teaches is not needed: only whether
+        .where(TrainingSession.cohort_id == cohort.id)
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).all()
+    refs = {s.id: SessionRef(s.id, s.date, s.title, s.kind, s.moved_from, s.move_reason) for s in sessions}
+    return YearCheck(
+        clashes=tuple((refs[c.session_id], c.message) for c in find_conflicts(cohort, sessions)),
+        moved=tuple(refs[s.id] for s in sessions if s.moved_from),
+    )
 
 
 def find_conflicts(cohort: Cohort, sessions: list[TrainingSession]) -> list[Conflict]:

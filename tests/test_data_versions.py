@@ -20,7 +20,8 @@ from placements.models import InternshipOffer
 from reports.attention_queries import _recent_attendance
 from reports.stats_services import ATTENDANCE_TABLES, current_cohort_ids
 from reports.views import CHART_TABLES, cached_attendance_days, cached_charts
-from sessions.models import Attendance, AttendanceStatus, TrainingSession
+from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
+from sessions.services import YEAR_CHECK_TABLES, year_check
 from tests.conftest import sign_in
 
 
@@ -41,6 +42,13 @@ def manager_page(app, demo):
         page = response.get_data(as_text=True)
         return page if whole_page else page.split('id="charts-heading"', 1)[1]
 
+    def cohort_page() -> str:
+        cohort = db.session.scalars(sa.select(Cohort).order_by(Cohort.start_date.desc())).first()
+        response = client.get(f"/cohorts/{cohort.id}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    charts_section.cohort = cohort_page
     return charts_section
 
 
@@ -95,8 +103,12 @@ def test_each_cached_value_names_every_table_it_reads(app, demo, count_queries):
             cached_charts(today, 0.8, days)
         with count_queries() as recent_statements:
             _recent_attendance(ids, today)
+        cohort = db.session.get(Cohort, ids[0])
+        with count_queries() as year_statements:
+            year_check(cohort)
     assert _tables_in(attendance_statements) - {"data_versions"} <= set(ATTENDANCE_TABLES)
     assert _tables_in(recent_statements) - {"data_versions"} <= set(ATTENDANCE_TABLES)
+    assert _tables_in(year_statements) - {"data_versions"} <= set(YEAR_CHECK_TABLES)
     assert _tables_in(chart_statements) - {"data_versions"} <= set(CHART_TABLES)
     # And each list is no longer than needed: every table in it is read.
     assert set(CHART_TABLES) - set(ATTENDANCE_TABLES) <= _tables_in(chart_statements)
@@ -113,15 +125,18 @@ def test_the_dashboard_computes_its_charts_once_until_something_they_read_change
     assert cache().computed == computed
 
 
-@pytest.mark.parametrize("table_name", CHART_TABLES)
-def test_a_write_to_any_table_the_charts_read_computes_them_again(app, manager_page, table_name):
-    manager_page()
+@pytest.mark.parametrize(
+    ("page", "table_name"),
+    [("dashboard", name) for name in CHART_TABLES] + [("cohort", name) for name in YEAR_CHECK_TABLES],
+)
+def test_a_write_to_any_table_a_kept_value_reads_computes_it_again(app, manager_page, page, table_name):
+    manager_page() if page == "dashboard" else manager_page.cohort()
     computed = cache().computed
     row = db.session.scalars(sa.select(_model_of(table_name)).limit(1)).first()
     assert row is not None, f"the demo has no {table_name}"
     flag_modified(row, next(iter(sa.inspect(row).mapper.column_attrs)).key)  # an UPDATE of this row
     db.session.commit()
-    manager_page()
+    manager_page() if page == "dashboard" else manager_page.cohort()
     assert cache().computed > computed
 
 
@@ -176,3 +191,23 @@ def test_a_transaction_with_its_own_writes_does_not_fill_the_cache(app, demo):
         assert cache().computed == computed  # computed for this transaction only, not kept
         db.session.rollback()
         assert "Nog niet bewaard" not in cached_charts(today, 0.8, cached_attendance_days(ids, today))
+
+
+def _clashes_counted(page: str) -> int:
+    listed = page.split("Deze bijeenkomsten botsen:", 1)[1].split("</ul>", 1)[0].count("<li>")
+    more = re.search(r"En nog (\d+) botsing", page)
+    return listed + (int(more.group(1)) if more else 0)
+
+
+def test_a_clash_made_in_another_week_shows_on_the_cohort_page_at_once(app, manager_page):
+    before = _clashes_counted(manager_page.cohort())
+    cohort = db.session.scalars(sa.select(Cohort).order_by(Cohort.start_date.desc())).first()
+    first, second = db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id == cohort.id, TrainingSession.status == SessionStatus.SCHEDULED)
+        .order_by(TrainingSession.date.desc())
+        .limit(2)
+    ).all()
+    second.date = first.date  # two on one day, far from the week the page opens on
+    db.session.commit()
+    assert _clashes_counted(manager_page.cohort()) > before

@@ -306,6 +306,19 @@ def test_internship_days_avoid_hemelvaartsdag_pinkstermaandag_and_return_days(se
     assert not {i.date for i in internship} & {i.date for i in items if i.kind == "return_day"}
 
 
+def test_the_portal_shows_each_interns_days_of_this_week_and_the_next(setting, make_client, monkeypatch):
+    placement = propose(setting)
+    services.confirm(placement, {**SUPERVISOR, "weekdays": ["mon", "tue", "wed", "thu"]}, None, "test")
+    db.session.commit()
+    monkeypatch.setattr("placements.views.local_today", lambda: date(2027, 5, 12))  # week 19's Wednesday
+    page = make_client(setting["contact"]).get("/portal").get_data(as_text=True)
+    intern = page.split('id="interns-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Stage: 10 mei tot 4 juli" in intern
+    assert "Deze week en volgende week" in intern
+    assert "ma 10 mei" in intern and "vr 14 mei" in intern and "vr 21 mei" in intern  # stage, return days
+    assert "ma 24 mei" not in intern and "vr 28 mei" not in intern  # the week after next
+
+
 def test_hemelvaartsdag_inside_the_internship_is_no_internship_day(app, manager):
     cohort = cohort_starting(date(2026, 3, 30), "Zeist")  # internship 11 May – 5 July 2026
     municipality = make_municipality("Zeist")
