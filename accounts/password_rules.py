@@ -7,10 +7,8 @@ common words); the app only turns it into a reason it can say in plain words.
 """
 
 import enum
+import functools
 import re
-
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH, MAX_LENGTH = 10, 200
 # zxcvbn's score 3 is "safely unguessable: moderate protection from offline attacks" (10^8 guesses).
@@ -18,7 +16,16 @@ MIN_SCORE = 3
 # zxcvbn's time grows with the length; what follows the first 100 characters adds only strength.
 SCORED_PREFIX = 100
 OWN_WORD_MIN = 3  # shorter parts of a name ("de", "el") are in many good passwords
-COMMON = frozenset(FREQUENCY_LISTS["passwords"])
+
+
+@functools.cache
+def _estimator():
+    """zxcvbn and its common passwords, loaded on the first password checked: its lists are ~12 MB
+    that a worker serving pages never needs."""
+    from zxcvbn import zxcvbn
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return zxcvbn, frozenset(FREQUENCY_LISTS["passwords"])
 
 
 class Weakness(enum.StrEnum):
@@ -45,6 +52,7 @@ def weakness(password: str, name: str = "", email: str = "") -> Weakness | None:
     lowered = password.lower()
     if any(word in lowered for word in own):
         return Weakness.OWN_DETAILS
-    if lowered in COMMON or zxcvbn(password[:SCORED_PREFIX], user_inputs=own)["score"] < MIN_SCORE:
+    estimate, common = _estimator()
+    if lowered in common or estimate(password[:SCORED_PREFIX], user_inputs=own)["score"] < MIN_SCORE:
         return Weakness.GUESSABLE
     return None

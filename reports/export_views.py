@@ -26,7 +26,7 @@ from extensions import db
 from reports import export_queries as queries
 from reports import exports
 from reports.export_forms import ExportChoice, ExportForm, PeriodExportForm
-from reports.export_writers import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, file_chunks, xlsx_file
+from reports.export_writers import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, file_chunks
 
 bp = Blueprint("exports", __name__)
 
@@ -175,6 +175,8 @@ def _response(export: Export, choice: ExportChoice, statement: sa.Select) -> Res
     if choice.file_format == "csv":
         body = stream_with_context(csv_chunks(headings, kinds, lines))
         return Response(body, mimetype=CSV_MIMETYPE, headers=headers)
+    from reports.xlsx_writer import xlsx_file  # openpyxl on the first XLSX export only (its module doc)
+
     file = xlsx_file(headings, kinds, lines, sheet_title=str(export.title))
     size = file.seek(0, 2)
     file.seek(0)

@@ -8,7 +8,9 @@ as the decimal sign, so it does not split on commas) and rates as percentages wi
 ("87,5"). Tools read it with e.g. pandas `read_csv(sep=";", decimal=",")` or R's `read.csv2`.
 The file is produced in pieces, a batch of rows at a time.
 
-XLSX is written by openpyxl in write-only mode (rows go to a temporary file as they come), saved
+XLSX is written by openpyxl (reports/xlsx_writer.py, imported on the first XLSX export: openpyxl
+loads numpy and Pillow when they are installed, ~18 MB a worker would carry for nothing) in
+write-only mode (rows go to a temporary file as they come), saved
 into a SpooledTemporaryFile (in memory while small, on disk when large) and read out in chunks.
 Dates are real date cells shown as YYYY-MM-DD, rates real numbers shown as percentages.
 
@@ -21,15 +23,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from itertools import islice
-from tempfile import SpooledTemporaryFile
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from reports.exports import CellKind
 
@@ -86,49 +80,6 @@ def csv_chunks(
         yield _csv_text(
             [csv_cell(value, kind) for value, kind in zip(row, kinds, strict=True)] for row in batch
         )
-
-
-def _xlsx_cell(sheet, value, kind: CellKind):
-    if value is None or value == "":
-        return None
-    if kind == CellKind.TEXT:
-        cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-        cell.data_type = "s"  # never a formula or an error code, whatever the text starts with
-        return cell
-    cell = WriteOnlyCell(sheet, value)
-    if kind == CellKind.DATE and isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    elif kind == CellKind.RATE:
-        cell.number_format = "0.0%"
-    return cell
-
-
-def _heading_cells(sheet, headings: Sequence[str]) -> list:
-    bold = Font(bold=True)
-    cells = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet, heading)
-        cell.data_type, cell.font = "s", bold
-        cells.append(cell)
-    return cells
-
-
-def xlsx_file(
-    headings: Sequence[str], kinds: Sequence[CellKind], rows: Iterable[Sequence], sheet_title: str
-) -> SpooledTemporaryFile:
-    """The workbook in a temporary file, positioned at its start; the caller closes it."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])  # Excel's limit for a sheet name
-    sheet.freeze_panes = "A2"  # the heading row stays in view while scrolling
-    for index, heading in enumerate(headings):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = max(12, min(len(heading) + 2, 40))
-    sheet.append(_heading_cells(sheet, headings))
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value, kind) for value, kind in zip(row, kinds, strict=True)])
-    output = SpooledTemporaryFile(max_size=IN_MEMORY_LIMIT)  # noqa: SIM115 - closed by file_chunks
-    workbook.save(output)
-    output.seek(0)
-    return output
 
 
 def file_chunks(file, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:

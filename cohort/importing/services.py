@@ -15,8 +15,6 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from openpyxl import load_workbook
-
 from core.text_rules import mail_address, phone_key
 from placements.municipalities.names import NameIndex
 
@@ -216,6 +214,8 @@ def check_zip_sizes(content: bytes) -> None:
 
 def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
     """The first sheet's rows, as the values Excel last calculated (not the formulas)."""
+    from openpyxl import load_workbook  # on the first XLSX file only: it loads numpy and Pillow
+
     check_zip_sizes(content)
     try:
         with warnings.catch_warnings():

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 
 from reports import exports
-from reports.export_writers import BOM, csv_cell, csv_chunks, neutralise, percent_text, xlsx_file
+from reports.export_writers import BOM, csv_cell, csv_chunks, neutralise, percent_text
 from reports.exports import AttendanceCounts, CellKind, PlacementFacts
+from reports.xlsx_writer import xlsx_file
 
 # --- counts and rates ------------------------------------------------------------------------
 
