@@ -35,7 +35,7 @@ from markupsafe import escape
 
 from core.clock import utcnow
 from extensions import db
-from outbox.kinds import message_rules
+from outbox.kinds import forget_batch_records, message_rules
 from outbox.models import MessageStatus, OutboxMessage
 from outbox.sent_secrets import forget_secret_links
 
@@ -162,11 +162,11 @@ def claim_batch(now: datetime, only_ids: list[int] | None = None, limit: int = C
         if ids:
             db.session.execute(claim.where(OutboxMessage.id.in_(ids)))
     else:
-        ids = [
-            message_id
-            for message_id in db.session.scalars(query).all()
-            if db.session.execute(claim.where(OutboxMessage.id == message_id, _claimable(now))).rowcount == 1
-        ]
+        # One compare-and-set UPDATE for the batch (SQLite runs it alone): what it returns is ours.
+        candidates = db.session.scalars(query).all()
+        taken = claim.where(OutboxMessage.id.in_(candidates), _claimable(now)).returning(OutboxMessage.id)
+        claimed = set(db.session.scalars(taken)) if candidates else set()
+        ids = [message_id for message_id in candidates if message_id in claimed]
     db.session.commit()
     return ids
 
@@ -311,9 +311,11 @@ def dispatch_due(now: datetime | None = None, only_ids: list[int] | None = None)
             for message in messages:
                 counts[_send_one(message, connection, now, reasons.get(message.id))] += 1
                 db.session.commit()
+            forget_batch_records()
             if only_ids is not None:
                 break
     finally:
+        forget_batch_records()
         session.expire_on_commit = expire_on_commit
         if connection is not None:
             connection.close()

@@ -65,13 +65,25 @@ def message_rules() -> MessageRules:
     return current_app.extensions.setdefault("message_rules", MessageRules())
 
 
+# The session's identity map holds unchanged rows weakly: without a strong reference, the rows a
+# check loaded are gone by the time the message is built, and each attachment read its record again.
+BATCH_RECORDS = "outbox.batch_records"
+
+
 def records_by_id(model, ids, *options) -> dict:
-    """The records of `model` that a batch of messages names, in one query, by id (None left out)."""
+    """The records of `model` that a batch of messages names, in one query, by id (None left out).
+    They stay in the session until the batch ends (`forget_batch_records`)."""
     wanted = sorted({record_id for record_id in ids if record_id is not None})
     if not wanted:
         return {}
     query = sa.select(model).where(model.id.in_(wanted)).options(*options)
-    return {record.id: record for record in db.session.scalars(query)}
+    found = {record.id: record for record in db.session.scalars(query)}
+    db.session.info.setdefault(BATCH_RECORDS, []).extend(found.values())
+    return found
+
+
+def forget_batch_records() -> None:
+    db.session.info.pop(BATCH_RECORDS, None)
 
 
 def refuse_unless(messages, field: str, model, still_applies, reason: str) -> dict[int, str]:

@@ -2,7 +2,8 @@
 begun is not sent, and a reminder or change notice carries the session as an .ics file."""
 
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -55,13 +56,24 @@ def attach_session(email: EmailMessage, message: OutboxMessage) -> None:
     events = [session_event(sess, sess.cohort, domain, timezone) for sess in sessions]
     # One session: the very same attachment for a session's 20 trainees, built once.
     calendar = single_event_attachment(events[0]) if len(events) == 1 else build_attachment(events)
-    email.add_attachment(
+    email.make_mixed()
+    email.attach(_calendar_part(calendar, email.policy))
+
+
+@lru_cache(maxsize=256)
+def _calendar_part(calendar: bytes, policy) -> MIMEPart:
+    """The .ics as a MIME part (what EmailMessage.add_attachment makes), encoded once for every
+    message that carries it: a part is only read when a message is written out, never changed."""
+    part = EmailMessage(policy=policy)
+    part.set_content(
         calendar,
         maintype="text",
         subtype="calendar",
         filename="bijeenkomst.ics",
+        disposition="attachment",
         params={"charset": "utf-8", "method": "PUBLISH"},
     )
+    return part
 
 
 def _sessions_of(message: OutboxMessage) -> list[TrainingSession]:
