@@ -145,6 +145,15 @@ class VersionedCache:
             self._values[key] = value
             self.computed += 1
 
+    def kept(self, key, compute: Callable[[], T]) -> T:
+        """The value under `key`, computed when missing. For a key that holds all the value is
+        made from (e.g. a fragment keyed by its figures), so it never needs a version."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
 
 def cache() -> VersionedCache:
     return current_app.extensions["versioned_cache"]
@@ -159,13 +168,7 @@ def cached(name: str, tables: tuple[str, ...], key: tuple, compute: Callable[[],
     versions = versions_of(tables)  # first: its autoflush notes what this session still had pending
     if db.session.info.get(_TOUCHED):  # this transaction's own writes may still be rolled back
         return compute()
-    full_key = (name, key, versions)
-    store = cache()
-    value = store.get(full_key)
-    if value is None:
-        value = compute()
-        store.put(full_key, value)
-    return value
+    return cache().kept((name, key, versions), compute)
 
 
 def init_app(app) -> None:

@@ -311,11 +311,15 @@ def _stats_of(cohort: sa.Row, numbers: _Numbers, today: date) -> CohortStats:
 
 
 def cohort_stats(
-    cohort_ids: Iterable[int], today: date, attendance_days: AttendanceDays | None = None
+    cohort_ids: Iterable[int],
+    today: date,
+    attendance_days: AttendanceDays | None = None,
+    failed: dict[int | None, int] | None = None,
 ) -> dict[int, CohortStats]:
     """Cohort id -> its numbers today, for the cohorts that exist among `cohort_ids`, in the order
     asked for; a fixed number of queries (see the module doc). `attendance_days`: the rows of
-    attendance_by_cohort_day for (at least) these cohorts, when the caller has them already."""
+    attendance_by_cohort_day for (at least) these cohorts, when the caller has them already;
+    `failed`: failed_message_counts(), likewise."""
     ids = list(dict.fromkeys(cohort_ids))
     if not ids:
         return {}
@@ -331,7 +335,7 @@ def cohort_stats(
         placements=_placement_counts(ids),
         missing=missing_placement_counts(ids),
         evaluations=Counter(m.cohort_id for m in missing_evaluations(ids, today=today)),
-        failed=failed_message_counts(),
+        failed=failed_message_counts() if failed is None else failed,
     )
     by_id = {row.id: row for row in rows}
     return {cid: _stats_of(by_id[cid], numbers, today) for cid in ids if cid in by_id}

@@ -9,6 +9,8 @@ they change, so a worker keeps them under the data versions of the tables they r
 (core/data_versions.py): any committed write to one of those tables shows on the next request.
 """
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 from flask_babel import get_locale
@@ -18,7 +20,7 @@ from accounts.models import Role, User
 from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import local_today
-from core.data_versions import cached
+from core.data_versions import cache, cached
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from reminders.heartbeat import scheduler_status
@@ -30,6 +32,7 @@ from reports.stats_services import (
     attendance_by_cohort_day,
     cohort_stats,
     current_cohort_ids,
+    failed_message_counts,
 )
 
 bp = Blueprint("reports", __name__)
@@ -48,7 +51,17 @@ def _site_counts() -> dict:
     }
 
 
-# What the cached charts read (tests/test_data_versions.py checks this against their SQL).
+# What the cached values read (tests/test_data_versions.py checks these against their SQL).
+STATS_TABLES = (
+    *ATTENDANCE_TABLES,
+    "cohorts",
+    "cohort_phases",
+    "placements",
+    "evaluations",
+    "internship_offers",
+    "municipalities",
+    "supervisors",
+)
 CHART_TABLES = (
     *ATTENDANCE_TABLES,
     "cohorts",
@@ -79,6 +92,26 @@ def cached_charts(today, threshold: float, attendance_days) -> Markup:
     return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold), render)
 
 
+def cohort_cards_html(cohort_ids: list[int], today, threshold: float, attendance_days) -> Markup:
+    """The cards of the groups. Their numbers are kept under the data versions of what they read;
+    the failed messages (the outbox changes all day, and is not versioned) are counted fresh. The
+    rendered cards are kept under the numbers themselves: the same numbers, the same cards."""
+    stats = cached(
+        "cohort_stats",
+        STATS_TABLES,
+        (tuple(cohort_ids), today),
+        lambda: tuple(cohort_stats(cohort_ids, today, attendance_days, failed={}).values()),
+    )
+    failed = failed_message_counts()
+    cohorts = tuple(replace(s, failed_messages=failed.get(s.cohort_id, 0)) for s in stats)
+
+    def render() -> Markup:
+        page = render_template("reports/_cohort_cards.html", cohorts=cohorts, threshold=threshold)
+        return Markup(page)  # noqa: S704  # nosec B704
+
+    return cache().kept(("cohort_cards", str(get_locale()), threshold, cohorts), render)
+
+
 @bp.get("/dashboard")
 @role_required(Role.MANAGER)
 def dashboard():
@@ -91,7 +124,7 @@ def dashboard():
     return render_template(
         "reports/dashboard.html",
         today=today,
-        cohorts=list(cohort_stats(cohort_ids, today, attendance_days).values()),
+        cohort_cards=cohort_cards_html(cohort_ids, today, threshold, attendance_days),
         attention=needs_attention(cohort_ids, today, threshold, config["TIMEZONE"]),
         threshold=threshold,
         charts=cached_charts(today, threshold, attendance_days),

@@ -11,15 +11,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
 
 from accounts.models import LoginSession, User
-from cohort.models import Cohort
-from core.clock import local_today
+from cohort.models import IN_PROGRAMME, Cohort, Trainee, TraineeStatus
+from core.clock import local_today, utcnow
 from core.data_versions import DataVersion, cache, versions_of
 from demo import load_demo
 from extensions import db
+from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer
 from reports.attention_queries import _recent_attendance
 from reports.stats_services import ATTENDANCE_TABLES, current_cohort_ids
-from reports.views import CHART_TABLES, cached_attendance_days, cached_charts
+from reports.views import CHART_TABLES, STATS_TABLES, cached_attendance_days, cached_charts, cohort_cards_html
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 from sessions.services import YEAR_CHECK_TABLES, year_check
 from tests.conftest import sign_in
@@ -101,6 +102,8 @@ def test_each_cached_value_names_every_table_it_reads(app, demo, count_queries):
             days = cached_attendance_days(ids, today)
         with count_queries() as chart_statements:
             cached_charts(today, 0.8, days)
+        with count_queries() as card_statements:
+            cohort_cards_html(ids, today, 0.8, days)
         with count_queries() as recent_statements:
             _recent_attendance(ids, today)
         cohort = db.session.get(Cohort, ids[0])
@@ -110,6 +113,8 @@ def test_each_cached_value_names_every_table_it_reads(app, demo, count_queries):
     assert _tables_in(recent_statements) - {"data_versions"} <= set(ATTENDANCE_TABLES)
     assert _tables_in(year_statements) - {"data_versions"} <= set(YEAR_CHECK_TABLES)
     assert _tables_in(chart_statements) - {"data_versions"} <= set(CHART_TABLES)
+    # The cards count failed messages afresh, outside the kept numbers.
+    assert _tables_in(card_statements) - {"data_versions", "outbox_messages"} <= set(STATS_TABLES)
     # And each list is no longer than needed: every table in it is read.
     assert set(CHART_TABLES) - set(ATTENDANCE_TABLES) <= _tables_in(chart_statements)
 
@@ -127,7 +132,8 @@ def test_the_dashboard_computes_its_charts_once_until_something_they_read_change
 
 @pytest.mark.parametrize(
     ("page", "table_name"),
-    [("dashboard", name) for name in CHART_TABLES] + [("cohort", name) for name in YEAR_CHECK_TABLES],
+    [("dashboard", name) for name in sorted({*CHART_TABLES, *STATS_TABLES})]
+    + [("cohort", name) for name in YEAR_CHECK_TABLES],
 )
 def test_a_write_to_any_table_a_kept_value_reads_computes_it_again(app, manager_page, page, table_name):
     manager_page() if page == "dashboard" else manager_page.cohort()
@@ -211,3 +217,30 @@ def test_a_clash_made_in_another_week_shows_on_the_cohort_page_at_once(app, mana
     second.date = first.date  # two on one day, far from the week the page opens on
     db.session.commit()
     assert _clashes_counted(manager_page.cohort()) > before
+
+
+def _card_of(page: str, cohort: Cohort) -> str:
+    return page.split(f'id="cohort-{cohort.id}"', 1)[1].split("</article>", 1)[0]
+
+
+def test_a_withdrawal_and_a_failed_message_show_on_the_groups_card_at_once(app, manager_page):
+    cohort = db.session.get(Cohort, current_cohort_ids(local_today())[0])
+    before = _card_of(manager_page(whole_page=True), cohort)
+    trainee = db.session.scalars(
+        sa.select(Trainee).where(Trainee.cohort_id == cohort.id, Trainee.status.in_(IN_PROGRAMME))
+    ).first()
+    trainee.status = TraineeStatus.WITHDRAWN
+    db.session.commit()
+    withdrawn = _card_of(manager_page(whole_page=True), cohort)
+    assert withdrawn != before
+    # The outbox has no data version (it changes all day): its count is read on every request.
+    message = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.trainee_id == trainee.id)
+    ).first() or OutboxMessage(
+        kind="invitation", key=f"test:{trainee.id}", recipient="x@mail.example", subject="Test",
+        body_text="Test", trainee_id=trainee.id, due_at=utcnow(),
+    )  # fmt: skip
+    message.status = MessageStatus.FAILED
+    db.session.add(message)
+    db.session.commit()
+    assert _card_of(manager_page(whole_page=True), cohort) != withdrawn
