@@ -40,7 +40,9 @@ def register_extensions(app: Flask) -> None:
     from accounts.login_sessions import load_session_user
     from core import data_versions
     from core.i18n import select_locale
+    from core.sessions import CookieSessions
 
+    app.session_interface = CookieSessions()
     db.init_app(app)
     data_versions.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from accounts.permissions import HOME_ENDPOINTS
 from core.i18n import LANGUAGE_COOKIE
+from core.sessions import sessionless
 from core.urls import is_safe_local_path
 from extensions import db
 
@@ -37,6 +38,7 @@ def favicon():
 
 
 @bp.get("/healthz")
+@sessionless  # a probe, asked every few seconds: no login, no cookie
 def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
