@@ -12,7 +12,7 @@ attendance only those that have started.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -97,6 +97,8 @@ class DashboardCharts:
     shortage: ShortageChart
     provinces: ProvinceChart
     threshold: float
+    groups: list[tuple[int, str]] = field(default_factory=list)  # (id, name) of the current cohorts
+    group: int | None = None  # the one cohort whose attendance and funnel are drawn (None: all)
 
 
 def _trusted(svg_markup: str) -> Markup:
@@ -266,18 +268,23 @@ def _provinces(cohorts: list[CohortFacts], today: date) -> ProvinceChart:
 
 
 def dashboard_charts(
-    today: date, threshold: float, attendance_days: AttendanceDays | None = None
+    today: date, threshold: float, attendance_days: AttendanceDays | None = None, group: int | None = None
 ) -> DashboardCharts:
     """The five dashboard charts with their tables' rows; seven queries in all (six when the
-    caller passes the rows of stats_services.attendance_by_cohort_day for the current cohorts)."""
+    caller passes the rows of stats_services.attendance_by_cohort_day for the current cohorts).
+    The overview charts cover every group; attendance per week and the placement funnel are drawn
+    for the one cohort `group` (the dashboard's choice), or for every current one when None."""
     months = _months(_months_back(today, TIMELINE_MONTHS_BEFORE), TIMELINE_MONTHS)
     cohorts = load_cohorts(months[0].first_day)
     load_stages(cohorts)
+    drawn = cohorts if group is None else [c for c in cohorts if c.id == group]
     return DashboardCharts(
         timeline=_timeline(cohorts, months, today),
-        attendance=_attendance(cohorts, today, threshold, attendance_days),
-        funnels=_funnels(cohorts, today),
+        attendance=_attendance(drawn, today, threshold, attendance_days),
+        funnels=_funnels(drawn, today),
         shortage=_shortage(cohorts, today),
         provinces=_provinces(cohorts, today),
         threshold=threshold,
+        groups=[(c.id, c.name) for c in cohorts if c.is_current(today)],
+        group=group,
     )

@@ -12,7 +12,7 @@ they change, so a worker keeps them under the data versions of the tables they r
 from dataclasses import replace
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -21,12 +21,13 @@ from accounts.permissions import role_required
 from cohort.models import Trainee
 from core.clock import local_today
 from core.data_versions import cache, cached
+from core.parsing import parse_id
 from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from reminders.heartbeat import scheduler_status
 from reports.attention_queries import needs_attention
 from reports.chart_data import dashboard_charts
-from reports.monitoring import percent
+from reports.monitoring import CohortStats, percent
 from reports.stats_services import (
     ATTENDANCE_TABLES,
     attendance_by_cohort_day,
@@ -82,20 +83,19 @@ def cached_attendance_days(cohort_ids: list[int], today):
     )
 
 
-def cached_charts(today, threshold: float, attendance_days) -> Markup:
-    """The charts section, rendered: the same for every manager, per language and day."""
+def cached_charts(today, threshold: float, attendance_days, group: int | None) -> Markup:
+    """The charts section, rendered: the same for every manager, per language, day and chosen group."""
 
     def render() -> Markup:
-        charts = dashboard_charts(today, threshold, attendance_days)
+        charts = dashboard_charts(today, threshold, attendance_days, group)
         return Markup(render_template("reports/_charts.html", charts=charts))  # noqa: S704  # nosec B704
 
-    return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold), render)
+    return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold, group), render)
 
 
-def cohort_cards_html(cohort_ids: list[int], today, threshold: float, attendance_days) -> Markup:
-    """The cards of the groups. Their numbers are kept under the data versions of what they read;
-    the failed messages (the outbox changes all day, and is not versioned) are counted fresh. The
-    rendered cards are kept under the numbers themselves: the same numbers, the same cards."""
+def group_stats(cohort_ids: list[int], today, attendance_days) -> tuple[CohortStats, ...]:
+    """The groups' numbers, kept under the data versions of what they read; the failed messages
+    (the outbox changes all day, and is not versioned) are counted fresh."""
     stats = cached(
         "cohort_stats",
         STATS_TABLES,
@@ -103,7 +103,21 @@ def cohort_cards_html(cohort_ids: list[int], today, threshold: float, attendance
         lambda: tuple(cohort_stats(cohort_ids, today, attendance_days, failed={}).values()),
     )
     failed = failed_message_counts()
-    cohorts = tuple(replace(s, failed_messages=failed.get(s.cohort_id, 0)) for s in stats)
+    return tuple(replace(s, failed_messages=failed.get(s.cohort_id, 0)) for s in stats)
+
+
+def chosen_group(cohorts: tuple[CohortStats, ...], today) -> int | None:
+    """The group whose charts the dashboard draws: the one asked for (`?cohort=`), else the one
+    that started last. Any other value shows that default: an address is no reason for an error."""
+    asked = parse_id(request.args.get("cohort"))
+    if any(c.cohort_id == asked for c in cohorts):
+        return asked
+    started = [c for c in cohorts if c.start_date <= today]
+    return max(started, key=lambda c: c.start_date).cohort_id if started else None
+
+
+def cohort_cards_html(cohorts: tuple[CohortStats, ...], threshold: float) -> Markup:
+    """The cards of the groups, kept under their numbers: the same numbers, the same cards."""
 
     def render() -> Markup:
         page = render_template("reports/_cohort_cards.html", cohorts=cohorts, threshold=threshold)
@@ -121,13 +135,14 @@ def dashboard():
     # The page's most expensive read, done once for the cohorts' numbers and the weekly charts.
     attendance_days = cached_attendance_days(cohort_ids, today)
     threshold = config["ATTENDANCE_THRESHOLD"]
+    groups = group_stats(cohort_ids, today, attendance_days)
     return render_template(
         "reports/dashboard.html",
         today=today,
-        cohort_cards=cohort_cards_html(cohort_ids, today, threshold, attendance_days),
+        cohort_cards=cohort_cards_html(groups, threshold),
         attention=needs_attention(cohort_ids, today, threshold, config["TIMEZONE"]),
         threshold=threshold,
-        charts=cached_charts(today, threshold, attendance_days),
+        charts=cached_charts(today, threshold, attendance_days, chosen_group(groups, today)),
         counts=_site_counts(),
         scheduler=scheduler_status(),
     )

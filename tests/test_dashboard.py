@@ -260,3 +260,34 @@ def test_the_dashboard_costs_the_same_queries_for_1_cohort_of_2_and_10_cohorts_o
     assert manager_client.get("/dashboard").get_data(as_text=True).count('class="cohort-card"') == 10
     assert (many, many_kept) == (few, few_kept)
     assert many_kept < many
+
+
+def _svgs(client, query: str = "") -> int:
+    response = client.get(f"/dashboard{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True).count("<svg")
+
+
+def test_the_dashboard_draws_the_overview_and_one_group_whatever_the_number_of_groups(manager_client):
+    """Three charts of all groups, attendance and placements of one: 5 pictures for 1 group or 10."""
+    _fill(1, 2)
+    few = _svgs(manager_client)
+    _fill(9, 3)
+    assert _svgs(manager_client) == few == 5
+
+
+def test_the_manager_chooses_the_group_drawn_in_detail(manager_client):
+    first, _people = _busy_cohort(name="Groep Oost")
+    later = planned_cohort(weeks_ago=1, name="Groep West")
+    db.session.commit()
+    page = manager_client.get("/dashboard").get_data(as_text=True)
+    detail = page.split('id="group-heading"', 1)[1]
+    assert f'<option value="{first.id}">Groep Oost</option>' in detail  # every current group to choose
+    assert f'<option value="{later.id}" selected>Groep West</option>' in detail  # started last
+    assert "Aanwezigheid per week: Groep West" in detail and "Groep Oost</strong>" not in detail
+    chosen = manager_client.get(f"/dashboard?cohort={first.id}").get_data(as_text=True)
+    assert "<strong>Groep Oost</strong>" in chosen.split('id="attendance-heading"', 1)[1]
+    for odd in ("abc", "0", "99999999", "-1", f"{first.id}x"):
+        response = manager_client.get(f"/dashboard?cohort={odd}")
+        assert response.status_code == 200
+        assert f'<option value="{later.id}" selected>' in response.get_data(as_text=True)

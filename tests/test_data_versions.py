@@ -20,7 +20,14 @@ from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer
 from reports.attention_queries import _recent_attendance
 from reports.stats_services import ATTENDANCE_TABLES, current_cohort_ids
-from reports.views import CHART_TABLES, STATS_TABLES, cached_attendance_days, cached_charts, cohort_cards_html
+from reports.views import (
+    CHART_TABLES,
+    STATS_TABLES,
+    cached_attendance_days,
+    cached_charts,
+    cohort_cards_html,
+    group_stats,
+)
 from sessions.models import Attendance, AttendanceStatus, SessionStatus, TrainingSession
 from sessions.services import YEAR_CHECK_TABLES, year_check
 from tests.conftest import sign_in
@@ -101,9 +108,9 @@ def test_each_cached_value_names_every_table_it_reads(app, demo, count_queries):
         with count_queries() as attendance_statements:
             days = cached_attendance_days(ids, today)
         with count_queries() as chart_statements:
-            cached_charts(today, 0.8, days)
+            cached_charts(today, 0.8, days, ids[0])
         with count_queries() as card_statements:
-            cohort_cards_html(ids, today, 0.8, days)
+            cohort_cards_html(group_stats(ids, today, days), 0.8)
         with count_queries() as recent_statements:
             _recent_attendance(ids, today)
         cohort = db.session.get(Cohort, ids[0])
@@ -193,10 +200,10 @@ def test_a_transaction_with_its_own_writes_does_not_fill_the_cache(app, demo):
         cohort = db.session.get(Cohort, ids[0])
         cohort.name = "Nog niet bewaard"
         computed = cache().computed
-        cached_charts(today, 0.8, cached_attendance_days(ids, today))
+        cached_charts(today, 0.8, cached_attendance_days(ids, today), None)
         assert cache().computed == computed  # computed for this transaction only, not kept
         db.session.rollback()
-        assert "Nog niet bewaard" not in cached_charts(today, 0.8, cached_attendance_days(ids, today))
+        assert "Nog niet bewaard" not in cached_charts(today, 0.8, cached_attendance_days(ids, today), None)
 
 
 def _clashes_counted(page: str) -> int:
