@@ -4,6 +4,7 @@ One evaluation per (placement, kind): sending it again replaces the scores and c
 supervisor may correct a mistake; the link stays valid for 30 days), and records who sent it last.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -163,8 +164,21 @@ def due_date_of(placement: Placement, kind: str) -> date | None:
     return evaluations.due_date(phase.start_date, kind, phase.end_date) if phase else None
 
 
-def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:
-    """One row per placement that may have an evaluation due, with the ids of those it has."""
+def _missing_query(cohort_ids, municipality_id) -> sa.Select:
+    """One row per placement that may have an evaluation due, with the ids of those it has
+    (`today` is a parameter of the statement)."""
+    query = _missing_base()
+    if cohort_ids is not None:
+        query = query.where(Placement.cohort_id.in_(list(cohort_ids)))
+    if municipality_id is not None:
+        query = query.where(InternshipOffer.municipality_id == municipality_id)
+    return query
+
+
+@functools.cache
+def _missing_base() -> sa.Select:
+    """Built once (a statement is immutable): building its joins and aliases cost more than the
+    query on a portal page."""
     midterm, final = aliased(Evaluation), aliased(Evaluation)
     query = (
         sa.select(
@@ -199,14 +213,10 @@ def _missing_query(cohort_ids, municipality_id, today: date) -> sa.Select:
         .where(
             Placement.status.in_(EVALUABLE_STATUSES),
             Trainee.status != TraineeStatus.WITHDRAWN,
-            CohortPhase.start_date <= today,
+            CohortPhase.start_date <= sa.bindparam("today", type_=sa.Date),
             sa.or_(midterm.id.is_(None), final.id.is_(None)),
         )
     )
-    if cohort_ids is not None:
-        query = query.where(Placement.cohort_id.in_(list(cohort_ids)))
-    if municipality_id is not None:
-        query = query.where(InternshipOffer.municipality_id == municipality_id)
     return query
 
 
@@ -241,7 +251,7 @@ def missing_evaluations(
     dates come from the cohort's internship phase. Sorted by due date, group and trainee.
     """
     today = today or local_today()
-    rows = db.session.execute(_missing_query(cohort_ids, municipality_id, today)).all()
+    rows = db.session.execute(_missing_query(cohort_ids, municipality_id), {"today": today}).all()
     found = [_due_from(row, kind, today) for row in rows for kind in evaluations.KINDS]
     return sorted(
         (m for m in found if m is not None),
