@@ -9,7 +9,9 @@ they change, so a worker keeps them under the data versions of the tables they r
 (core/data_versions.py): any committed write to one of those tables shows on the next request.
 """
 
+from collections.abc import Mapping
 from dataclasses import replace
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
@@ -74,13 +76,14 @@ CHART_TABLES = (
 )
 
 
-def cached_attendance_days(cohort_ids: list[int], today):
-    return cached(
-        "attendance_by_cohort_day",
-        ATTENDANCE_TABLES,
-        (tuple(cohort_ids), today),
-        lambda: attendance_by_cohort_day(cohort_ids, today),
-    )
+def cached_attendance_days(cohort_ids: list[int], today) -> Mapping[int, tuple]:
+    """The dashboard's costliest read, kept read-only: every request and thread shares it."""
+
+    def read() -> Mapping[int, tuple]:
+        days = attendance_by_cohort_day(cohort_ids, today)
+        return MappingProxyType({cohort_id: tuple(rows) for cohort_id, rows in days.items()})
+
+    return cached("attendance_by_cohort_day", ATTENDANCE_TABLES, (tuple(cohort_ids), today), read)
 
 
 def cached_charts(today, threshold: float, attendance_days, group: int | None) -> Markup:
