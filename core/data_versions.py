@@ -12,7 +12,9 @@ What raises a version (listeners on every SQLAlchemy session, installed by `trac
 The tables touched are remembered in the session and raised just before its commit, in name
 order, so two transactions never wait on each other's versions in a circle (no deadlock).
 A rollback forgets them. Writes that bypass the session (none in the app; migrations) are not
-seen: a cache lives in a worker's memory, so a restart after a migration starts it empty.
+seen: a cache lives in a worker's memory, so a restart after a migration starts it empty. Nor are
+rows the database deletes itself (ON DELETE CASCADE): a value that reads a child table lists its
+parent table too (attendance with training_sessions and trainees), whose version the delete raises.
 
 Reading is one query for the versions, then the value from memory or computed. A transaction that
 has written tables of its own does not fill the cache: what it sees may still be rolled back.
