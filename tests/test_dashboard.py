@@ -285,6 +285,10 @@ def test_the_manager_chooses_the_group_drawn_in_detail(manager_client):
     assert f'<option value="{first.id}">Groep Oost</option>' in detail  # every current group to choose
     assert f'<option value="{later.id}" selected>Groep West</option>' in detail  # started last
     assert "Aanwezigheid per week: Groep West" in detail and "Groep Oost</strong>" not in detail
+    planned = planned_cohort(weeks_ago=-4, name="Groep Zuid")  # starts in four weeks
+    db.session.commit()
+    waiting = manager_client.get(f"/dashboard?cohort={planned.id}").get_data(as_text=True)
+    assert "Deze groep is nog niet begonnen" in waiting.split('id="attendance-heading"', 1)[1]
     chosen = manager_client.get(f"/dashboard?cohort={first.id}").get_data(as_text=True)
     assert "<strong>Groep Oost</strong>" in chosen.split('id="attendance-heading"', 1)[1]
     for odd in ("abc", "0", "99999999", "-1", f"{first.id}x"):
