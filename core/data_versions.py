@@ -16,10 +16,12 @@ seen: a cache lives in a worker's memory, so a restart after a migration starts 
 rows the database deletes itself (ON DELETE CASCADE): a value that reads a child table lists its
 parent table too (attendance with training_sessions and trainees), whose version the delete raises.
 
-Reading is one query for the versions, then the value from memory or computed. A transaction that
-has written tables of its own does not fill the cache: what it sees may still be rolled back.
+Reading is one query for all the versions, once per transaction however many values a page asks
+for, then each value from memory or computed. A transaction that has written tables of its own does
+not fill the cache: what it sees may still be rolled back.
 """
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -50,6 +52,7 @@ UNTRACKED = frozenset(
 # How many values a worker keeps (each a page fragment or a set of figures of some kilobytes).
 CACHE_ENTRIES = 256
 _TOUCHED = "data_versions.touched"
+_READ = "data_versions.read"  # the versions this transaction read (all of them, in one query)
 
 
 class DataVersion(db.Model):
@@ -79,6 +82,7 @@ def _on_execute(state) -> None:
             _touch(state.session, [table.name])
 
 
+@functools.cache  # a statement is immutable: built once per dialect, not on every commit
 def _upsert(dialect_name: str):
     """INSERT ... ON CONFLICT DO UPDATE: one atomic statement, and no seed rows needed."""
     if dialect_name == "postgresql":
@@ -107,6 +111,11 @@ def _forget(session: Session, *_args) -> None:
     session.info.pop(_TOUCHED, None)
 
 
+def _forget_read(session: Session, _transaction) -> None:
+    # Any end of a transaction, a savepoint's too: the next read sees what committed since.
+    session.info.pop(_READ, None)
+
+
 def track_writes() -> None:
     """Install the listeners on every session (once per process; called by the app factory)."""
     if sa.event.contains(Session, "before_commit", _before_commit):
@@ -115,19 +124,21 @@ def track_writes() -> None:
     sa.event.listen(Session, "do_orm_execute", _on_execute)
     sa.event.listen(Session, "before_commit", _before_commit)
     sa.event.listen(Session, "after_rollback", _forget)
+    sa.event.listen(Session, "after_transaction_end", _forget_read)
 
 
 # --- reading: a value kept under the versions it was computed at -----------------------------
 
 
 def versions_of(tables: Iterable[str]) -> tuple[int, ...]:
-    """The current version of each table, in the order given (0 for a table never written)."""
-    names = list(tables)
-    rows = db.session.execute(
-        sa.select(DataVersion.table_name, DataVersion.version).where(DataVersion.table_name.in_(names))
-    )
-    found = dict(rows.tuples().all())
-    return tuple(found.get(name, 0) for name in names)
+    """The current version of each table, in the order given (0 for a table never written). The
+    table has a row per written table (some twenty): read whole, once per transaction."""
+    session = db.session()
+    found = session.info.get(_READ)
+    if found is None:
+        rows = session.execute(sa.select(DataVersion.table_name, DataVersion.version))
+        found = session.info[_READ] = dict(rows.tuples().all())
+    return tuple(found.get(name, 0) for name in tables)
 
 
 class VersionedCache:
@@ -167,10 +178,10 @@ def cached(name: str, tables: tuple[str, ...], key: tuple, compute: Callable[[],
     checks each caller's statements against its list)."""
     untracked = UNTRACKED.intersection(tables)
     assert not untracked, f"{name} reads untracked tables {sorted(untracked)}: it would never change"
-    versions = versions_of(tables)  # first: its autoflush notes what this session still had pending
+    db.session.flush()  # what this session still has pending is noted as touched (cheap when clean)
     if db.session.info.get(_TOUCHED):  # this transaction's own writes may still be rolled back
         return compute()
-    return cache().kept((name, key, versions), compute)
+    return cache().kept((name, key, versions_of(tables)), compute)
 
 
 def init_app(app) -> None:

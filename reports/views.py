@@ -25,7 +25,6 @@ from core.clock import local_today
 from core.data_versions import cache, cached
 from core.parsing import parse_id
 from extensions import db
-from outbox.models import MessageStatus, OutboxMessage
 from reminders.heartbeat import scheduler_status
 from reports.attention_queries import needs_attention
 from reports.chart_data import dashboard_charts
@@ -46,12 +45,18 @@ def _count(model, *conditions) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions))
 
 
-def _site_counts() -> dict:
+def _site_counts(failed: dict[int | None, int]) -> dict:
+    """`failed`: failed_message_counts(), whose groups (None: about no group) add up to all of them."""
     return {
         "trainees": _count(Trainee),
         "users": _count(User, User.is_active),
-        "failed_messages": _count(OutboxMessage, OutboxMessage.status == MessageStatus.FAILED),
+        "failed_messages": sum(failed.values()),
     }
+
+
+def _fragment(template: str, **context) -> Markup:
+    """A part of the page rendered on its own, to be kept and put in the page as it is."""
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - our template
 
 
 # What the cached values read (tests/test_data_versions.py checks these against their SQL).
@@ -90,22 +95,22 @@ def cached_charts(today, threshold: float, attendance_days, group: int | None) -
     """The charts section, rendered: the same for every manager, per language, day and chosen group."""
 
     def render() -> Markup:
-        charts = dashboard_charts(today, threshold, attendance_days, group)
-        return Markup(render_template("reports/_charts.html", charts=charts))  # noqa: S704  # nosec B704
+        return _fragment(
+            "reports/_charts.html", charts=dashboard_charts(today, threshold, attendance_days, group)
+        )
 
     return cached("dashboard_charts", CHART_TABLES, (str(get_locale()), today, threshold, group), render)
 
 
-def group_stats(cohort_ids: list[int], today, attendance_days) -> tuple[CohortStats, ...]:
+def group_stats(cohort_ids: list[int], today, attendance_days, failed) -> tuple[CohortStats, ...]:
     """The groups' numbers, kept under the data versions of what they read; the failed messages
-    (the outbox changes all day, and is not versioned) are counted fresh."""
+    (`failed`: the outbox changes all day, and is not versioned) are counted fresh by the caller."""
     stats = cached(
         "cohort_stats",
         STATS_TABLES,
         (tuple(cohort_ids), today),
         lambda: tuple(cohort_stats(cohort_ids, today, attendance_days, failed={}).values()),
     )
-    failed = failed_message_counts()
     return tuple(replace(s, failed_messages=failed.get(s.cohort_id, 0)) for s in stats)
 
 
@@ -123,8 +128,7 @@ def cohort_cards_html(cohorts: tuple[CohortStats, ...], threshold: float) -> Mar
     """The cards of the groups, kept under their numbers: the same numbers, the same cards."""
 
     def render() -> Markup:
-        page = render_template("reports/_cohort_cards.html", cohorts=cohorts, threshold=threshold)
-        return Markup(page)  # noqa: S704  # nosec B704
+        return _fragment("reports/_cohort_cards.html", cohorts=cohorts, threshold=threshold)
 
     return cache().kept(("cohort_cards", str(get_locale()), threshold, cohorts), render)
 
@@ -138,7 +142,8 @@ def dashboard():
     # The page's most expensive read, done once for the cohorts' numbers and the weekly charts.
     attendance_days = cached_attendance_days(cohort_ids, today)
     threshold = config["ATTENDANCE_THRESHOLD"]
-    groups = group_stats(cohort_ids, today, attendance_days)
+    failed = failed_message_counts()  # fresh: the outbox has no data version
+    groups = group_stats(cohort_ids, today, attendance_days, failed)
     return render_template(
         "reports/dashboard.html",
         today=today,
@@ -146,6 +151,6 @@ def dashboard():
         attention=needs_attention(cohort_ids, today, threshold, config["TIMEZONE"]),
         threshold=threshold,
         charts=cached_charts(today, threshold, attendance_days, chosen_group(groups, today)),
-        counts=_site_counts(),
+        counts=_site_counts(failed),
         scheduler=scheduler_status(),
     )

@@ -19,7 +19,7 @@ from extensions import db
 from outbox.models import MessageStatus, OutboxMessage
 from placements.models import InternshipOffer
 from reports.attention_queries import _recent_attendance
-from reports.stats_services import ATTENDANCE_TABLES, current_cohort_ids
+from reports.stats_services import ATTENDANCE_TABLES, current_cohort_ids, failed_message_counts
 from reports.views import (
     CHART_TABLES,
     STATS_TABLES,
@@ -110,7 +110,7 @@ def test_each_cached_value_names_every_table_it_reads(app, demo, count_queries):
         with count_queries() as chart_statements:
             cached_charts(today, 0.8, days, ids[0])
         with count_queries() as card_statements:
-            cohort_cards_html(group_stats(ids, today, days), 0.8)
+            cohort_cards_html(group_stats(ids, today, days, failed_message_counts()), 0.8)
         with count_queries() as recent_statements:
             _recent_attendance(ids, today)
         cohort = db.session.get(Cohort, ids[0])
