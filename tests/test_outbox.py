@@ -203,6 +203,29 @@ def test_changes_within_five_minutes_become_one_notice_with_the_session_attached
     assert attachment.get_content_type() == "text/calendar" and "VEVENT" in attachment.get_content()
 
 
+def test_the_same_session_goes_to_each_trainee_as_a_whole_calendar_file_of_their_own_mail(
+    cohort_with_trainee, smtp_config
+):
+    """The .ics part is encoded once and shared by the messages that carry it: each mail, written out
+    on its own, still holds it whole."""
+    cohort, _trainee, first = cohort_with_trainee
+    enrol_trainee(cohort, name="Omar Haddad", email="omar@mail.example")
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.kind != "change_notice"))
+    db.session.commit()
+    session_services.update_session(first, {"location": "Stadhuis"})
+    db.session.commit()
+    assert dispatch_due(utcnow() + timedelta(minutes=6))["sent"] == 2
+    mails = [message_from_bytes(m.content, policy=policy.default) for m in smtp_config.messages]
+    assert sorted(mail["To"] for mail in mails) == ["amina@mail.example", "omar@mail.example"]
+    calendars = []
+    for mail in mails:
+        [attachment] = list(mail.iter_attachments())
+        assert attachment.get_content_type() == "text/calendar"
+        assert attachment.get_filename() == "bijeenkomst.ics"
+        calendars.append(attachment.get_content())
+    assert calendars[0] == calendars[1] and "Stadhuis" in calendars[0] and "END:VCALENDAR" in calendars[0]
+
+
 def test_a_combined_notice_carries_every_changed_session_in_one_calendar_file(
     cohort_with_trainee, smtp_config
 ):
